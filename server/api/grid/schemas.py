@@ -1,0 +1,86 @@
+"""Schemas of the grid API: units as GeoJSON features, the tree, households of a unit."""
+from flask import current_app
+from marshmallow import Schema, ValidationError, fields, validate, validates
+
+from ...models.vocab import UNIT_LEVELS
+from ...geojson import geojson_geometry
+from ...privacy import mask_id_number, mask_phone
+
+
+class UnitPropertiesSchema(Schema):
+    code = fields.String()
+    name = fields.String()
+    level = fields.String(metadata={"enum": list(UNIT_LEVELS)})
+    parent_code = fields.String(allow_none=True)
+    target_households = fields.Integer(allow_none=True)
+    household_count = fields.Integer()
+    child_count = fields.Integer()
+
+
+class FeatureSchema(Schema):
+    type = fields.Constant("Feature")
+    id = fields.String()
+    geometry = fields.Dict(allow_none=True, metadata={"description": "GeoJSON geometry, EPSG:4326"})
+    properties = fields.Nested(UnitPropertiesSchema)
+
+
+class FeatureCollectionSchema(Schema):
+    type = fields.Constant("FeatureCollection")
+    features = fields.List(fields.Nested(FeatureSchema))
+
+
+class TreeNodeSchema(Schema):
+    code = fields.String()
+    name = fields.String()
+    level = fields.String()
+    children = fields.List(fields.Nested(lambda: TreeNodeSchema()))
+
+
+class TreeSchema(Schema):
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                         metadata={"description": "number of units at each level"})
+    root = fields.Nested(TreeNodeSchema)
+
+
+class TreeArgsSchema(Schema):
+    depth = fields.Integer(load_default=3, validate=validate.Range(min=0, max=3),
+                           metadata={"description": "levels below the county to include (0–3)"})
+
+
+class ChildrenArgsSchema(Schema):
+    geometry = fields.Boolean(load_default=True, metadata={"description": "include boundaries"})
+
+
+class PageArgsSchema(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page_size = fields.Integer(load_default=None)
+
+    @validates("page_size")
+    def _check_page_size(self, value, **_):
+        if value is None:
+            return
+        limit = current_app.config["PAGE_SIZE_MAX"]
+        if not 1 <= value <= limit:
+            raise ValidationError(f"page_size must be between 1 and {limit} / 每页条数须在 1 到 {limit} 之间")
+
+
+class HouseholdSchema(Schema):
+    code = fields.String()
+    cell_code = fields.Function(lambda h: h.cell.code)
+    address = fields.String()
+    head_name = fields.String()
+    head_id_number = fields.Function(lambda h: mask_id_number(h.head_id_number), allow_none=True)
+    phone = fields.Function(lambda h: mask_phone(h.phone), allow_none=True)
+    member_count = fields.Integer()
+    tags = fields.List(fields.String())
+    location = fields.Method("_location", allow_none=True)
+
+    def _location(self, household):
+        return geojson_geometry(household.location)
+
+
+class HouseholdPageSchema(Schema):
+    items = fields.List(fields.Nested(HouseholdSchema))
+    page = fields.Integer()
+    page_size = fields.Integer()
+    total = fields.Integer()

@@ -1,0 +1,6 @@
+"""Command-line commands (flask ...)."""
+
+
+def register_cli(app):
+    from seed.cli import seed_cli
+    app.cli.add_command(seed_cli)

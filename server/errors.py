@@ -1,0 +1,66 @@
+"""One JSON error shape for the whole API, produced here.
+
+    {"code": 404, "status": "Not Found", "message": "...", "message_zh": "...", "errors": {...}}
+
+Views raise errors with `api_abort(status, en, zh)`; marshmallow validation failures arrive
+from flask-smorest as 422 with field-level `errors`.
+"""
+import logging
+
+from flask import jsonify, request
+from flask_smorest import abort
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_ZH = {
+    400: "请求无效", 401: "请先登录", 403: "无权执行此操作", 404: "未找到", 405: "不支持此请求方法",
+    409: "数据已被他人修改", 413: "提交内容过大", 415: "不支持的内容类型", 422: "提交的数据有误",
+    429: "请求过于频繁，请稍后再试", 500: "服务器内部错误",
+}
+
+
+def api_abort(status: int, message: str, message_zh: str, **extra):
+    abort(status, message=message, message_zh=message_zh, **extra)
+
+
+def error_body(exc: HTTPException) -> dict:
+    data = getattr(exc, "data", None) or {}
+    body = {
+        "code": exc.code,
+        "status": exc.name,
+        "message": data.get("message") or exc.description,
+        "message_zh": data.get("message_zh") or DEFAULT_ZH.get(exc.code, exc.name),
+    }
+    # flask-smorest puts marshmallow's field messages under data["messages"]
+    if "messages" in data:
+        body["errors"] = data["messages"]
+    elif "errors" in data:
+        body["errors"] = data["errors"]
+    return body
+
+
+def handle_http_exception(exc: HTTPException):
+    if exc.code is None or not request.path.startswith("/api"):
+        return exc
+    response = jsonify(error_body(exc))
+    response.status_code = exc.code
+    for key, value in exc.get_headers():
+        if key.lower() != "content-type":
+            response.headers[key] = value
+    return response
+
+
+def handle_unexpected(exc: Exception):
+    if isinstance(exc, HTTPException):
+        return handle_http_exception(exc)
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    wrapped = InternalServerError()
+    if not request.path.startswith("/api"):
+        return wrapped
+    return handle_http_exception(wrapped)
+
+
+def register_error_handlers(app):
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,9 @@
+"""All models, importable from one place (Alembic and the seed generator need the full metadata)."""
+from .dispute import Dispute, DisputeEvent
+from .grid import GridUnit
+from .household import Household, HouseholdMember, HouseholdTag
+from .user import CadreLink, User
+from .visit import Visit
+
+__all__ = ["CadreLink", "Dispute", "DisputeEvent", "GridUnit", "Household", "HouseholdMember", "HouseholdTag",
+           "User", "Visit"]

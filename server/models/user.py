@@ -1,0 +1,49 @@
+"""Users and the cadre ↔ household links (包联)."""
+import sqlalchemy as sa
+from sqlalchemy.orm import relationship
+
+from ..extensions import db
+from .types import UTCDateTime, one_of, utcnow
+from .vocab import ROLES
+
+
+class User(db.Model):
+    __tablename__ = "app_user"  # "user" is reserved on PostgreSQL
+    __table_args__ = (
+        sa.CheckConstraint(one_of("role", ROLES), name="role"),
+        sa.CheckConstraint("phone IS NULL OR length(phone) = 11", name="phone_length"),
+    )
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    username = sa.Column(sa.String(64), nullable=False, unique=True)
+    password_hash = sa.Column(sa.String(255), nullable=False)
+    role = sa.Column(sa.String(20), nullable=False, index=True)
+    display_name = sa.Column(sa.String(50), nullable=False)
+    phone = sa.Column(sa.String(11))
+    # Every user is bound to a grid unit; their data scope is that unit's subtree.
+    unit_id = sa.Column(sa.Integer, sa.ForeignKey("grid_unit.id", ondelete="RESTRICT"), nullable=False, index=True)
+    active = sa.Column(sa.Boolean, nullable=False, default=True)
+    created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+
+    unit = relationship("GridUnit")
+
+
+class CadreLink(db.Model):
+    """A cadre's responsibility for a household over a period; valid_to NULL means current."""
+
+    __tablename__ = "cadre_link"
+    __table_args__ = (
+        sa.CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="period_order"),
+        # At most one current cadre per household.
+        sa.Index("ux_cadre_link_current_household", "household_id", unique=True,
+                 sqlite_where=sa.text("valid_to IS NULL"), postgresql_where=sa.text("valid_to IS NULL")),
+    )
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    cadre_id = sa.Column(sa.Integer, sa.ForeignKey("app_user.id", ondelete="RESTRICT"), nullable=False, index=True)
+    household_id = sa.Column(sa.Integer, sa.ForeignKey("household.id", ondelete="CASCADE"), nullable=False)
+    valid_from = sa.Column(sa.Date, nullable=False)
+    valid_to = sa.Column(sa.Date)
+
+    cadre = relationship("User")
+    household = relationship("Household")

@@ -1,0 +1,33 @@
+"""Home visits (走访). Rows are created on phones, offline, so the id is a client-generated UUID."""
+import sqlalchemy as sa
+from sqlalchemy.orm import relationship
+
+from ..extensions import db
+from .types import UTCDateTime, one_of, point_column, utcnow
+from .vocab import VISIT_KINDS
+
+
+class Visit(db.Model):
+    __tablename__ = "visit"
+    __table_args__ = (
+        sa.CheckConstraint(one_of("kind", VISIT_KINDS), name="kind"),
+        sa.CheckConstraint("gps_accuracy_m IS NULL OR gps_accuracy_m >= 0", name="accuracy_non_negative"),
+        sa.Index("ix_visit_household_visited", "household_id", "visited_at"),
+        sa.Index("ix_visit_author_visited", "author_id", "visited_at"),
+        sa.Index("ix_visit_visited_at", "visited_at"),
+    )
+
+    id = sa.Column(sa.Uuid, primary_key=True)
+    household_id = sa.Column(sa.Integer, sa.ForeignKey("household.id", ondelete="RESTRICT"), nullable=False)
+    author_id = sa.Column(sa.Integer, sa.ForeignKey("app_user.id", ondelete="RESTRICT"), nullable=False)
+    kind = sa.Column(sa.String(20), nullable=False)
+    notes = sa.Column(sa.Text, nullable=False, default="")
+    findings = sa.Column(sa.Text, nullable=False, default="")
+    visited_at = sa.Column(UTCDateTime, nullable=False)  # the phone's clock, with its offset
+    received_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)  # the server's clock
+    location = point_column(nullable=True)
+    gps_accuracy_m = sa.Column(sa.Float)
+    follow_up_on = sa.Column(sa.Date)
+
+    household = relationship("Household")
+    author = relationship("User")

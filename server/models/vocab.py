@@ -1,0 +1,29 @@
+"""Controlled vocabularies (codes stored in the database). English codes from DOMAIN.md;
+user-facing Chinese labels live in the message catalogues, not here."""
+
+UNIT_LEVELS = ("county", "town", "village", "cell")
+# Length of the grid code at each level: 6-digit county, +3 town, +3 village (statistical code), +3 cell.
+CODE_LENGTH = {"county": 6, "town": 9, "village": 12, "cell": 15}
+HOUSEHOLD_CODE_LENGTH = 19  # cell code + 4-digit sequence
+
+ROLES = ("grid_worker", "cadre", "village_head", "town_secretary", "county_staff", "admin")
+
+HOUSEHOLD_TAGS = ("subsistence", "elderly_alone", "left_behind_child", "disabled", "poverty_watch", "key_person")
+MEMBER_RELATIONS = ("spouse", "child", "parent", "grandchild", "sibling", "other")
+SEXES = ("M", "F")
+
+VISIT_KINDS = ("poverty_check", "employment_help", "counselling", "policy", "other")
+
+DISPUTE_CATEGORIES = (
+    "neighbour", "family", "land_rights", "land_requisition", "unpaid_wages", "social_insurance",
+    "housing", "environment", "enterprise_community", "illegal_land_use", "other",
+)
+RISK_COLOURS = ("red", "orange", "yellow", "blue")
+DISPUTE_STATES = ("reported", "accepted", "assigned", "mediating", "resolved", "called_back", "closed")
+HANDLING_LEVELS = ("village", "town", "county")
+# How the dispute first became known; the early-warning rate counts grid screening against petitions.
+DISPUTE_CHANNELS = ("grid_screening", "visit", "walk_in", "phone", "sms", "online", "petition_county",
+                    "petition_higher")
+SATISFACTION = ("satisfied", "basically_satisfied", "unsatisfied")
+DISPUTE_EVENT_KINDS = ("report", "accept", "assign", "mediate", "escalate", "resolve", "call_back", "close",
+                       "supervise", "note")
