@@ -96,28 +96,6 @@ def mobile_number(rng: random.Random) -> str:
     return rng.choice(MOBILE_PREFIXES) + f"{rng.randrange(100_000_000):08d}"
 
 
-def _mask(s: str | None, keep_head: int, keep_tail: int, min_len: int) -> str | None:
-    if not s:
-        return s
-    if not isinstance(s, str):
-        raise TypeError(f"expected str, got {type(s).__name__}")
-    if len(s) < min_len:  # too short to mask safely: reveal nothing
-        return "*" * len(s)
-    return s[:keep_head] + "*" * (len(s) - keep_head - keep_tail) + s[-keep_tail:]
-
-
-def mask_id_number(s: str | None) -> str | None:
-    """'610923199001011234' -> '6109**********1234'. Values shorter than 15
-    (the legacy ID length) become all asterisks; None / '' pass through."""
-    return _mask(s, 4, 4, 15)
-
-
-def mask_phone(s: str | None) -> str | None:
-    """'13812345678' -> '138****5678'. Values shorter than 11 become all
-    asterisks; None / '' pass through."""
-    return _mask(s, 3, 4, 11)
-
-
 # ---------------------------------------------------------------- households
 # Calibrated so that, with household_head_age(), mean size (incl. head) is
 # ~3.2 and ~12 % of households are one elderly-leaning person living alone.

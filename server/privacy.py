@@ -1,19 +1,23 @@
 """Masking of personal data (ID and mobile numbers) for everyone who does not need to see them."""
 
 
-def _mask(value, keep_head: int, keep_tail: int, expected_len: int):
-    if not value:
-        return value
-    if len(value) != expected_len:
-        return "*" * len(value)  # malformed: never show any of it
-    return value[:keep_head] + "*" * (expected_len - keep_head - keep_tail) + value[-keep_tail:]
+def _mask(s: str | None, keep_head: int, keep_tail: int, min_len: int) -> str | None:
+    if not s:
+        return s
+    if not isinstance(s, str):
+        raise TypeError(f"expected str, got {type(s).__name__}")
+    if len(s) < min_len:  # too short to mask safely: reveal nothing
+        return "*" * len(s)
+    return s[:keep_head] + "*" * (len(s) - keep_head - keep_tail) + s[-keep_tail:]
 
 
-def mask_id_number(value):
-    """'610923199001011234' → '6109**********1234'."""
-    return _mask(value, 4, 4, 18)
+def mask_id_number(s: str | None) -> str | None:
+    """'610923199001011234' -> '6109**********1234'. Values shorter than 15
+    (the legacy ID length) become all asterisks; None / '' pass through."""
+    return _mask(s, 4, 4, 15)
 
 
-def mask_phone(value):
-    """'13812345678' → '138****5678'."""
-    return _mask(value, 3, 4, 11)
+def mask_phone(s: str | None) -> str | None:
+    """'13812345678' -> '138****5678'. Values shorter than 11 become all
+    asterisks; None / '' pass through."""
+    return _mask(s, 3, 4, 11)

@@ -1,0 +1,1 @@
+"""Geometry for the grid, independent of Flask: coordinate systems, import, validation, partition, assignment."""
