@@ -19,7 +19,7 @@ from .tiling import build_mesh, grow_regions, union_faces
 
 COMMUNITY_CELL_TARGET = 80
 VILLAGE_CELL_TARGET = 50
-COMMUNITY_AREA_WEIGHT = 0.15  # a community cell covers a fraction of a mountain village cell's area
+COMMUNITY_AREA_WEIGHT = 0.4  # a community cell covers a fraction of a mountain village cell's area
 
 
 @dataclass

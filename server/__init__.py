@@ -1,9 +1,10 @@
 """The wangge application factory."""
 from flask import Flask
+from flask_smorest import Api
 
 from .config import INSTANCE_DIR, Config
 from .database import engine_options, prepare_engine
-from .extensions import db, migrate, rest_api
+from .extensions import db, migrate
 
 
 def create_app(config_class=Config) -> Flask:
@@ -21,7 +22,7 @@ def create_app(config_class=Config) -> Flask:
     with app.app_context():
         prepare_engine(db.engine)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
-    rest_api.init_app(app)
+    rest_api = Api(app)  # one per app: the OpenAPI document belongs to the app
 
     from .errors import register_error_handlers
     register_error_handlers(app)
