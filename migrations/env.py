@@ -6,6 +6,8 @@ from flask import current_app
 from alembic import context
 from geoalchemy2 import alembic_helpers
 
+from server.database import alembic_include_object
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -68,13 +70,6 @@ def run_migrations_offline():
         context.run_migrations()
 
 
-def include_object(obj, name, type_, reflected, compare_to):
-    """Only compare what the models own: never propose dropping SpatiaLite's or PostGIS's own tables."""
-    if type_ == "table" and reflected and compare_to is None:
-        return False
-    return alembic_helpers.include_object(obj, name, type_, reflected, compare_to)
-
-
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -95,7 +90,7 @@ def run_migrations_online():
 
     conf_args = dict(current_app.extensions['migrate'].configure_args)
     # GeoAlchemy2's helpers: skip SpatiaLite's own tables, render spatial types and indexes.
-    conf_args.setdefault("include_object", include_object)
+    conf_args.setdefault("include_object", alembic_include_object)
     conf_args.setdefault("render_item", alembic_helpers.render_item)
     if conf_args.get("process_revision_directives") is None:
         def rewrite_then_skip_empty(context, revision, directives):

@@ -2,6 +2,7 @@
 import datetime as dt
 
 import click
+import sqlalchemy as sa
 from flask.cli import AppGroup
 
 from server.extensions import db
@@ -32,13 +33,22 @@ def _run(spec, if_empty: bool):
         report = generate_county(conn, spec)
     click.echo(f"Generated {spec.name} in {report.seconds:.0f} s: " +
                ", ".join(f"{n} {t}" for t, n in report.counts.items()))
-    print_logins(report.logins)
 
 
 def print_logins(logins):
     click.echo(f"\n演示账号 Demo logins (password 密码: {DEMO_PASSWORD})")
     for role, username, unit in logins:
         click.echo(f"  {ROLE_LABELS[role]:<28} {username:<18} {unit}")
+
+
+@seed_cli.command("logins")
+def logins():
+    """Print one login per role (the first user of each role) and the demo password."""
+    rows = db.session.execute(sa.text(
+        "SELECT u.role, u.username, g.name FROM app_user u JOIN grid_unit g ON g.id = u.unit_id "
+        "WHERE u.id IN (SELECT MIN(id) FROM app_user GROUP BY role)")).all()
+    order = list(ROLE_LABELS)
+    print_logins(sorted(rows, key=lambda r: order.index(r.role)))
 
 
 @seed_cli.command("demo")

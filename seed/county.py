@@ -26,7 +26,6 @@ from .writer import analyze, ewkt, insert_rows, reset_sequences
 class SeedReport:
     counts: dict
     seconds: float
-    logins: list[tuple[str, str, str]]  # (role, username, what they see)
 
 
 def database_is_empty(conn) -> bool:
@@ -66,24 +65,10 @@ def generate_county(conn, spec: CountySpec, quiet: bool = False) -> SeedReport:
     counts["dispute_event"] = insert_rows(conn, "dispute_event", events)
     reset_sequences(conn)
     analyze(conn)
-    return SeedReport(counts, time.monotonic() - started, demo_logins(units, people))
+    return SeedReport(counts, time.monotonic() - started)
 
 
 def _unit_row(u) -> dict:
     return {"id": u.id, "level": u.level, "parent_id": u.parent.id if u.parent else None, "code": u.code,
             "name": u.name, "boundary": ewkt(u.boundary), "centroid": ewkt(shapely.centroid(u.boundary)),
             "target_households": u.target_households}
-
-
-def demo_logins(units, people) -> list[tuple[str, str, str]]:
-    """One login per role, in the first town: what README and `make run` print."""
-    unit_by_id = {u.id: u for u in units}
-    first = {}
-    for user in people.users:
-        first.setdefault(user["role"], user)
-    out = []
-    for role in ("admin", "county_staff", "town_secretary", "village_head", "grid_worker", "cadre"):
-        user = first.get(role)
-        if user:
-            out.append((role, user["username"], unit_by_id[user["unit_id"]].name))
-    return out

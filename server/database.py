@@ -89,3 +89,12 @@ def prepare_engine(engine: Engine) -> None:
 
 def is_sqlite(engine_or_conn) -> bool:
     return engine_or_conn.dialect.name == "sqlite"
+
+
+def alembic_include_object(obj, name, type_, reflected, compare_to):
+    """Alembic autogenerate filter: only compare what the models own, never propose dropping
+    SpatiaLite's or PostGIS's own tables, and let GeoAlchemy2 handle spatial indexes."""
+    from geoalchemy2 import alembic_helpers
+    if type_ == "table" and reflected and compare_to is None:
+        return False
+    return alembic_helpers.include_object(obj, name, type_, reflected, compare_to)

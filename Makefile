@@ -1,0 +1,54 @@
+# wangge — two commands do everything on a fresh Debian machine:
+#   make run    install what is missing, migrate, seed the demo county, serve on 127.0.0.1:5000
+#   make test   install what the tests need and run the whole suite on SpatiaLite, then on PostGIS
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := FLASK_APP=wsgi $(VENV)/bin/flask
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+# Install Debian packages that are missing (as root, or through sudo).
+define ensure_packages
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages:$$missing"; \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
+	fi
+endef
+
+.PHONY: run test install install-test-system seed logins clean-db
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	$(call ensure_packages,libsqlite3-mod-spatialite)
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { \
+	  $(MAKE) --no-print-directory _python-venv && $(PYTHON) -m venv $(VENV); }
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+_python-venv:
+	$(call ensure_packages,python3-venv)
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) seed demo --if-empty
+	@$(FLASK) seed logins
+	@echo "serving on http://$(HOST):$(PORT)/api/grid/tree"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+install-test-system:
+	$(call ensure_packages,libsqlite3-mod-spatialite postgresql-15-postgis-3)
+
+test: install install-test-system
+	@status=0; \
+	echo "=== wangge tests on SpatiaLite ==="; $(PY) -m pytest --db=spatialite $(PYTEST_ARGS) || status=1; \
+	echo "=== wangge tests on PostGIS ==="; $(PY) -m pytest --db=postgis $(PYTEST_ARGS) || status=1; \
+	if [ $$status = 0 ]; then echo "=== both back ends passed ==="; else echo "=== FAILED on at least one back end ==="; fi; \
+	exit $$status
+
+clean-db:
+	rm -f instance/wangge.sqlite instance/wangge.sqlite-wal instance/wangge.sqlite-shm
