@@ -5,9 +5,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
-NINGSHAN_OUTLINE = SHARED_DATA / "ningshan-610923-gcj02.geojson"
-ANKANG_OUTLINE = SHARED_DATA / "ankang-6109-counties-gcj02.geojson"
+DATA = Path(__file__).resolve().parent / "data"
+NINGSHAN_OUTLINE = DATA / "ningshan-610923-gcj02.geojson"
+ANKANG_OUTLINE = DATA / "ankang-6109-counties-gcj02.geojson"
 
 NINGSHAN_TOWNS = ("城关镇", "四亩地镇", "江口回族镇", "广货街镇", "龙王镇", "筒车湾镇", "金川镇", "皇冠镇",
                   "太山庙镇", "梅子镇", "新场镇")
