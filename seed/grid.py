@@ -45,15 +45,19 @@ def load_outline(spec: CountySpec):
 
 def split(total: int, parts: int, rng: random.Random, spread: float = 0.3) -> list[int]:
     """`parts` positive integers summing to `total`, each within roughly ±spread of the mean."""
-    if parts > total:
-        raise ValueError(f"cannot split {total} into {parts} positive parts")
-    raw = [rng.uniform(1 - spread, 1 + spread) for _ in range(parts)]
-    scale = total / sum(raw)
-    out = [max(1, int(x * scale)) for x in raw]
+    return scale_to_total([rng.uniform(1 - spread, 1 + spread) for _ in range(parts)], total)
+
+
+def scale_to_total(weights: list[float], total: int) -> list[int]:
+    """Positive integers proportional to weights that add up to exactly `total`."""
+    if total < len(weights):
+        raise ValueError(f"cannot give {len(weights)} parts at least one each out of {total}")
+    scale = total / sum(weights)
+    out = [max(1, round(w * scale)) for w in weights]
     i = 0
     while sum(out) != total:  # settle rounding one unit at a time
         step = 1 if sum(out) < total else -1
-        j = i % parts
+        j = i % len(out)
         if out[j] + step >= 1:
             out[j] += step
         i += 1
@@ -84,7 +88,10 @@ class GridBuilder:
         villages_per_town = split(spec.villages, spec.towns, self.rng, 0.35)
         community_flags = self._community_flags(villages_per_town)
         cells_per_village = self._cells_per_village(community_flags)
-        town_faces = grow_regions(self.mesh, np.arange(len(self.mesh.faces)), [1.0] * spec.towns, self.nprng)
+        cells_per_town = [sum(cells_per_village[sum(villages_per_town[:t]):sum(villages_per_town[:t + 1])])
+                          for t in range(spec.towns)]
+        town_faces = self._grow(np.arange(len(self.mesh.faces)), [1.0] * spec.towns,
+                                minimum=[2 * c for c in cells_per_town])
         v_index = 0
         for t in range(spec.towns):
             faces = np.flatnonzero(town_faces == t)
@@ -94,10 +101,21 @@ class GridBuilder:
             flags = community_flags[v_index:v_index + n_v]
             n_cells = cells_per_village[v_index:v_index + n_v]
             weights = [c * (COMMUNITY_AREA_WEIGHT if f else 1.0) for c, f in zip(n_cells, flags)]
-            region = grow_regions(self.mesh, faces, weights, self.nprng)
+            region = self._grow(faces, weights, minimum=[2 * c for c in n_cells])
             self._add_villages(town, faces, region, flags, n_cells)
             v_index += n_v
         return self.units
+
+    def _grow(self, faces, weights, minimum, attempts: int = 50):
+        """grow_regions, redrawn until every region has at least its minimum number of faces
+        (a region hemmed in early can end up too small to hold its cells)."""
+        for _ in range(attempts):
+            region = grow_regions(self.mesh, faces, weights, self.nprng)
+            sizes = np.bincount(region, minlength=len(weights))
+            if np.all(sizes >= minimum):
+                return region
+        raise ValueError("could not split the faces into regions large enough: use a finer mesh "
+                         "(CountySpec.mesh_faces_per_cell)")
 
     def _community_flags(self, villages_per_town):
         """Communities go to the first towns (the county seat first), at most half of a town's units."""

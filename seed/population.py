@@ -11,7 +11,7 @@ import shapely
 from grids.crs import LocalEqualArea
 
 from . import names, people
-from .grid import Unit
+from .grid import Unit, scale_to_total
 from .tiling import random_points_in
 
 # Neighbouring counties of Ankang and Hanzhong: some heads were born outside the county.
@@ -104,16 +104,7 @@ def generate_households(spec, cells: list[Unit], rng: random.Random, nprng) -> H
 
 def _household_counts(spec, cells, rng) -> list[int]:
     """Households per cell near the cell's target, summing exactly to the county's total."""
-    raw = [c.target_households * rng.uniform(0.8, 1.2) for c in cells]
-    scale = spec.households / sum(raw)
-    counts = [max(1, round(x * scale)) for x in raw]
-    i = 0
-    while sum(counts) != spec.households:
-        step = 1 if sum(counts) < spec.households else -1
-        if counts[i % len(counts)] + step >= 1:
-            counts[i % len(counts)] += step
-        i += 1
-    return counts
+    return scale_to_total([c.target_households * rng.uniform(0.8, 1.2) for c in cells], spec.households)
 
 
 def _tags(rng, head_age, others) -> list[str]:
@@ -182,7 +173,7 @@ def _link_cadres(spec, units, households, add, rng):
         if u.level == "cell":
             cells_of.setdefault(u.parent.id, []).append(u)
     per_village = [sum(len(households.by_cell[c.id]) for c in cells_of[v.id]) for v in villages]
-    cadres_per_village = _proportional(spec.cadres, per_village)
+    cadres_per_village = scale_to_total(per_village, spec.cadres)
     links, cadre_of, changes = [], {}, {}
     start = spec.start_date
     number = 0
@@ -208,14 +199,3 @@ def _link_cadres(spec, units, households, add, rng):
                                   "valid_from": start, "valid_to": None})
                 cadre_of[h] = cadre
     return links, cadre_of, changes
-
-
-def _proportional(total: int, weights: list[int]) -> list[int]:
-    """Integers ≥ 1 proportional to weights, summing to total (largest remainders)."""
-    if total < len(weights):
-        raise ValueError(f"{total} cadres cannot cover {len(weights)} villages")
-    share = np.asarray(weights, dtype=float) / sum(weights) * (total - len(weights))
-    out = np.floor(share).astype(int) + 1
-    for i in np.argsort(-(share - np.floor(share)))[: total - out.sum()]:
-        out[i] += 1
-    return out.tolist()
