@@ -119,7 +119,55 @@ def grow_regions(mesh: Mesh, face_ids: np.ndarray, weights: list[float], rng: np
         push_neighbours(r, j)
         heapq.heappush(active, (size[r] / target[r], r))
     _absorb_orphans(mesh, face_ids, local, region)
+    if n <= REBALANCE_MAX_FACES:
+        _rebalance(mesh, face_ids, local, region, target, rng)
     return region
+
+
+REBALANCE_MAX_FACES = 6000  # rebalancing checks connectivity by search: keep it to village-sized sets
+
+
+def _rebalance(mesh, face_ids, local, region, target, rng, passes: int = 40):
+    """Hand border faces from regions above their share to neighbours below it, never cutting the
+    giver in two. Growth alone leaves regions that were hemmed in early too small."""
+    k = len(target)
+    size = np.bincount(region, minlength=k).astype(float)
+    local_neighbours = [[local[f] for f in mesh.neighbours[face_ids[i]].tolist() if f in local]
+                        for i in range(len(region))]
+    for _ in range(passes):
+        moved = 0
+        for i in rng.permutation(len(region)).tolist():
+            a = region[i]
+            ratio_a = size[a] / target[a]
+            if ratio_a <= 1.05 or size[a] <= 1:
+                continue
+            others = {region[j] for j in local_neighbours[i]} - {a}
+            if not others:
+                continue
+            b = min(others, key=lambda r: size[r] / target[r])
+            if size[b] / target[b] >= ratio_a - 0.1 or not _stays_connected(local_neighbours, region, i, a):
+                continue
+            region[i] = b
+            size[a] -= 1
+            size[b] += 1
+            moved += 1
+        if moved == 0:
+            return
+
+
+def _stays_connected(neighbours, region, removed, r) -> bool:
+    """Whether region r is still one piece without face `removed` (breadth-first search)."""
+    members = np.flatnonzero(region == r)
+    start = next((j for j in neighbours[removed] if region[j] == r), None)
+    if start is None:
+        return False
+    seen, stack = {removed, start}, [start]
+    while stack:
+        for j in neighbours[stack.pop()]:
+            if j not in seen and region[j] == r:
+                seen.add(j)
+                stack.append(j)
+    return len(seen) == len(members)
 
 
 def _spread_seeds(centres, k, rng, seed_near):

@@ -118,3 +118,13 @@ def test_openapi_document_lists_the_grid_endpoints(client):
     paths = client.get("/api/openapi.json").get_json()["paths"]
     assert {"/api/grid/tree", "/api/grid/units/{code}", "/api/grid/units/{code}/children",
             "/api/grid/units/{code}/households"} <= set(paths)
+
+
+@pytest.mark.parametrize("method, path, status", [
+    ("get", "/api/no-such-thing", 404),
+    ("post", "/api/grid/tree", 405),
+])
+def test_routing_errors_are_json(client, method, path, status):
+    response = getattr(client, method)(path)
+    assert response.status_code == status and response.is_json
+    assert response.get_json()["code"] == status and response.get_json()["message_zh"]

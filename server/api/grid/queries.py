@@ -1,8 +1,12 @@
-"""SQL for the grid API: counts done in the database, subtrees by code prefix."""
+"""SQL for the grid API: counts done in the database, subtrees by household-code range.
+
+Household codes start with their cell's code and are all digits of one length, so the households
+under any unit are one contiguous range of the unique index on household.code, in any collation."""
 import sqlalchemy as sa
 
 from ...extensions import db
 from ...models import GridUnit, Household
+from ...models.vocab import CODE_LENGTH, HOUSEHOLD_CODE_LENGTH
 
 
 def count_by_level() -> dict:
@@ -10,25 +14,30 @@ def count_by_level() -> dict:
     return {level: n for level, n in rows}
 
 
+def code_range(low_code: str, high_code: str) -> tuple[str, str]:
+    pad = HOUSEHOLD_CODE_LENGTH
+    return low_code.ljust(pad, "0"), high_code.ljust(pad, "9")
+
+
 def households_under(unit: GridUnit):
-    """WHERE clause for households in the unit's subtree (household codes start with the cell code)."""
-    if unit.level == "cell":
-        return Household.cell_id == unit.id
-    return Household.code.startswith(unit.code, autoescape=True)
+    """WHERE clause for households in the unit's subtree."""
+    return Household.code.between(*code_range(unit.code, unit.code))
 
 
 def unit_stats(units) -> dict:
-    """{unit id: (household count, child count)} for the given units, two grouped queries."""
+    """{unit id: (household count, child count)} for the given units: grouped queries, no loops over rows."""
     if not units:
         return {}
     ids = [u.id for u in units]
     child = sa.orm.aliased(GridUnit)
     children = dict(db.session.execute(
         sa.select(child.parent_id, sa.func.count()).where(child.parent_id.in_(ids)).group_by(child.parent_id)).all())
-    # Households per unit by code prefix: a join on the code's leading characters, grouped in SQL.
-    unit = sa.orm.aliased(GridUnit)
-    households = dict(db.session.execute(
-        sa.select(unit.id, sa.func.count(Household.id))
-        .join(Household, sa.func.substr(Household.code, 1, sa.func.length(unit.code)) == unit.code)
-        .where(unit.id.in_(ids)).group_by(unit.id)).all())
-    return {i: (households.get(i, 0), children.get(i, 0)) for i in ids}
+    households = {}
+    for level in {u.level for u in units}:
+        codes = [u.code for u in units if u.level == level]
+        prefix = sa.func.substr(Household.code, 1, CODE_LENGTH[level])
+        rows = db.session.execute(
+            sa.select(prefix, sa.func.count()).where(Household.code.between(*code_range(min(codes), max(codes))))
+            .group_by(prefix)).all()
+        households.update(rows)
+    return {u.id: (households.get(u.code, 0), children.get(u.id, 0)) for u in units}
