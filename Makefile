@@ -19,7 +19,7 @@ define ensure_packages
 	fi
 endef
 
-.PHONY: run test install install-test-system seed logins clean-db
+.PHONY: run test install install-test-system clean-db _python-venv
 
 install: $(VENV)/.installed
 
@@ -37,8 +37,8 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed demo --if-empty
 	@$(FLASK) seed logins
-	@echo "serving on http://$(HOST):$(PORT)/api/grid/tree"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@echo "serving on http://$(HOST):$(PORT)/api/grid/tree  (Ctrl-C to stop)"
+	$(VENV)/bin/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 install-test-system:
 	$(call ensure_packages,libsqlite3-mod-spatialite postgresql-15-postgis-3)

@@ -136,8 +136,8 @@ class GridBuilder:
         for r in range(len(flags)):
             vf = faces[region == r]
             units.append((vf, flags[r], n_cells[r]))
-        centres = [shapely.centroid(union_faces(self.mesh, vf)) for vf, _, _ in units]
-        lon, lat = self.proj.inverse([c.x for c in centres], [c.y for c in centres])
+        centres = np.array([self.mesh.centres[vf].mean(axis=0) for vf, _, _ in units])
+        lon, lat = self.proj.inverse(centres[:, 0], centres[:, 1])
         order = reading_order(lon, lat, row_height=0.05)
         community_seq = village_seq = 0
         for i in order.tolist():
@@ -165,11 +165,12 @@ class GridBuilder:
             # a village cell is its village group (村民小组); a community numbers its cells
             label = f"第{seq}网格" if village.community else names.group_name(seq)
             self._add("cell", f"{village.code}{seq:03d}", f"{village.name}{label}", village, groups[i],
-                      target=target, community=village.community, seq=seq)
+                      target=target, community=village.community, seq=seq, metric=geoms[i])
 
-    def _add(self, level, code, name, parent, faces, target=None, community=False, seq=0) -> Unit:
-        boundary = as_multipolygon(self.proj.to_degrees(union_faces(self.mesh, faces)))
+    def _add(self, level, code, name, parent, faces, target=None, community=False, seq=0, metric=None) -> Unit:
+        """Add a unit made of the given faces; `metric` is their union when the caller has it already."""
+        metric = union_faces(self.mesh, faces) if metric is None else metric
+        boundary = as_multipolygon(self.proj.to_degrees(metric))
         unit = Unit(len(self.units) + 1, level, code, name, parent, boundary, target, community, seq)
-        unit.faces = faces
         self.units.append(unit)
         return unit
