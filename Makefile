@@ -44,6 +44,7 @@ install-test-system:
 	$(call ensure_packages,libsqlite3-mod-spatialite postgresql-15-postgis-3)
 
 test: install install-test-system
+	$(VENV)/bin/ruff check .
 	@status=0; \
 	echo "=== wangge tests on SpatiaLite ==="; $(PY) -m pytest --db=spatialite $(PYTEST_ARGS) || status=1; \
 	echo "=== wangge tests on PostGIS ==="; $(PY) -m pytest --db=postgis $(PYTEST_ARGS) || status=1; \

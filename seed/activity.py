@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from .population import Households, People, ewkt_point
-from .texts import CATEGORY_TITLES, EVENT_NOTES, FINDINGS, NO_FINDING, VISIT_NOTES
+from .texts import FINDINGS, NO_FINDING, VISIT_NOTES
 
 CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
 VISIT_KINDS = ("poverty_check", "employment_help", "counselling", "policy", "other")

@@ -41,12 +41,12 @@ def generate_county(conn, spec: CountySpec, quiet: bool = False) -> SeedReport:
     say = (lambda *_: None) if quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
 
     say(f"生成网格 building the grid of {spec.name} ({spec.cells} cells)…")
-    units = GridBuilder(spec, rng, nprng).build()
+    units = GridBuilder(spec, rng, nprng, quiet).build()
     counts = {"grid_unit": insert_rows(conn, "grid_unit", (_unit_row(u) for u in units))}
 
     say(f"生成住户 generating {spec.households} households…")
     cells = [u for u in units if u.level == "cell"]
-    households = generate_households(spec, cells, rng, nprng)
+    households = generate_households(spec, cells, rng, nprng, quiet)
     people = generate_people(spec, units, households, generate_password_hash(DEMO_PASSWORD), rng)
     for table, rows in (("app_user", people.users), ("household", households.rows),
                         ("household_member", households.members), ("household_tag", households.tags),

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import random
+import sys
 from dataclasses import dataclass
 
 import numpy as np
 import shapely
 from shapely.geometry import MultiPolygon, Polygon, shape
+from tqdm import tqdm
 
 from grids.crs import LocalEqualArea, geometry_gcj02_to_wgs84
 from grids.numbering import reading_order
@@ -74,8 +76,8 @@ def as_multipolygon(geom) -> MultiPolygon:
 
 
 class GridBuilder:
-    def __init__(self, spec: CountySpec, rng: random.Random, nprng: np.random.Generator):
-        self.spec, self.rng, self.nprng = spec, rng, nprng
+    def __init__(self, spec: CountySpec, rng: random.Random, nprng: np.random.Generator, quiet: bool = True):
+        self.spec, self.rng, self.nprng, self.quiet = spec, rng, nprng, quiet
         self.units: list[Unit] = []
         self.used_names: set[str] = set()
 
@@ -93,7 +95,7 @@ class GridBuilder:
         town_faces = self._grow(np.arange(len(self.mesh.faces)), [1.0] * spec.towns,
                                 minimum=[2 * c for c in cells_per_town])
         v_index = 0
-        for t in range(spec.towns):
+        for t in tqdm(range(spec.towns), unit=" towns", disable=self.quiet, file=sys.stderr):
             faces = np.flatnonzero(town_faces == t)
             tname = spec.town_names[t] if t < len(spec.town_names) else names.place_name(self.rng, self.used_names) + "镇"
             town = self._add("town", f"{spec.code}{100 + t:03d}", tname, county, faces, seq=t + 1)

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import sys
 from dataclasses import dataclass
 
 import numpy as np
 import shapely
+from tqdm import tqdm
 
 from grids.crs import LocalEqualArea
 
@@ -60,12 +62,12 @@ def _address(cell: Unit, number: int, rng: random.Random) -> str:
     return names.address(village.name, cell.seq, number)
 
 
-def generate_households(spec, cells: list[Unit], rng: random.Random, nprng) -> Households:
+def generate_households(spec, cells: list[Unit], rng: random.Random, nprng, quiet: bool = True) -> Households:
     today = spec.end_date
     counts = _household_counts(spec, cells, rng)
     rows, members, tags, by_cell, points = [], [], [], {}, {}
     member_id = 0
-    for cell, n in zip(cells, counts):
+    for cell, n in tqdm(list(zip(cells, counts)), unit=" cells", disable=quiet, file=sys.stderr, mininterval=1):
         pts = place_points(cell, n, nprng)
         ids = []
         for seq in range(1, n + 1):

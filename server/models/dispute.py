@@ -4,8 +4,15 @@ from sqlalchemy.orm import relationship
 
 from ..extensions import db
 from .types import UTCDateTime, one_of, point_column, utcnow
-from .vocab import (DISPUTE_CATEGORIES, DISPUTE_CHANNELS, DISPUTE_EVENT_KINDS, DISPUTE_STATES, HANDLING_LEVELS,
-                    RISK_COLOURS, SATISFACTION)
+from .vocab import (
+    DISPUTE_CATEGORIES,
+    DISPUTE_CHANNELS,
+    DISPUTE_EVENT_KINDS,
+    DISPUTE_STATES,
+    HANDLING_LEVELS,
+    RISK_COLOURS,
+    SATISFACTION,
+)
 
 
 class Dispute(db.Model):

@@ -3,8 +3,14 @@ import numpy as np
 import pytest
 import shapely
 
-from grids.crs import (LocalEqualArea, area_m2, gcj02_to_wgs84, geometry_gcj02_to_wgs84, geometry_wgs84_to_gcj02,
-                       wgs84_to_gcj02)
+from grids.crs import (
+    LocalEqualArea,
+    area_m2,
+    gcj02_to_wgs84,
+    geometry_gcj02_to_wgs84,
+    geometry_wgs84_to_gcj02,
+    wgs84_to_gcj02,
+)
 
 METRES_PER_DEGREE_LAT = 111_195
 

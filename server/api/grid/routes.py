@@ -11,8 +11,15 @@ from ...geojson import unit_feature
 from ...models import GridUnit, Household
 from ...models.vocab import UNIT_LEVELS
 from . import queries
-from .schemas import (ChildrenArgsSchema, FeatureCollectionSchema, FeatureSchema, HouseholdPageSchema,
-                      PageArgsSchema, TreeArgsSchema, TreeSchema)
+from .schemas import (
+    ChildrenArgsSchema,
+    FeatureCollectionSchema,
+    FeatureSchema,
+    HouseholdPageSchema,
+    PageArgsSchema,
+    TreeArgsSchema,
+    TreeSchema,
+)
 
 blp = Blueprint("grid", __name__, url_prefix="/api/grid", description="The three-level grid 三级网格")
 

@@ -2,8 +2,8 @@
 from flask import current_app
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
-from ...models.vocab import UNIT_LEVELS
 from ...geojson import geojson_geometry
+from ...models.vocab import UNIT_LEVELS
 from ...privacy import mask_id_number, mask_phone
 
 
