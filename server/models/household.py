@@ -18,7 +18,7 @@ class Household(db.Model):
     )
 
     id = sa.Column(sa.Integer, primary_key=True)
-    # The code starts with the cell's code, so "households under unit X" is a prefix match.
+    # Registration number: allocated from the cell's code, kept when a boundary change moves the household.
     code = sa.Column(sa.String(HOUSEHOLD_CODE_LENGTH), nullable=False, unique=True)
     cell_id = sa.Column(sa.Integer, sa.ForeignKey("grid_unit.id", ondelete="RESTRICT"), nullable=False, index=True)
     address = sa.Column(sa.String(200), nullable=False)

@@ -1,12 +1,14 @@
-"""SQL for the grid API: counts done in the database, subtrees by household-code range.
+"""SQL for the grid API: counts done in the database, subtrees by grid-code range.
 
-Household codes start with their cell's code and are all digits of one length, so the households
-under any unit are one contiguous range of the unique index on household.code, in any collation."""
+Unit codes nest (a child's code starts with its parent's) and are all digits, so the cells under a
+unit are one contiguous range of the unique index on grid_unit.code, in any collation. Households
+are reached through their cell, never through their own code: a household keeps its code when a
+boundary change moves it to another cell."""
 import sqlalchemy as sa
 
 from ...extensions import db
 from ...models import GridUnit, Household
-from ...models.vocab import CODE_LENGTH, HOUSEHOLD_CODE_LENGTH
+from ...models.vocab import CODE_LENGTH
 
 
 def count_by_level() -> dict:
@@ -14,14 +16,18 @@ def count_by_level() -> dict:
     return {level: n for level, n in rows}
 
 
-def code_range(low_code: str, high_code: str) -> tuple[str, str]:
-    pad = HOUSEHOLD_CODE_LENGTH
-    return low_code.ljust(pad, "0"), high_code.ljust(pad, "9")
+def cells_between(low_code: str, high_code: str):
+    """Condition on GridUnit: a cell whose code lies under any unit from low_code to high_code."""
+    pad = CODE_LENGTH["cell"]
+    return sa.and_(GridUnit.level == "cell",
+                   GridUnit.code.between(low_code.ljust(pad, "0"), high_code.ljust(pad, "9")))
 
 
 def households_under(unit: GridUnit):
     """WHERE clause for households in the unit's subtree."""
-    return Household.code.between(*code_range(unit.code, unit.code))
+    if unit.level == "cell":
+        return Household.cell_id == unit.id
+    return Household.cell_id.in_(sa.select(GridUnit.id).where(cells_between(unit.code, unit.code)))
 
 
 def unit_stats(units) -> dict:
@@ -35,9 +41,9 @@ def unit_stats(units) -> dict:
     households = {}
     for level in {u.level for u in units}:
         codes = [u.code for u in units if u.level == level]
-        prefix = sa.func.substr(Household.code, 1, CODE_LENGTH[level])
+        prefix = sa.func.substr(GridUnit.code, 1, CODE_LENGTH[level])
         rows = db.session.execute(
-            sa.select(prefix, sa.func.count()).where(Household.code.between(*code_range(min(codes), max(codes))))
-            .group_by(prefix)).all()
+            sa.select(prefix, sa.func.count(Household.id)).join(Household, Household.cell_id == GridUnit.id)
+            .where(cells_between(min(codes), max(codes))).group_by(prefix)).all()
         households.update(rows)
     return {u.id: (households.get(u.code, 0), children.get(u.id, 0)) for u in units}
