@@ -17,7 +17,7 @@ from grids.numbering import reading_order
 
 from . import names
 from .spec import CountySpec
-from .tiling import build_mesh, grow_regions, union_faces
+from grids.tiling import build_mesh, grow_regions, union_faces
 
 COMMUNITY_CELL_TARGET = 80
 VILLAGE_CELL_TARGET = 50

@@ -14,7 +14,7 @@ from grids.crs import LocalEqualArea
 
 from . import names, people
 from .grid import Unit, scale_to_total
-from .tiling import random_points_in
+from grids.tiling import random_points_in
 
 # Neighbouring counties of Ankang and Hanzhong: some heads were born outside the county.
 BIRTH_REGIONS = ("610923",) * 17 + ("610902", "610921", "610702")

@@ -1,9 +1,10 @@
-"""Irregular nested tilings for generated counties.
+"""Tilings made of whole faces of a Voronoi mesh, grown region by region.
 
-A fine mesh of Voronoi faces is cut to the county outline; towns, villages and cells are then
-grown over the mesh's adjacency graph, each level inside its parent. Every unit is the union of
-whole faces, so children tile their parent exactly (shared edges are the same vertices) and
-siblings never overlap, while borders wander like hand-drawn ones instead of straight lines.
+A mesh of Voronoi faces is cut to an outline; regions are grown over the mesh's adjacency graph.
+Every region is a union of whole faces, so regions tile the outline exactly (shared edges are the
+same vertices), never overlap, and stay in one piece. The seed generator grows towns, villages and
+cells over random points (irregular, hand-drawn-looking borders); the partitioner grows cells over
+the faces of household locations, balancing households instead of faces.
 All work is in metres (an equal-area projection); callers project back to degrees.
 """
 from __future__ import annotations
@@ -20,6 +21,8 @@ class Mesh:
     faces: np.ndarray          # shapely polygons (metres)
     centres: np.ndarray        # (n, 2) representative points of the faces
     neighbours: list[np.ndarray]
+    snapped: bool = True       # vertices on a common grid: faces form an exact coverage
+    site: np.ndarray | None = None  # index of the input point each face holds, -1 for none
 
 
 def random_points_in(polygon, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -36,7 +39,13 @@ def random_points_in(polygon, n: int, rng: np.random.Generator) -> np.ndarray:
 
 def build_mesh(outline, n_faces: int, rng: np.random.Generator, relax: int = 2) -> Mesh:
     """Voronoi faces of n random points (Lloyd-relaxed for even sizes), clipped to the outline."""
-    points = random_points_in(outline, n_faces, rng)
+    return mesh_from_points(outline, random_points_in(outline, n_faces, rng), relax)
+
+
+def mesh_from_points(outline, points: np.ndarray, relax: int = 0, grid_size: float | None = 0.01) -> Mesh:
+    """Voronoi faces of the given distinct points, clipped to the outline; face i belongs to point i
+    (unless relaxed). Points must lie inside the outline. With a grid_size, all vertices are snapped
+    to it (shared edges identical, fast coverage unions); without, the outline is kept exactly."""
     envelope = shapely.box(*outline.buffer(1000).bounds)
     for step in range(relax + 1):
         cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(points), extend_to=envelope))
@@ -46,22 +55,30 @@ def build_mesh(outline, n_faces: int, rng: np.random.Generator, relax: int = 2) 
         pi, ci = tree.query(point_geoms, predicate="intersects")
         order = np.full(len(points), -1)
         order[pi] = ci
-        faces = _clip(cells[order], outline)
+        faces = _clip(cells[order], outline, grid_size)
         if step < relax:
             points = shapely.get_coordinates(shapely.centroid(faces))
-    keep = ~shapely.is_empty(faces) & (shapely.area(faces) > 1.0)
-    faces = faces[keep]
-    centres = shapely.get_coordinates(shapely.point_on_surface(faces))
-    return Mesh(faces, centres, _adjacency(faces))
+    if relax:  # faces no longer belong to input points: drop slivers
+        faces = faces[~shapely.is_empty(faces) & (shapely.area(faces) > 1.0)]
+    # A face cut by a concave outline can fall apart; each part becomes a face of its own, and only
+    # the part holding the site keeps it (the others are empty land that growth hands to a neighbour).
+    parts, owner = shapely.get_parts(faces, return_index=True)
+    site = np.full(len(parts), -1)
+    if not relax:
+        holds = shapely.contains_xy(parts, points[owner, 0], points[owner, 1])
+        site[holds] = owner[holds]
+    centres = shapely.get_coordinates(shapely.point_on_surface(parts))
+    return Mesh(parts, centres, _adjacency(parts), snapped=grid_size is not None, site=site)
 
 
-def _clip(cells: np.ndarray, outline) -> np.ndarray:
-    """Cells cut to the outline on a 1 cm grid. Only cells crossing the outline need the costly
-    intersection; the rest are snapped to the same grid so shared edges stay identical."""
-    cells = shapely.set_precision(cells, 0.01)
+def _clip(cells: np.ndarray, outline, grid_size) -> np.ndarray:
+    """Cells cut to the outline. Only cells crossing the outline need the costly intersection; with
+    a grid the rest are snapped to it too, so shared edges stay identical."""
+    if grid_size is not None:
+        cells = shapely.set_precision(cells, grid_size)
     shapely.prepare(outline)
     crossing = ~shapely.contains_properly(outline, cells)
-    cells[crossing] = shapely.intersection(cells[crossing], outline, grid_size=0.01)
+    cells[crossing] = shapely.intersection(cells[crossing], outline, grid_size=grid_size)
     return cells
 
 
@@ -82,25 +99,26 @@ def _adjacency(faces: np.ndarray) -> list[np.ndarray]:
 
 
 def grow_regions(mesh: Mesh, face_ids: np.ndarray, weights: list[float], rng: np.random.Generator,
-                 seed_near: np.ndarray | None = None) -> np.ndarray:
-    """Split the given faces into len(weights) contiguous regions with face counts ∝ weights.
+                 face_weight: np.ndarray | None = None, noise: float = 0.4) -> np.ndarray:
+    """Split the given faces into len(weights) contiguous regions whose loads are ∝ weights.
 
+    A face's load is 1, or face_weight (aligned with face_ids), e.g. the households it holds.
     Balanced region growing: the region furthest below its share takes its next frontier face,
-    chosen by noisy distance to the region's seed (the noise makes borders irregular). Returns the
-    region index of each face in face_ids. `seed_near` optionally pulls region 0's seed to a point
-    (a town seat)."""
+    chosen by distance to the region's seed times a random factor 1 ± noise (irregular borders;
+    0 gives compact regions). Returns the region index of each face in face_ids."""
     k = len(weights)
     n = len(face_ids)
     if n < k:
         raise ValueError(f"{n} faces cannot make {k} regions: build a finer mesh")
+    load = np.ones(n) if face_weight is None else np.asarray(face_weight, dtype=float)
     local = {f: i for i, f in enumerate(face_ids.tolist())}
     centres = mesh.centres[face_ids]
-    seeds = _spread_seeds(centres, k, rng, seed_near)
-    target = np.asarray(weights, dtype=float) / np.sum(weights) * n
+    seeds = _spread_seeds(centres, k, rng)
+    target = np.asarray(weights, dtype=float) / np.sum(weights) * load.sum()
     region = np.full(n, -1)
     size = np.zeros(k)
     frontier = [[] for _ in range(k)]
-    noise = rng.uniform(0.6, 1.4, n)
+    noise = rng.uniform(1 - noise, 1 + noise, n)
 
     def push_neighbours(r, i):
         for f in mesh.neighbours[face_ids[i]].tolist():
@@ -111,7 +129,7 @@ def grow_regions(mesh: Mesh, face_ids: np.ndarray, weights: list[float], rng: np
 
     for r, s in enumerate(seeds):
         region[s] = r
-        size[r] = 1
+        size[r] = load[s]
         push_neighbours(r, s)
     active = [(size[r] / target[r], r) for r in range(k)]
     heapq.heapify(active)
@@ -124,24 +142,24 @@ def grow_regions(mesh: Mesh, face_ids: np.ndarray, weights: list[float], rng: np
             continue  # enclosed: this region stops growing
         _, j = heapq.heappop(frontier[r])
         region[j] = r
-        size[r] += 1
+        size[r] += load[j]
         assigned += 1
         push_neighbours(r, j)
         heapq.heappush(active, (size[r] / target[r], r))
     _absorb_orphans(mesh, face_ids, local, region)
     if n <= REBALANCE_MAX_FACES:
-        _rebalance(mesh, face_ids, local, region, target, rng)
+        _rebalance(mesh, face_ids, local, region, target, load, rng)
     return region
 
 
 REBALANCE_MAX_FACES = 6000  # rebalancing checks connectivity by search: keep it to village-sized sets
 
 
-def _rebalance(mesh, face_ids, local, region, target, rng, passes: int = 40):
+def _rebalance(mesh, face_ids, local, region, target, load, rng, passes: int = 40):
     """Hand border faces from regions above their share to neighbours below it, never cutting the
     giver in two. Growth alone leaves regions that were hemmed in early too small."""
     k = len(target)
-    size = np.bincount(region, minlength=k).astype(float)
+    size = np.bincount(region, weights=load, minlength=k)
     local_neighbours = [[local[f] for f in mesh.neighbours[face_ids[i]].tolist() if f in local]
                         for i in range(len(region))]
     for _ in range(passes):
@@ -149,17 +167,19 @@ def _rebalance(mesh, face_ids, local, region, target, rng, passes: int = 40):
         for i in rng.permutation(len(region)).tolist():
             a = region[i]
             ratio_a = size[a] / target[a]
-            if ratio_a <= 1.05 or size[a] <= 1:
+            if ratio_a <= 1.05 or size[a] <= load[i]:
                 continue
             others = {region[j] for j in local_neighbours[i]} - {a}
             if not others:
                 continue
             b = min(others, key=lambda r: size[r] / target[r])
-            if size[b] / target[b] >= ratio_a - 0.1 or not _stays_connected(local_neighbours, region, i, a):
+            # move only if the receiver stays below where the giver was: the worst imbalance shrinks
+            if (size[b] + load[i]) / target[b] >= ratio_a - 0.05 or \
+                    not _stays_connected(local_neighbours, region, i, a):
                 continue
             region[i] = b
-            size[a] -= 1
-            size[b] += 1
+            size[a] -= load[i]
+            size[b] += load[i]
             moved += 1
         if moved == 0:
             return
@@ -180,10 +200,9 @@ def _stays_connected(neighbours, region, removed, r) -> bool:
     return len(seen) == len(members)
 
 
-def _spread_seeds(centres, k, rng, seed_near):
-    """k well-spread seed faces (k-means++ style), the first optionally nearest a given point."""
-    first = int(np.argmin(np.hypot(*(centres - seed_near).T))) if seed_near is not None \
-        else int(rng.integers(len(centres)))
+def _spread_seeds(centres, k, rng):
+    """k well-spread seed faces (k-means++ style)."""
+    first = int(rng.integers(len(centres)))
     seeds = [first]
     d2 = np.sum((centres - centres[first]) ** 2, axis=1)
     for _ in range(1, k):
@@ -217,4 +236,5 @@ def _absorb_orphans(mesh, face_ids, local, region):
 
 
 def union_faces(mesh: Mesh, face_ids: np.ndarray):
-    return shapely.coverage_union_all(mesh.faces[face_ids])
+    faces = mesh.faces[face_ids]
+    return shapely.coverage_union_all(faces) if mesh.snapped else shapely.union_all(faces)
