@@ -1,0 +1,190 @@
+"""Reading grid units from GeoJSON FeatureCollections and zipped Shapefiles.
+
+Raw coordinates are checked before Shapely sees them (Shapely quietly closes open rings), and every
+problem is attached to the feature it was found in."""
+from __future__ import annotations
+
+import io
+import json
+import math
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from shapely.geometry import shape
+
+from .report import ERROR, Report
+
+POLYGONAL = ("Polygon", "MultiPolygon")
+
+
+@dataclass
+class FieldMapping:
+    code: str = "code"
+    name: str = "name"
+    parent: str = "parent_code"
+
+
+@dataclass
+class Feature:
+    index: int                       # 1-based position in the file
+    code: str | None = None
+    name: str | None = None
+    parent_code: str | None = None
+    geometry: object = None          # shapely (Multi)Polygon, or None when it could not be read
+    properties: dict = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return " ".join(str(x) for x in (f"#{self.index}", self.code, self.name) if x)
+
+
+def read_file(data: bytes, filename: str, mapping: FieldMapping, report: Report) -> list[Feature]:
+    """Features from a .geojson/.json or a .zip Shapefile; file-level problems go to the report."""
+    suffix = PurePath(filename).suffix.lower()
+    if suffix == ".zip" or zipfile.is_zipfile(io.BytesIO(data)):
+        records = _read_shapefile_zip(data, report)
+    elif suffix in (".geojson", ".json", ""):
+        records = _read_geojson(data, report)
+    else:
+        report.add(ERROR, "file", detail=f"{filename}: expected a .geojson file or a zipped Shapefile",
+                   detail_zh=f"{filename}：需要 .geojson 文件或 Shapefile 压缩包")
+        return []
+    features = [_feature(i, props, geom, mapping, report) for i, (props, geom) in enumerate(records, start=1)]
+    report.features = len(features)
+    return features
+
+
+def _read_geojson(data: bytes, report: Report) -> list[tuple[dict, dict]]:
+    try:
+        doc = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        report.add(ERROR, "file", detail="the file is not UTF-8 text", detail_zh="文件不是 UTF-8 文本")
+        return []
+    except json.JSONDecodeError as exc:
+        report.add(ERROR, "file", detail=f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
+                   detail_zh=f"不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列（{exc.msg}）")
+        return []
+    if isinstance(doc, dict) and doc.get("type") == "Feature":
+        doc = {"type": "FeatureCollection", "features": [doc]}
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
+        report.add(ERROR, "file", detail="a GeoJSON FeatureCollection is expected",
+                   detail_zh="需要 GeoJSON 要素集合（FeatureCollection）")
+        return []
+    out = []
+    for f in doc["features"]:
+        f = f if isinstance(f, dict) else {}
+        props = f.get("properties") if isinstance(f.get("properties"), dict) else {}
+        out.append((props, f.get("geometry")))
+    return out
+
+
+def _read_shapefile_zip(data: bytes, report: Report) -> list[tuple[dict, dict]]:
+    import shapefile  # pyshp
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        report.add(ERROR, "file", detail="the zip archive is damaged", detail_zh="压缩包已损坏")
+        return []
+    members = {}
+    for name in archive.namelist():
+        ext = PurePath(name).suffix.lower()
+        if ext in (".shp", ".shx", ".dbf", ".prj", ".cpg") and not name.startswith("__MACOSX"):
+            members.setdefault(ext, name)
+    missing = [ext for ext in (".shp", ".shx", ".dbf") if ext not in members]
+    for ext in missing:
+        report.add(ERROR, "missing_component", ext=ext)
+    if missing:
+        return []
+    if ".prj" in members:
+        prj = archive.read(members[".prj"]).decode("latin-1")
+        if prj.lstrip().upper().startswith("PROJCS"):
+            report.add(ERROR, "projected_coordinates", sample=prj.split('"')[1] if '"' in prj else "PROJCS")
+            return []
+    encoding = archive.read(members[".cpg"]).decode("ascii", "ignore").strip() if ".cpg" in members else None
+    out = []
+    for enc in ([encoding] if encoding else ["utf-8", "gbk"]):
+        try:
+            reader = shapefile.Reader(shp=io.BytesIO(archive.read(members[".shp"])),
+                                      shx=io.BytesIO(archive.read(members[".shx"])),
+                                      dbf=io.BytesIO(archive.read(members[".dbf"])), encoding=enc)
+            out = [(dict(sr.record.as_dict()), _shape_geojson(sr.shape)) for sr in reader.iterShapeRecords()]
+            break
+        except UnicodeDecodeError:
+            continue
+        except (shapefile.ShapefileException, LookupError) as exc:
+            report.add(ERROR, "file", detail=f"unreadable Shapefile: {exc}", detail_zh=f"Shapefile 无法读取：{exc}")
+            return []
+    else:
+        report.add(ERROR, "file", detail="the .dbf attributes are neither UTF-8 nor GBK (add a .cpg file)",
+                   detail_zh=".dbf 属性既不是 UTF-8 也不是 GBK 编码（请附带 .cpg 文件）")
+    return out
+
+
+def _shape_geojson(shp):
+    if shp.shapeType == 0:  # null shape
+        return None
+    return shp.__geo_interface__
+
+
+def _feature(index, props, geometry, mapping: FieldMapping, report: Report) -> Feature:
+    feature = Feature(index, properties=props)
+    for attr, key in (("code", mapping.code), ("name", mapping.name), ("parent_code", mapping.parent)):
+        value = props.get(key)
+        if value is None or str(value).strip() == "":
+            if attr != "parent_code" or key in props:  # the parent may come from the code instead
+                report.add(ERROR, "missing_field", feature.label, field=key,
+                           available=", ".join(props) or "none / 无")
+            continue
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # codes stored as numbers in .dbf
+        setattr(feature, attr, str(value).strip())
+    feature.geometry = _geometry(feature, geometry, report)
+    return feature
+
+
+def _geometry(feature: Feature, geometry, report: Report):
+    if not geometry:
+        report.add(ERROR, "empty_geometry", feature.label)
+        return None
+    kind = geometry.get("type") if isinstance(geometry, dict) else None
+    if kind not in POLYGONAL:
+        report.add(ERROR, "wrong_geometry_type", feature.label, type=kind or "nothing")
+        return None
+    polygons = geometry.get("coordinates") or []
+    polygons = [polygons] if kind == "Polygon" else polygons
+    if not polygons or not any(polygons):
+        report.add(ERROR, "empty_geometry", feature.label)
+        return None
+    ok = True
+    for p, rings in enumerate(polygons, start=1):
+        for r, ring in enumerate(rings or [], start=1):
+            ok &= _check_ring(feature, p, r, ring, report)
+    if not ok:
+        return None
+    return shape(geometry)
+
+
+def _check_ring(feature, polygon, ring_no, ring, report) -> bool:
+    try:
+        coords = [(float(x), float(y)) for x, y, *_ in ring]
+    except (TypeError, ValueError):
+        report.add(ERROR, "bad_coordinates", feature.label, value=str(ring)[:60])
+        return False
+    if not all(math.isfinite(v) for xy in coords for v in xy):
+        report.add(ERROR, "bad_coordinates", feature.label, value="NaN/Infinity")
+        return False
+    if len(coords) < 4:
+        report.add(ERROR, "short_ring", feature.label, coords[0] if coords else None, polygon=polygon, ring=ring_no,
+                   points=len(coords))
+        return False
+    if coords[0] != coords[-1]:
+        report.add(ERROR, "unclosed_ring", feature.label, coords[0], polygon=polygon, ring=ring_no,
+                   first=_fmt(coords[0]), last=_fmt(coords[-1]))
+        return False
+    return True
+
+
+def _fmt(xy) -> str:
+    return f"({xy[0]:.6f}, {xy[1]:.6f})"
