@@ -71,8 +71,10 @@ def partition_village(village, ids, lon, lat, target: int = 50, attempts: int = 
     mesh = mesh_from_points(proj.to_metres(village), points, grid_size=None)
     faces = np.arange(len(mesh.faces))
     holder = mesh.site >= 0
-    face_of_point = np.empty(len(points), dtype=int)
+    face_of_point = np.full(len(points), -1)
     face_of_point[mesh.site[holder]] = faces[holder]
+    for i in np.flatnonzero(face_of_point < 0):  # left without a face of its own: join the nearest
+        face_of_point[i] = int(np.argmin(np.hypot(*(mesh.centres - points[i]).T)))
     load = np.where(holder, household_load[np.maximum(mesh.site, 0)], 0)
     best = None
     for attempt in range(attempts):

@@ -43,6 +43,7 @@ MESSAGES = {
     "gap": ("leaves {area_m2:,.0f} m² of {parent} covered by no unit", "{parent} 内有 {area_m2:,.0f} 平方米未被任何单元覆盖"),
     "orphaned_child": ("existing {child} would stick out of the new boundary by {area_m2:,.0f} m²",
                        "现有单元 {child} 将超出新边界 {area_m2:,.0f} 平方米"),
+    "bad_target": ("target_households '{value}' is not a positive whole number", "目标户数“{value}”不是正整数"),
     "household_count": ("holds {count} households, far from its target of {target} (±{tolerance:.0%})",
                         "包含 {count} 户，偏离目标 {target} 户（±{tolerance:.0%}）"),
 }

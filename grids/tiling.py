@@ -65,8 +65,16 @@ def mesh_from_points(outline, points: np.ndarray, relax: int = 0, grid_size: flo
     parts, owner = shapely.get_parts(faces, return_index=True)
     site = np.full(len(parts), -1)
     if not relax:
-        holds = shapely.contains_xy(parts, points[owner, 0], points[owner, 1])
-        site[holds] = owner[holds]
+        holds = shapely.intersects_xy(parts, points[owner, 0], points[owner, 1])
+        _, first = np.unique(owner[holds], return_index=True)  # one part per site
+        site[np.flatnonzero(holds)[first]] = owner[holds][first]
+        lost = np.setdiff1d(np.arange(len(points)), site)
+        if len(lost):  # a site on the outline, by rounding just outside it: its nearest free part
+            free = np.flatnonzero(site < 0)
+            if len(free):
+                _, nearest = shapely.STRtree(parts[free]).query_nearest(shapely.points(points[lost]),
+                                                                        return_distance=False, all_matches=False)
+                site[free[nearest]] = lost
     centres = shapely.get_coordinates(shapely.point_on_surface(parts))
     return Mesh(parts, centres, _adjacency(parts), snapped=grid_size is not None, site=site)
 

@@ -34,7 +34,22 @@ class Context:
     siblings: dict = field(default_factory=dict)         # code → (parent code, geometry), same level
     children: dict = field(default_factory=dict)         # code → (parent code, geometry), level below
     household_points: tuple = (np.empty(0), np.empty(0))  # lon, lat of households (for cells)
-    default_target: int = 50
+    default_targets: dict = field(default_factory=dict)  # parent code → households a cell should hold
+
+
+DEFAULT_TARGET = 50
+
+
+def cell_target(feature: Feature, context: Context) -> int | None:
+    """The feature's target_households attribute, else its village's default; None if malformed."""
+    given = feature.properties.get("target_households")
+    if given in (None, ""):
+        return context.default_targets.get(feature.parent_code, DEFAULT_TARGET)
+    try:
+        target = int(float(given))
+    except (TypeError, ValueError):
+        return None
+    return target if target > 0 else None
 
 
 def validate(features: list[Feature], level: str, context: Context, report: Report,
@@ -201,7 +216,10 @@ def _check_household_counts(features, context, report, tolerances):
     assigned = assign_points([f.geometry for f in features], lon, lat).cell if len(lon) else np.empty(0, dtype=int)
     counts = np.bincount(assigned[assigned >= 0], minlength=len(features))
     for f, count in zip(features, counts.tolist()):
-        target = int(f.properties.get("target_households") or context.default_target)
+        target = cell_target(f, context)
+        if target is None:
+            report.add(ERROR, "bad_target", f.label, value=f.properties.get("target_households"))
+            continue
         if abs(count - target) > tolerances.households * target:
             report.add(WARNING, "household_count", f.label, _where(f.geometry), count=count, target=target,
                        tolerance=tolerances.households)

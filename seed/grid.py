@@ -13,11 +13,11 @@ from shapely.geometry import MultiPolygon, Polygon, shape
 from tqdm import tqdm
 
 from grids.crs import LocalEqualArea, geometry_gcj02_to_wgs84
-from grids.numbering import reading_order
+from grids.numbering import cell_name, reading_order
+from grids.tiling import build_mesh, grow_regions, union_faces
 
 from . import names
 from .spec import CountySpec
-from grids.tiling import build_mesh, grow_regions, union_faces
 
 COMMUNITY_CELL_TARGET = 80
 VILLAGE_CELL_TARGET = 50
@@ -164,9 +164,7 @@ class GridBuilder:
         row_height = max(1e-4, float(np.sqrt(np.mean([g.area for g in geoms]))) / 111_000)
         target = COMMUNITY_CELL_TARGET if village.community else VILLAGE_CELL_TARGET
         for seq, i in enumerate(reading_order(lon, lat, row_height).tolist(), start=1):
-            # a village cell is its village group (村民小组); a community numbers its cells
-            label = f"第{seq}网格" if village.community else names.group_name(seq)
-            self._add("cell", f"{village.code}{seq:03d}", f"{village.name}{label}", village, groups[i],
+            self._add("cell", f"{village.code}{seq:03d}", cell_name(village.name, seq), village, groups[i],
                       target=target, community=village.community, seq=seq, metric=geoms[i])
 
     def _add(self, level, code, name, parent, faces, target=None, community=False, seq=0, metric=None) -> Unit:

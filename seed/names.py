@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import random
 
+from grids.numbering import chinese_numeral
+
 # (surname, rough share in percent). Roughly national frequencies, with
 # southern surnames (黄 林 陈 ...) slightly damped for southern Shaanxi.
 SURNAMES: list[tuple[str, float]] = [
@@ -58,7 +60,6 @@ STREET_STEMS: list[str] = [
 ]
 _STREET_SUFFIXES = ("街", "路", "巷", "道")
 
-_DIGITS = "零一二三四五六七八九"
 
 
 def _check_sex(sex: str) -> None:
@@ -101,17 +102,6 @@ def place_name(rng: random.Random, used: set[str]) -> str:
     stem = rng.choice(remaining)
     used.add(stem)
     return stem
-
-
-def chinese_numeral(n: int) -> str:
-    """1..99 as Chinese numerals: 1→一, 10→十, 11→十一, 20→二十, 99→九十九."""
-    if not isinstance(n, int) or not 1 <= n <= 99:
-        raise ValueError(f"numeral out of range 1..99: {n!r}")
-    tens, ones = divmod(n, 10)
-    if tens == 0:
-        return _DIGITS[ones]
-    head = "十" if tens == 1 else _DIGITS[tens] + "十"
-    return head + (_DIGITS[ones] if ones else "")
 
 
 def group_name(index: int) -> str:

@@ -11,10 +11,10 @@ import shapely
 from tqdm import tqdm
 
 from grids.crs import LocalEqualArea
+from grids.tiling import random_points_in
 
 from . import names, people
 from .grid import Unit, scale_to_total
-from grids.tiling import random_points_in
 
 # Neighbouring counties of Ankang and Hanzhong: some heads were born outside the county.
 BIRTH_REGIONS = ("610923",) * 17 + ("610902", "610921", "610702")

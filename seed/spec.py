@@ -55,3 +55,11 @@ def benchmark_spec(end_date: dt.date | None = None, households: int = 300_000, c
         cells=cells, households=households, communities=max(1, villages // 15),
         cadres=max(1, households // 9), county_staff=30, visits=visits, disputes=disputes,
         end_date=end_date or dt.date.today(), seed=619900, mesh_faces_per_cell=8)
+
+
+def small_spec(end_date: dt.date | None = None) -> CountySpec:
+    """A small county on the same outline, for tests that change data (seconds to generate)."""
+    return CountySpec(
+        code="610923", name="宁陕县", outline=NINGSHAN_OUTLINE, towns=2, villages=6, cells=24, households=1300,
+        communities=1, cadres=60, county_staff=2, visits=3000, disputes=40,
+        end_date=end_date or dt.date.today(), town_names=NINGSHAN_TOWNS, mesh_faces_per_cell=20)

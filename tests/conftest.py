@@ -93,6 +93,18 @@ def demo_app(db_server):
 
 
 @pytest.fixture
+def small_app(db_server):
+    """A fresh database with a small generated county, for tests that change data."""
+    from seed.county import generate_county
+    from seed.spec import small_spec
+    from server.extensions import db
+    app = migrated_app(db_server)
+    with app.app_context(), db.engine.begin() as conn:
+        generate_county(conn, small_spec(DEMO_END_DATE), quiet=True)
+    return app
+
+
+@pytest.fixture
 def client(demo_app):
     return demo_app.test_client()
 

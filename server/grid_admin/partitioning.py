@@ -1,0 +1,92 @@
+"""Propose cells for a village from its households, and replace the village's cells with them."""
+from __future__ import annotations
+
+import shapely
+import sqlalchemy as sa
+from shapely.geometry import mapping
+
+from grids.numbering import cell_name, is_community
+from grids.partition import TOLERANCE, Partition, partition_village
+
+from ..api.grid.queries import cells_between
+from ..extensions import db
+from ..models import Dispute, GridUnit, Household, User
+from .assignment import reassign_households
+from .importer import COMMUNITY_TARGET, VILLAGE_TARGET
+from .store import household_points, set_geometry, unit_geometries
+
+
+class PartitionError(ValueError):
+    """The village cannot be partitioned as asked; the message says why (English / Chinese)."""
+
+
+def village_or_error(code: str) -> GridUnit:
+    village = db.session.scalar(sa.select(GridUnit).where(GridUnit.code == code))
+    if village is None or village.level != "village":
+        raise PartitionError(f"{code} is not a village code / {code} 不是村（社区）编码")
+    return village
+
+
+def default_target(village: GridUnit) -> int:
+    return COMMUNITY_TARGET if is_community(village.name) else VILLAGE_TARGET
+
+
+def propose(village: GridUnit, target: int | None = None) -> Partition:
+    target = target or default_target(village)
+    if not 5 <= target <= 500:
+        raise PartitionError("target must be between 5 and 500 households / 目标户数须在 5 到 500 之间")
+    ((_, _, _, boundary),) = unit_geometries(GridUnit.id == village.id)
+    ids, _, lon, lat = household_points(Household.cell_id.in_(
+        sa.select(GridUnit.id).where(cells_between(village.code, village.code))))
+    return partition_village(boundary, ids, lon, lat, target=target, seed=int(village.code[-6:]))
+
+
+def to_geojson(village: GridUnit, partition: Partition) -> dict:
+    codes = dict(db.session.execute(sa.select(Household.id, Household.code).where(
+        Household.id.in_(partition.unlocated + partition.outside))).all())
+    low, high = partition.target * (1 - TOLERANCE), partition.target * (1 + TOLERANCE)
+    return {
+        "type": "FeatureCollection",
+        "village": {"code": village.code, "name": village.name},
+        "target": partition.target,
+        "unlocated_households": sorted(codes[i] for i in partition.unlocated),
+        "outside_households": sorted(codes[i] for i in partition.outside),
+        "features": [{
+            "type": "Feature", "id": _cell_code(village, c.seq), "geometry": mapping(c.boundary),
+            "properties": {"code": _cell_code(village, c.seq), "name": cell_name(village.name, c.seq),
+                           "household_count": c.household_count, "target_households": partition.target,
+                           "within_tolerance": low <= c.household_count <= high},
+        } for c in partition.cells],
+    }
+
+
+def apply(village: GridUnit, partition: Partition) -> dict:
+    """Replace the village's cells: cells keep their ids where the code survives, new codes are added,
+    and cells no longer needed hand their grid workers, disputes and unlocated households to the new
+    cell they overlap most before they are removed. Then households are reassigned by location."""
+    old = {u.code: u for u in db.session.scalars(
+        sa.select(GridUnit).where(GridUnit.parent_id == village.id, GridUnit.level == "cell"))}
+    old_shapes = {code: geom for _, code, _, geom in unit_geometries(GridUnit.code.in_(list(old)))}
+    new_units = []
+    for cell in partition.cells:
+        code = _cell_code(village, cell.seq)
+        unit = old.pop(code, None) or GridUnit(level="cell", code=code, parent=village)
+        unit.name = cell_name(village.name, cell.seq)
+        unit.target_households = partition.target
+        set_geometry(unit, cell.boundary)
+        db.session.add(unit)
+        new_units.append((unit, cell.boundary))
+    db.session.flush()
+    for code, unit in old.items():
+        heir = max(new_units, key=lambda nu: shapely.area(shapely.intersection(nu[1], old_shapes[code])))[0]
+        for model, column in ((User, User.unit_id), (Dispute, Dispute.cell_id), (Household, Household.cell_id)):
+            db.session.execute(sa.update(model).where(column == unit.id).values({column.key: heir.id}))
+        db.session.delete(unit)
+    db.session.flush()
+    moved = reassign_households(village, apply=True)
+    return {"cells": len(new_units), "removed": sorted(old), "households_moved": len(moved.moved),
+            "outside": len(moved.outside)}
+
+
+def _cell_code(village: GridUnit, seq: int) -> str:
+    return f"{village.code}{seq:03d}"
