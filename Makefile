@@ -19,7 +19,7 @@ define ensure_packages
 	fi
 endef
 
-.PHONY: run test install install-test-system clean-db _python-venv
+.PHONY: run test bench install install-test-system clean-db _python-venv
 
 install: $(VENV)/.installed
 
@@ -50,6 +50,9 @@ test: install install-test-system
 	echo "=== wangge tests on PostGIS ==="; $(PY) -m pytest --db=postgis $(PYTEST_ARGS) || status=1; \
 	if [ $$status = 0 ]; then echo "=== both back ends passed ==="; else echo "=== FAILED on at least one back end ==="; fi; \
 	exit $$status
+
+bench: install install-test-system
+	$(PY) -m tests.benchmarks.run
 
 clean-db:
 	rm -f instance/wangge.sqlite instance/wangge.sqlite-wal instance/wangge.sqlite-shm

@@ -33,11 +33,16 @@ def _free_port() -> int:
 
 
 class TemporaryPostgres:
+    """A cluster in a new temporary directory, removed on stop; or, given a directory, one that
+    persists there between runs (the benchmark database)."""
+
     TEMPLATE = "template_wangge"
 
-    def __init__(self):
+    def __init__(self, directory: str | None = None):
         self.bindir = _bindir()
-        self.dir = tempfile.mkdtemp(prefix="wangge-pg-")
+        self.persistent = directory is not None
+        self.dir = os.path.abspath(directory) if directory else tempfile.mkdtemp(prefix="wangge-pg-")
+        os.makedirs(self.dir, exist_ok=True)
         self.data = os.path.join(self.dir, "data")
         self.port = _free_port()
         self.as_root = os.geteuid() == 0
@@ -51,15 +56,27 @@ class TemporaryPostgres:
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=self.dir)
 
     def start(self) -> "TemporaryPostgres":
-        self._run("initdb", "-D", self.data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C",
-                  "--no-sync")
+        fresh = not os.path.exists(os.path.join(self.data, "PG_VERSION"))
+        if fresh:
+            self._run("initdb", "-D", self.data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C",
+                      "--no-sync")
         options = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
                    "-c synchronous_commit=off -c full_page_writes=off -c max_connections=50")
         self._run("pg_ctl", "-D", self.data, "-l", os.path.join(self.dir, "server.log"), "-w", "-o", options,
                   "start")
-        self._execute("postgres", f"CREATE DATABASE {self.TEMPLATE}")
-        self._execute(self.TEMPLATE, "CREATE EXTENSION postgis")
+        if fresh:
+            self._execute("postgres", f"CREATE DATABASE {self.TEMPLATE}")
+            self._execute(self.TEMPLATE, "CREATE EXTENSION postgis")
         return self
+
+    def database_exists(self, name: str) -> bool:
+        conn = psycopg2.connect(host="127.0.0.1", port=self.port, user="postgres", dbname="postgres")
+        try:
+            cur = conn.cursor()
+            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+            return cur.fetchone() is not None
+        finally:
+            conn.close()
 
     def url(self, database: str) -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
@@ -89,6 +106,7 @@ class TemporaryPostgres:
 
     def stop(self):
         try:
-            self._run("pg_ctl", "-D", self.data, "-m", "immediate", "stop")
+            self._run("pg_ctl", "-D", self.data, "-m", "fast" if self.persistent else "immediate", "stop")
         finally:
-            shutil.rmtree(self.dir, ignore_errors=True)
+            if not self.persistent:
+                shutil.rmtree(self.dir, ignore_errors=True)
