@@ -69,6 +69,14 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+def render_item(type_, obj, autogen_context):
+    """Write the storage type of our own column types, so revisions never import the models."""
+    from server.models.types import UTCDateTime
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return alembic_helpers.render_item(type_, obj, autogen_context)
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -90,7 +98,7 @@ def run_migrations_online():
     conf_args = dict(current_app.extensions['migrate'].configure_args)
     # GeoAlchemy2's helpers: skip SpatiaLite's own tables, render spatial types and indexes.
     conf_args.setdefault("include_object", alembic_include_object)
-    conf_args.setdefault("render_item", alembic_helpers.render_item)
+    conf_args.setdefault("render_item", render_item)
     if conf_args.get("process_revision_directives") is None:
         def rewrite_then_skip_empty(context, revision, directives):
             alembic_helpers.writer(context, revision, directives)

@@ -14,9 +14,13 @@ def create_app(config_class=Config) -> Flask:
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
         **engine_options(app.config["SQLALCHEMY_DATABASE_URI"]), **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
     app.json.ensure_ascii = False
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     INSTANCE_DIR.mkdir(exist_ok=True)
 
-    from . import models  # noqa: F401  (register the tables on the metadata)
+    from . import audit, models, scope  # noqa: F401  (tables on the metadata; audit and scope hooks)
 
     db.init_app(app)
     with app.app_context():
@@ -26,6 +30,11 @@ def create_app(config_class=Config) -> Flask:
 
     from .errors import register_error_handlers
     register_error_handlers(app)
+
+    from .auth import init_auth
+    from .auth.routes import blp as auth_blp
+    init_auth(app)
+    rest_api.register_blueprint(auth_blp)
 
     from .api.grid.routes import blp as grid_blp
     rest_api.register_blueprint(grid_blp)

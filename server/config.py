@@ -23,6 +23,14 @@ class Config:
     OPENAPI_URL_PREFIX = "/api"
     OPENAPI_JSON_PATH = "openapi.json"
 
+    # Sessions: HttpOnly and SameSite always, Secure whenever the request came over TLS (server/auth)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "") == "1"
+    PERMANENT_SESSION_LIFETIME = 30 * 24 * 3600  # grid workers stay signed in through offline weeks
+    # Behind a reverse proxy terminating TLS, trust its X-Forwarded-* headers (number of proxies)
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+
     # Pagination of list endpoints
     PAGE_SIZE_DEFAULT = 50
     PAGE_SIZE_MAX = 500

@@ -20,8 +20,10 @@ DEFAULT_ZH = {
 }
 
 
-def api_abort(status: int, message: str, message_zh: str, **extra):
-    abort(status, message=message, message_zh=message_zh, **extra)
+def api_abort(status: int, message: str, message_zh: str, errors=None, **extra):
+    """Stop with a JSON error; `errors` holds field messages, `extra` more fields for the body."""
+    kwargs = {"errors": errors} if errors is not None else {}
+    abort(status, message=message, message_zh=message_zh, extra=extra, **kwargs)
 
 
 def error_body(exc: HTTPException) -> dict:
@@ -37,6 +39,7 @@ def error_body(exc: HTTPException) -> dict:
         body["errors"] = data["messages"]
     elif "errors" in data:
         body["errors"] = data["errors"]
+    body.update(data.get("extra") or {})
     return body
 
 

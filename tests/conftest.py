@@ -104,9 +104,22 @@ def small_app(db_server):
     return app
 
 
+DEMO_PASSWORD = "wangge2026"
+
+
+def signed_in(app, username, password=DEMO_PASSWORD):
+    """A test client signed in as the user, sending the CSRF token on every request."""
+    client = app.test_client()
+    response = client.post("/api/auth/login", json={"username": username, "password": password})
+    assert response.status_code == 200, response.get_json()
+    client.environ_base["HTTP_X_CSRF_TOKEN"] = response.get_json()["csrf_token"]
+    return client
+
+
 @pytest.fixture
 def client(demo_app):
-    return demo_app.test_client()
+    """County staff: sees the whole county."""
+    return signed_in(demo_app, "county01")
 
 
 @pytest.fixture(scope="module")

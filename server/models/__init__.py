@@ -1,9 +1,10 @@
 """All models, importable from one place (Alembic and the seed generator need the full metadata)."""
+from .audit import AuditLog, LoginAttempt
 from .dispute import Dispute, DisputeEvent
 from .grid import GridUnit
 from .household import Household, HouseholdMember, HouseholdTag
 from .user import CadreLink, User
 from .visit import Visit
 
-__all__ = ["CadreLink", "Dispute", "DisputeEvent", "GridUnit", "Household", "HouseholdMember", "HouseholdTag",
-           "User", "Visit"]
+__all__ = ["AuditLog", "CadreLink", "LoginAttempt", "Dispute", "DisputeEvent", "GridUnit", "Household", "HouseholdMember",
+           "HouseholdTag", "User", "Visit"]

@@ -1,5 +1,8 @@
 """Users and the cadre ↔ household links (包联)."""
+import hashlib
+
 import sqlalchemy as sa
+from flask_login import UserMixin
 from sqlalchemy.orm import relationship
 
 from ..extensions import db
@@ -7,7 +10,7 @@ from .types import UTCDateTime, one_of, utcnow
 from .vocab import ROLES
 
 
-class User(db.Model):
+class User(UserMixin, db.Model):
     __tablename__ = "app_user"  # "user" is reserved on PostgreSQL
     __table_args__ = (
         sa.CheckConstraint(one_of("role", ROLES), name="role"),
@@ -26,6 +29,15 @@ class User(db.Model):
     created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
 
     unit = relationship("GridUnit")
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        """The id kept in the session; it changes with the password, which ends the other sessions."""
+        stamp = hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+        return f"{self.id}:{stamp}"
 
 
 class CadreLink(db.Model):

@@ -4,6 +4,7 @@ import re
 import pytest
 from shapely.geometry import shape
 
+from server.auth.policy import ENDPOINT_ROLES, PUBLIC
 from tests.conftest import make_app
 
 
@@ -101,7 +102,8 @@ def test_bad_pagination_is_422(client, query):
     assert response.status_code == 422 and response.get_json()["errors"]
 
 
-def test_unexpected_errors_are_json_500_without_details(db_server):
+def test_unexpected_errors_are_json_500_without_details(db_server, monkeypatch):
+    monkeypatch.setitem(ENDPOINT_ROLES, "boom", PUBLIC)
     app = make_app(db_server.new_database())
 
     @app.route("/api/_boom")

@@ -1,0 +1,83 @@
+"""Authentication (Flask-Login sessions), the access policy and CSRF protection, wired into the app."""
+from __future__ import annotations
+
+import logging
+import secrets
+
+from flask import g, request, session
+from flask.sessions import SecureCookieSessionInterface
+from flask_login import LoginManager, current_user
+
+from ..errors import api_abort
+from ..extensions import db
+from ..models import User
+from ..scope import Scope
+from .policy import ENDPOINT_ROLES, PUBLIC
+
+log = logging.getLogger(__name__)
+login_manager = LoginManager()
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+CSRF_HEADER = "X-CSRF-Token"
+
+
+@login_manager.user_loader
+def load_user(token: str):
+    user_id, _, _stamp = token.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.get_id() != token:
+        return None
+    return user
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    api_abort(401, "Please log in", "请先登录")
+
+
+def new_csrf_token() -> str:
+    session["csrf"] = secrets.token_urlsafe(32)
+    return session["csrf"]
+
+
+def csrf_token() -> str:
+    return session.get("csrf") or new_csrf_token()
+
+
+def enforce_policy():
+    """Before every request: the endpoint's roles, the login, CSRF on writes, then the data scope."""
+    endpoint = request.endpoint
+    if endpoint is None:
+        return None  # routing answers 404 / 405
+    roles = ENDPOINT_ROLES.get(endpoint)
+    if roles is None:
+        log.error("endpoint %s has no entry in server/auth/policy.py: denied", endpoint)
+        api_abort(403, "This endpoint has no access rule", "此功能未配置访问权限")
+    if roles == PUBLIC:
+        return None
+    if not current_user.is_authenticated:
+        api_abort(401, "Please log in", "请先登录")
+    if current_user.role not in roles:
+        api_abort(403, "Your role may not do this", "您的角色无权执行此操作")
+    if request.method not in SAFE_METHODS and not secrets.compare_digest(
+            request.headers.get(CSRF_HEADER, ""), session.get("csrf", "") or "\0"):
+        api_abort(403, f"Missing or wrong CSRF token: send the {CSRF_HEADER} header from /api/auth/me",
+                  f"缺少或错误的 CSRF 令牌：请在请求头 {CSRF_HEADER} 中携带 /api/auth/me 返回的令牌")
+    g.user = current_user._get_current_object()
+    g.scope = Scope.of(g.user)
+    return None
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """The session cookie is Secure whenever the request came over TLS (or the config insists)."""
+
+    def get_cookie_secure(self, app):
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
+
+def init_auth(app):
+    login_manager.init_app(app)
+    login_manager.session_protection = "basic"
+    app.session_interface = SessionInterface()
+    app.before_request(enforce_policy)

@@ -1,0 +1,38 @@
+"""Who may call what: every endpoint's roles, in one table.
+
+Requests are denied unless their endpoint is listed here (deny by default), so an endpoint added
+without a decision cannot be reached; tests/api/test_authorization.py checks every endpoint of the
+URL map against its own matrix. What part of the county a user may see is decided in server/scope.py."""
+from ..models.vocab import ROLES
+
+PUBLIC = "public"        # no login needed
+EVERYONE = frozenset(ROLES)
+FIELD = frozenset({"grid_worker", "cadre", "village_head", "town_secretary", "county_staff"})  # not admin
+ADMIN = frozenset({"admin"})
+SUPERVISORS = frozenset({"county_staff", "admin"})
+
+ENDPOINT_ROLES = {
+    "static": PUBLIC,
+    "api-docs.openapi_json": PUBLIC,
+    "auth.Login": PUBLIC,
+    "auth.Logout": EVERYONE,
+    "auth.Me": EVERYONE,
+    "auth.Password": EVERYONE,
+    "grid.Tree": EVERYONE,
+    "grid.Unit": EVERYONE,
+    "grid.Children": EVERYONE,
+    "grid.Households": FIELD,
+    "households.Reveal": FIELD,
+    "admin_grid.Import": ADMIN,
+    "admin_grid.Partition": ADMIN,
+    "admin_grid.Assign": ADMIN,
+    "admin_users.Users": ADMIN,
+    "admin_users.UserById": ADMIN,
+    "admin_users.CadreLinks": ADMIN,
+    "admin_users.CadreLinkById": ADMIN,
+    "admin_users.CadreLinkImport": ADMIN,
+    "audit.AuditLog": SUPERVISORS,
+}
+
+# Roles that work with households' phone numbers every day see them unmasked (in their scope).
+PHONE_ROLES = frozenset({"grid_worker", "cadre"})

@@ -1,0 +1,91 @@
+"""Login, logout, the current user, password change."""
+import datetime as dt
+
+import sqlalchemy as sa
+from flask import g, request, session
+from flask.views import MethodView
+from flask_login import login_user, logout_user
+from flask_smorest import Blueprint
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .. import audit
+from ..errors import api_abort
+from ..extensions import db
+from ..models import User
+from . import new_csrf_token
+from .ratelimit import minutes_to_wait, note_attempt
+from .schemas import LoginSchema, PasswordChangeSchema, SessionSchema
+
+blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Sign-in 登录")
+
+
+def _session_body(user):
+    return {"user": user, "csrf_token": session.get("csrf") or new_csrf_token()}
+
+
+@blp.route("/login")
+class Login(MethodView):
+    @blp.arguments(LoginSchema)
+    @blp.response(200, SessionSchema)
+    def post(self, args):
+        """Sign in with username and password; sets the session cookie and returns a CSRF token."""
+        username = args["username"].strip()
+        address = request.remote_addr or "unknown"
+        now = dt.datetime.now(dt.timezone.utc)
+        g.attempted_username = username[:64]
+        wait = minutes_to_wait(username, address, now)
+        if wait:
+            db.session.commit()
+            api_abort(429, f"Too many failed logins: try again in {wait} minutes",
+                      f"登录失败次数过多，请 {wait} 分钟后再试", retry_after_minutes=wait)
+        user = db.session.scalar(sa.select(User).where(User.username == username))
+        ok = user is not None and user.active and check_password_hash(user.password_hash, args["password"])
+        note_attempt(username, address, ok, now)
+        if not ok:
+            audit.record("login_failed", "app_user", user.id if user else None, after={"username": username})
+            db.session.commit()
+            api_abort(401, "Wrong username or password", "用户名或密码错误")
+        session.clear()  # a fresh session on login: no fixation
+        session.permanent = True
+        login_user(user)
+        g.user = user
+        new_csrf_token()
+        audit.record("login", "app_user", user.id)
+        db.session.commit()
+        return _session_body(user)
+
+
+@blp.route("/logout")
+class Logout(MethodView):
+    @blp.response(204)
+    def post(self):
+        """Sign out."""
+        audit.record("logout", "app_user", g.user.id)
+        db.session.commit()
+        logout_user()
+        session.clear()
+
+
+@blp.route("/me")
+class Me(MethodView):
+    @blp.response(200, SessionSchema)
+    def get(self):
+        """The signed-in user and the CSRF token for writes."""
+        return _session_body(g.user)
+
+
+@blp.route("/password")
+class Password(MethodView):
+    @blp.arguments(PasswordChangeSchema)
+    @blp.response(204)
+    def post(self, args):
+        """Change one's own password; other sessions of the user end."""
+        user = g.user
+        if not check_password_hash(user.password_hash, args["current_password"]):
+            api_abort(403, "The current password is wrong", "当前密码错误")
+        if args["new_password"] in (args["current_password"], user.username):
+            api_abort(422, "Choose a new password different from the old one and the username",
+                      "新密码不能与旧密码或用户名相同", errors={"json": {"new_password": ["too weak / 过于简单"]}})
+        user.password_hash = generate_password_hash(args["new_password"])
+        db.session.commit()
+        login_user(user)  # this session carries on with the new session id

@@ -1,0 +1,80 @@
+"""Data scope: what part of the county the current user may see, applied to every ORM query.
+
+One session hook adds the user's criteria to every SELECT of a scoped model (including joins,
+aliases and relationship loads), so no endpoint can forget it; an endpoint that looks up something
+out of scope simply finds nothing and answers 404, which does not reveal that it exists.
+ - county staff and admin: the whole county (their unit is the county);
+ - town secretary, village head: their unit's subtree;
+ - grid worker: their cell;
+ - cadre: the households linked to them now, and what hangs off those households."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import g, has_request_context
+from sqlalchemy import event
+from sqlalchemy.orm import Session, with_loader_criteria
+
+from .models import CadreLink, Dispute, DisputeEvent, GridUnit, Household, HouseholdMember, HouseholdTag, User, Visit
+from .models.vocab import CODE_LENGTH
+
+LONGEST = CODE_LENGTH["cell"]
+
+
+@dataclass(frozen=True)
+class Scope:
+    user_id: int
+    role: str
+    unit_code: str
+
+    @classmethod
+    def of(cls, user) -> "Scope":
+        return cls(user.id, user.role, user.unit.code)
+
+    @property
+    def code_range(self) -> tuple[str, str]:
+        return self.unit_code, self.unit_code.ljust(LONGEST, "9")
+
+    def criteria(self) -> list:
+        """Loader criteria for every scoped model. The subqueries use the plain tables, which the
+        criteria do not touch, so they say exactly what they say."""
+        low, high = self.code_range
+        me = self.user_id
+        unit, household, link, dispute = (m.__table__.c for m in (GridUnit, Household, CadreLink, Dispute))
+        in_units = sa.select(unit.id).where(unit.code.between(low, high))
+        if self.role == "cadre":
+            in_households = sa.select(link.household_id).where(link.cadre_id == me, link.valid_to.is_(None))
+            in_disputes = sa.select(dispute.id).where(
+                sa.or_(dispute.household_id.in_(in_households), dispute.reporter_id == me))
+        else:
+            in_households = sa.select(household.id).where(household.cell_id.in_(in_units))
+            in_disputes = sa.select(dispute.id).where(sa.or_(dispute.cell_id.in_(in_units), dispute.reporter_id == me))
+
+        def scoped(model, condition):
+            return with_loader_criteria(model, condition, include_aliases=True)
+
+        return [
+            scoped(GridUnit, lambda cls: cls.code.between(low, high)),
+            scoped(Household, (lambda cls: cls.id.in_(in_households)) if self.role == "cadre"
+                   else (lambda cls: cls.cell_id.in_(in_units))),
+            scoped(HouseholdMember, lambda cls: cls.household_id.in_(in_households)),
+            scoped(HouseholdTag, lambda cls: cls.household_id.in_(in_households)),
+            scoped(CadreLink, lambda cls: cls.household_id.in_(in_households)),
+            scoped(Visit, lambda cls: sa.or_(cls.household_id.in_(in_households), cls.author_id == me)),
+            scoped(Dispute, lambda cls: cls.id.in_(in_disputes)),
+            scoped(DisputeEvent, lambda cls: cls.dispute_id.in_(in_disputes)),
+            scoped(User, lambda cls: sa.or_(cls.unit_id.in_(in_units), cls.id == me)),
+        ]
+
+
+def current_scope() -> Scope | None:
+    return g.get("scope") if has_request_context() else None
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _apply_scope(state):
+    scope = current_scope()
+    if scope is None or not state.is_select or state.is_column_load:
+        return
+    state.statement = state.statement.options(*scope.criteria())
