@@ -36,8 +36,10 @@ def create_app(config_class=Config) -> Flask:
     init_auth(app)
     rest_api.register_blueprint(auth_blp)
 
+    from .api.admin_grid.routes import blp as admin_grid_blp
     from .api.grid.routes import blp as grid_blp
     rest_api.register_blueprint(grid_blp)
+    rest_api.register_blueprint(admin_grid_blp)
 
     from .cli import register_cli
     register_cli(app)

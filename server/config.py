@@ -31,6 +31,8 @@ class Config:
     # Behind a reverse proxy terminating TLS, trust its X-Forwarded-* headers (number of proxies)
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
+    MAX_CONTENT_LENGTH = 50 * 1024 * 1024  # uploads (boundary files) up to 50 MB; larger answer 413
+
     # Pagination of list endpoints
     PAGE_SIZE_DEFAULT = 50
     PAGE_SIZE_MAX = 500

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from grids.assign import OUTSIDE, assign_points
 
+from .. import audit
 from ..api.grid.queries import cells_between
 from ..extensions import db
 from ..models import GridUnit, Household
@@ -50,4 +51,8 @@ def reassign_households(unit: GridUnit | None = None, apply: bool = False) -> As
         db.session.execute(
             table.update().where(table.c.id == sa.bindparam("hid")).values(cell_id=sa.bindparam("cid")),
             [{"hid": h, "cid": c} for h, _, c in outcome.moved])
+        # a bulk update bypasses the ORM's audit hook: one row lists every move
+        audit.record("reassign", "household", unit.code if unit is not None else None,
+                     before={"cell_ids": {h: f for h, f, _ in outcome.moved}},
+                     after={"cell_ids": {h: t for h, _, t in outcome.moved}})
     return outcome

@@ -17,13 +17,17 @@ from .store import household_points, set_geometry, unit_geometries
 
 
 class PartitionError(ValueError):
-    """The village cannot be partitioned as asked; the message says why (English / Chinese)."""
+    """The village cannot be partitioned as asked."""
+
+    def __init__(self, message: str, message_zh: str, status: int = 422):
+        super().__init__(f"{message} / {message_zh}")
+        self.message, self.message_zh, self.status = message, message_zh, status
 
 
 def village_or_error(code: str) -> GridUnit:
     village = db.session.scalar(sa.select(GridUnit).where(GridUnit.code == code))
     if village is None or village.level != "village":
-        raise PartitionError(f"{code} is not a village code / {code} 不是村（社区）编码")
+        raise PartitionError(f"{code} is not a village code", f"{code} 不是村（社区）编码", status=404)
     return village
 
 
@@ -34,7 +38,7 @@ def default_target(village: GridUnit) -> int:
 def propose(village: GridUnit, target: int | None = None) -> Partition:
     target = target or default_target(village)
     if not 5 <= target <= 500:
-        raise PartitionError("target must be between 5 and 500 households / 目标户数须在 5 到 500 之间")
+        raise PartitionError("target must be between 5 and 500 households", "目标户数须在 5 到 500 之间")
     ((_, _, _, boundary),) = unit_geometries(GridUnit.id == village.id)
     ids, _, lon, lat = household_points(Household.cell_id.in_(
         sa.select(GridUnit.id).where(cells_between(village.code, village.code))))

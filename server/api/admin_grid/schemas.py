@@ -1,0 +1,60 @@
+from marshmallow import Schema, fields, validate
+
+from grids.validate import CODE_LENGTH
+
+from ...grid_admin.importer import CELL_LEVELS, CRS_CHOICES
+
+
+class ImportFormSchema(Schema):
+    level = fields.String(required=True, validate=validate.OneOf(CELL_LEVELS))
+    code_field = fields.String(load_default="code", validate=validate.Length(min=1, max=64))
+    name_field = fields.String(load_default="name", validate=validate.Length(min=1, max=64))
+    parent_field = fields.String(load_default="parent_code", validate=validate.Length(min=1, max=64))
+    crs = fields.String(load_default="wgs84", validate=validate.OneOf(CRS_CHOICES))
+    apply = fields.Boolean(load_default=False, metadata={"description": "write when there are no errors"})
+
+
+class ImportFileSchema(Schema):
+    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary",
+                                               "description": "GeoJSON FeatureCollection or zipped Shapefile"})
+
+
+class ProblemSchema(Schema):
+    severity = fields.String()
+    kind = fields.String()
+    feature = fields.String(allow_none=True)
+    location = fields.List(fields.Float(), allow_none=True)
+    area_m2 = fields.Float(allow_none=True)
+    message = fields.String()
+    message_zh = fields.String()
+
+
+class ImportResultSchema(Schema):
+    features = fields.Integer()
+    ok = fields.Boolean()
+    errors = fields.Integer()
+    warnings = fields.Integer()
+    problems = fields.List(fields.Nested(ProblemSchema))
+    applied = fields.Boolean()
+    created = fields.List(fields.String())
+    updated = fields.List(fields.String())
+    households_moved = fields.Integer()
+
+
+class PartitionArgsSchema(Schema):
+    target = fields.Integer(load_default=None, validate=validate.Range(min=5, max=500))
+    apply = fields.Boolean(load_default=False)
+
+
+class AssignArgsSchema(Schema):
+    unit_code = fields.String(load_default=None, validate=validate.Length(min=CODE_LENGTH["county"],
+                                                                           max=CODE_LENGTH["cell"]))
+    apply = fields.Boolean(load_default=False)
+
+
+class AssignResultSchema(Schema):
+    households = fields.Integer()
+    moved = fields.Integer()
+    outside = fields.List(fields.Integer())
+    on_border = fields.List(fields.Integer())
+    unlocated = fields.Integer()
