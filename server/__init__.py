@@ -29,7 +29,9 @@ def create_app(config_class=Config) -> Flask:
     rest_api = Api(app)  # one per app: the OpenAPI document belongs to the app
 
     from .errors import register_error_handlers
+    from .logging_setup import install as install_log_masking
     register_error_handlers(app)
+    install_log_masking()
 
     from .auth import init_auth
     from .auth.routes import blp as auth_blp
@@ -37,9 +39,12 @@ def create_app(config_class=Config) -> Flask:
     rest_api.register_blueprint(auth_blp)
 
     from .api.admin_grid.routes import blp as admin_grid_blp
+    from .api.admin_users.routes import blp as admin_users_blp
+    from .api.audit.routes import blp as audit_blp
     from .api.grid.routes import blp as grid_blp
-    rest_api.register_blueprint(grid_blp)
-    rest_api.register_blueprint(admin_grid_blp)
+    from .api.households.routes import blp as households_blp
+    for blueprint in (grid_blp, households_blp, admin_grid_blp, admin_users_blp, audit_blp):
+        rest_api.register_blueprint(blueprint)
 
     from .cli import register_cli
     register_cli(app)

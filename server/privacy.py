@@ -21,3 +21,13 @@ def mask_phone(s: str | None) -> str | None:
     """'13812345678' -> '138****5678'. Values shorter than 11 become all
     asterisks; None / '' pass through."""
     return _mask(s, 3, 4, 11)
+
+
+def shown_phone(value: str | None) -> str | None:
+    """A phone number as the current user may see it: whole for the roles that call households
+    every day (their scope already limits whose), masked for everyone else."""
+    from flask import g, has_request_context
+
+    from .auth.policy import PHONE_ROLES
+    user = g.get("user") if has_request_context() else None
+    return value if user is not None and user.role in PHONE_ROLES else mask_phone(value)

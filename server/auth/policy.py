@@ -22,6 +22,7 @@ ENDPOINT_ROLES = {
     "grid.Unit": EVERYONE,
     "grid.Children": EVERYONE,
     "grid.Households": FIELD,
+    "households.HouseholdDetail": FIELD,
     "households.Reveal": FIELD,
     "admin_grid.Import": ADMIN,
     "admin_grid.Partition": ADMIN,
@@ -31,7 +32,7 @@ ENDPOINT_ROLES = {
     "admin_users.CadreLinks": ADMIN,
     "admin_users.CadreLinkById": ADMIN,
     "admin_users.CadreLinkImport": ADMIN,
-    "audit.AuditLog": SUPERVISORS,
+    "audit.AuditLogList": SUPERVISORS,
 }
 
 # Roles that work with households' phone numbers every day see them unmasked (in their scope).

@@ -6,7 +6,7 @@ class LoginSchema(Schema):
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
 
 
-class UserSchema(Schema):
+class SessionUserSchema(Schema):
     id = fields.Integer()
     username = fields.String()
     display_name = fields.String()
@@ -16,7 +16,7 @@ class UserSchema(Schema):
 
 
 class SessionSchema(Schema):
-    user = fields.Nested(UserSchema)
+    user = fields.Nested(SessionUserSchema)
     csrf_token = fields.String(metadata={"description": "send it as the X-CSRF-Token header on every write"})
 
 

@@ -4,7 +4,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from ...geojson import geojson_geometry
 from ...models.vocab import UNIT_LEVELS
-from ...privacy import mask_id_number, mask_phone
+from ...privacy import mask_id_number, shown_phone
 
 
 class UnitPropertiesSchema(Schema):
@@ -70,7 +70,7 @@ class HouseholdSchema(Schema):
     address = fields.String()
     head_name = fields.String()
     head_id_number = fields.Function(lambda h: mask_id_number(h.head_id_number), allow_none=True)
-    phone = fields.Function(lambda h: mask_phone(h.phone), allow_none=True)
+    phone = fields.Function(lambda h: shown_phone(h.phone), allow_none=True)
     member_count = fields.Integer()
     tags = fields.List(fields.String())
     location = fields.Method("_location", allow_none=True)

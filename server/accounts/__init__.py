@@ -1,0 +1,1 @@
+"""Users and cadre links: the rules, apart from HTTP."""

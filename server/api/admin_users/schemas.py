@@ -1,0 +1,101 @@
+from marshmallow import Schema, fields, validate
+
+from ...models.vocab import ROLES
+from ...privacy import mask_phone
+
+USERNAME = validate.Regexp(r"^[A-Za-z0-9_.-]{3,64}$",
+                           error="3–64 letters, digits, _ . - / 3 至 64 位字母、数字或 _ . -")
+MOBILE = validate.Regexp(r"^1[3-9]\d{9}$", error="an 11-digit mobile number / 11 位手机号码")
+PASSWORD = validate.Length(min=8, max=200, error="at least 8 characters / 密码至少 8 位")
+
+
+class AccountSchema(Schema):
+    id = fields.Integer()
+    username = fields.String()
+    display_name = fields.String()
+    role = fields.String()
+    phone = fields.Function(lambda u: mask_phone(u.phone), allow_none=True)
+    unit_code = fields.Function(lambda u: u.unit.code)
+    unit_name = fields.Function(lambda u: u.unit.name)
+    active = fields.Boolean()
+    created_at = fields.DateTime()
+
+
+class UserCreateSchema(Schema):
+    username = fields.String(required=True, validate=USERNAME)
+    password = fields.String(required=True, load_only=True, validate=PASSWORD)
+    display_name = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    unit_code = fields.String(required=True, validate=validate.Length(min=6, max=15))
+    phone = fields.String(load_default=None, allow_none=True, validate=MOBILE)
+
+
+class UserPatchSchema(Schema):
+    password = fields.String(load_only=True, validate=PASSWORD)
+    display_name = fields.String(validate=validate.Length(min=1, max=50))
+    role = fields.String(validate=validate.OneOf(ROLES))
+    unit_code = fields.String(validate=validate.Length(min=6, max=15))
+    phone = fields.String(allow_none=True, validate=MOBILE)
+    active = fields.Boolean()
+
+
+class UserQuerySchema(Schema):
+    role = fields.String(validate=validate.OneOf(ROLES))
+    unit_code = fields.String(validate=validate.Length(min=6, max=15), metadata={"description": "units under it"})
+    q = fields.String(validate=validate.Length(min=1, max=64), metadata={"description": "username or name contains"})
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+class UserPageSchema(Schema):
+    items = fields.List(fields.Nested(AccountSchema))
+    page = fields.Integer()
+    page_size = fields.Integer()
+    total = fields.Integer()
+
+
+class LinkSchema(Schema):
+    id = fields.Integer()
+    cadre_username = fields.Function(lambda link: link.cadre.username)
+    cadre_name = fields.Function(lambda link: link.cadre.display_name)
+    household_code = fields.Function(lambda link: link.household.code)
+    valid_from = fields.Date()
+    valid_to = fields.Date(allow_none=True)
+
+
+class LinkCreateSchema(Schema):
+    cadre_username = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    household_code = fields.String(required=True, validate=validate.Length(equal=19))
+    valid_from = fields.Date(load_default=None)
+
+
+class LinkPatchSchema(Schema):
+    valid_to = fields.Date(required=True, metadata={"description": "end the link on this day"})
+
+
+class LinkQuerySchema(Schema):
+    cadre_username = fields.String(validate=validate.Length(min=1, max=64))
+    household_code = fields.String(validate=validate.Length(equal=19))
+    current = fields.Boolean(load_default=True, metadata={"description": "only links in force"})
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+class LinkPageSchema(Schema):
+    items = fields.List(fields.Nested(LinkSchema))
+    page = fields.Integer()
+    page_size = fields.Integer()
+    total = fields.Integer()
+
+
+class LinkImportFormSchema(Schema):
+    mode = fields.String(load_default="all", validate=validate.OneOf(("all", "partial")),
+                         metadata={"description": "all: write only if every row is good; partial: write the good rows"})
+    dry_run = fields.Boolean(load_default=False)
+
+
+class LinkImportFileSchema(Schema):
+    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary",
+                                               "description": "CSV (UTF-8 or GBK) or .xlsx with columns "
+                                                              "cadre_username/干部账号, household_code/户编号, "
+                                                              "valid_from/开始日期"})

@@ -1,0 +1,50 @@
+"""One household, and revealing one piece of its personal data (an audited action)."""
+import sqlalchemy as sa
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy.orm import joinedload, selectinload
+
+from ... import audit
+from ...errors import api_abort
+from ...extensions import db
+from ...models import Household, HouseholdMember
+from .schemas import HouseholdDetailSchema, RevealArgsSchema, RevealedSchema
+
+blp = Blueprint("households", __name__, url_prefix="/api/households", description="Households 住户")
+
+
+def household_or_404(code: str) -> Household:
+    household = db.session.scalar(sa.select(Household).where(Household.code == code).options(
+        joinedload(Household.cell), selectinload(Household.members), selectinload(Household.tag_rows)))
+    if household is None:
+        api_abort(404, f"No household with code {code}", f"未找到编号为 {code} 的住户")
+    return household
+
+
+@blp.route("/<code>")
+class HouseholdDetail(MethodView):
+    @blp.response(200, HouseholdDetailSchema)
+    def get(self, code):
+        """A household with its members and tags; ID numbers masked."""
+        return household_or_404(code)
+
+
+@blp.route("/<code>/reveal")
+class Reveal(MethodView):
+    @blp.arguments(RevealArgsSchema)
+    @blp.response(200, RevealedSchema)
+    def post(self, args, code):
+        """Show one ID or phone number unmasked, with a reason; recorded in the audit log."""
+        household = household_or_404(code)
+        field = args["field"]
+        if field == "member_id_number":
+            member = db.session.scalar(sa.select(HouseholdMember).where(
+                HouseholdMember.id == args["member_id"], HouseholdMember.household_id == household.id))
+            if member is None:
+                api_abort(404, "No such member in this household", "该户无此成员")
+            value, entity, entity_id = member.id_number, "household_member", member.id
+        else:
+            value, entity, entity_id = getattr(household, field), "household", household.id
+        audit.record("reveal", entity, entity_id, after={"field": field, "reason": args["reason"]})
+        db.session.commit()
+        return {"field": field, "value": value}
