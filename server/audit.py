@@ -93,8 +93,9 @@ def _states(obj, action):
     return (before or None), (after or None)
 
 
-def _identity(obj) -> str:
-    return ",".join(str(v) for v in sa.inspect(obj).identity or ()) or None
+def _identity(obj) -> str | None:
+    key = sa.inspect(obj).mapper.primary_key_from_instance(obj)  # set by the INSERT already, unlike .identity
+    return ",".join(str(v) for v in key if v is not None) or None
 
 
 def _value(key, value):

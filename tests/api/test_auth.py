@@ -1,0 +1,123 @@
+"""Sign-in, sessions, CSRF and rate limiting."""
+import pytest
+import sqlalchemy as sa
+
+from server.extensions import db
+from server.models import AuditLog
+from tests.conftest import DEMO_PASSWORD, signed_in
+
+
+def login(client, username, password=DEMO_PASSWORD, **kw):
+    return client.post("/api/auth/login", json={"username": username, "password": password}, **kw)
+
+
+def test_login_returns_the_user_and_a_csrf_token(small_app):
+    response = login(small_app.test_client(), "t100")
+    body = response.get_json()
+    assert response.status_code == 200
+    assert body["user"]["role"] == "town_secretary" and body["user"]["unit_code"] == "610923100"
+    assert len(body["csrf_token"]) > 20 and "password" not in str(body)
+
+
+@pytest.mark.parametrize("username, password", [("t100", "wrong-password"), ("nobody", DEMO_PASSWORD)])
+def test_wrong_credentials_get_one_message_that_does_not_say_which(small_app, username, password):
+    response = login(small_app.test_client(), username, password)
+    assert response.status_code == 401
+    assert response.get_json()["message"] == "Wrong username or password"
+    assert response.get_json()["message_zh"] == "用户名或密码错误"
+
+
+def test_session_cookie_flags(small_app):
+    response = login(small_app.test_client(), "t100")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+    secure = login(small_app.test_client(), "t100", base_url="https://localhost")
+    assert "Secure" in secure.headers["Set-Cookie"]
+
+
+def test_login_gives_a_new_session(small_app):
+    client = small_app.test_client()
+    with client.session_transaction() as session:
+        session["planted"] = "by an attacker"
+    login(client, "t100")
+    with client.session_transaction() as session:
+        assert "planted" not in session  # a fixed session id cannot be carried into a login
+
+
+def test_logout_ends_the_session(small_app):
+    client = signed_in(small_app, "t100")
+    assert client.post("/api/auth/logout").status_code == 204
+    assert client.get("/api/auth/me").status_code == 401
+
+
+def test_writes_without_the_csrf_token_are_refused(small_app):
+    client = signed_in(small_app, "admin")
+    token = client.environ_base.pop("HTTP_X_CSRF_TOKEN")
+    response = client.post("/api/admin/grid/assign", json={})
+    assert response.status_code == 403 and "X-CSRF-Token" in response.get_json()["message"]
+    wrong = client.post("/api/admin/grid/assign", json={}, headers={"X-CSRF-Token": token + "x"})
+    assert wrong.status_code == 403
+    assert client.post("/api/admin/grid/assign", json={}, headers={"X-CSRF-Token": token}).status_code == 200
+
+
+def test_failed_logins_are_limited_per_user_with_a_clear_message(small_app):
+    client = small_app.test_client()
+    for _ in range(5):
+        assert login(client, "t101", "wrong").status_code == 401
+    response = login(client, "t101")  # even the right password waits
+    assert response.status_code == 429
+    body = response.get_json()
+    assert "15 minutes" in body["message"] and "15 分钟" in body["message_zh"]
+    assert login(client, "t100").status_code == 200  # another user is not blocked
+
+
+def test_failed_logins_are_limited_per_address(small_app):
+    client = small_app.test_client()
+    for i in range(20):
+        login(client, f"guess{i}", "wrong", environ_base={"REMOTE_ADDR": "10.9.9.9"})
+    assert login(client, "t100", environ_base={"REMOTE_ADDR": "10.9.9.9"}).status_code == 429
+    assert login(client, "t100", environ_base={"REMOTE_ADDR": "10.9.9.8"}).status_code == 200
+
+
+def test_password_change_ends_other_sessions_and_keeps_this_one(small_app):
+    other = signed_in(small_app, "t100")
+    this = signed_in(small_app, "t100")
+    response = this.post("/api/auth/password", json={"current_password": DEMO_PASSWORD,
+                                                      "new_password": "a-new-long-password"})
+    assert response.status_code == 204
+    assert this.get("/api/auth/me").status_code == 200
+    assert other.get("/api/auth/me").status_code == 401
+    assert login(small_app.test_client(), "t100").status_code == 401
+    assert login(small_app.test_client(), "t100", "a-new-long-password").status_code == 200
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"current_password": DEMO_PASSWORD, "new_password": "short"}, "new_password"),
+    ({"current_password": DEMO_PASSWORD}, "new_password"),
+])
+def test_weak_or_missing_new_passwords_are_422(small_app, body, field):
+    response = signed_in(small_app, "t100").post("/api/auth/password", json=body)
+    assert response.status_code == 422 and field in response.get_json()["errors"]["json"]
+
+
+def test_wrong_current_password_is_refused(small_app):
+    response = signed_in(small_app, "t100").post("/api/auth/password", json={
+        "current_password": "not-it", "new_password": "a-new-long-password"})
+    assert response.status_code == 403
+
+
+def test_logins_and_failures_are_audited(small_app):
+    login(small_app.test_client(), "t100", "wrong")
+    login(small_app.test_client(), "t100")
+    with small_app.app_context():
+        actions = db.session.scalars(sa.select(AuditLog.action).where(AuditLog.entity_type == "app_user")).all()
+        assert "login_failed" in actions and "login" in actions
+
+
+def test_a_deactivated_user_cannot_sign_in(small_app):
+    admin = signed_in(small_app, "admin")
+    with small_app.app_context():
+        from server.models import User
+        user_id = db.session.scalar(sa.select(User.id).where(User.username == "t101"))
+    assert admin.patch(f"/api/admin/users/{user_id}", json={"active": False}).status_code == 200
+    assert login(small_app.test_client(), "t101").status_code == 401
