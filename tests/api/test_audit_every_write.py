@@ -1,0 +1,88 @@
+"""Every write endpoint leaves audit rows when it writes: checked for all of them, from the URL map."""
+import io
+import json
+
+import pytest
+import sqlalchemy as sa
+
+from server.extensions import db
+from server.grid_admin import partitioning
+from server.models import AuditLog, GridUnit, Household
+from tests.api.test_authorization import api_routes
+from tests.conftest import DEMO_PASSWORD, signed_in
+
+
+def first(app, model, *where, order=None):
+    with app.app_context():
+        return db.session.scalars(sa.select(model).where(*where).order_by(order or model.id)).first()
+
+
+def cells_file(app):
+    with app.app_context():
+        village = db.session.scalar(sa.select(GridUnit).where(GridUnit.level == "village").order_by(GridUnit.code))
+        return json.dumps(partitioning.to_geojson(village, partitioning.propose(village, 30))).encode()
+
+
+def scramble_one(app):
+    with app.app_context():
+        a, b = db.session.scalars(sa.select(GridUnit.id).where(GridUnit.level == "cell").order_by(GridUnit.code)
+                                  .limit(2)).all()
+        h = db.session.scalar(sa.select(Household.id).where(Household.cell_id == a, Household.location.is_not(None)))
+        db.session.execute(sa.update(Household).where(Household.id == h).values(cell_id=b))
+        db.session.commit()
+
+
+def assign_after_scrambling(app):
+    scramble_one(app)  # so the assignment has a household to move
+    return "/api/admin/grid/assign", {"json": {"apply": True}}
+
+
+# (endpoint, method) → (who, a request that writes: app → (url, kwargs))
+WRITES = {
+    ("auth.Login", "POST"): ("anonymous", lambda app: ("/api/auth/login", {
+        "json": {"username": "t100", "password": DEMO_PASSWORD}})),
+    ("auth.Logout", "POST"): ("t100", lambda app: ("/api/auth/logout", {})),
+    ("auth.Password", "POST"): ("t100", lambda app: ("/api/auth/password", {
+        "json": {"current_password": DEMO_PASSWORD, "new_password": "a-brand-new-password"}})),
+    ("households.Reveal", "POST"): ("t100", lambda app: (
+        f"/api/households/{first(app, Household, Household.code.startswith('610923100')).code}/reveal",
+        {"json": {"field": "phone", "reason": "回访"}})),
+    ("admin_grid.Import", "POST"): ("admin", lambda app: ("/api/admin/grid/import", {
+        "content_type": "multipart/form-data",
+        "data": {"level": "cell", "apply": "true", "file": (io.BytesIO(cells_file(app)), "cells.geojson")}})),
+    ("admin_grid.Partition", "POST"): ("admin", lambda app: (
+        f"/api/admin/grid/units/{first(app, GridUnit, GridUnit.level == 'village', order=GridUnit.code).code}"
+        "/partition", {"json": {"target": 30, "apply": True}})),
+    ("admin_grid.Assign", "POST"): ("admin", lambda app: assign_after_scrambling(app)),
+    ("admin_users.Users", "POST"): ("admin", lambda app: ("/api/admin/users", {"json": {
+        "username": "zhangli", "password": "long-enough-1", "display_name": "张丽", "role": "town_secretary",
+        "unit_code": "610923101"}})),
+    ("admin_users.UserById", "PATCH"): ("admin", lambda app: ("/api/admin/users/2", {"json": {"display_name": "新名"}})),
+    ("admin_users.CadreLinks", "POST"): ("admin", lambda app: ("/api/admin/cadre-links", {"json": {
+        "cadre_username": "c00002", "household_code": first(app, Household).code}})),
+    ("admin_users.CadreLinkById", "PATCH"): ("admin", lambda app: ("/api/admin/cadre-links/1", {
+        "json": {"valid_to": "2030-01-01"}})),
+    ("admin_users.CadreLinkImport", "POST"): ("admin", lambda app: ("/api/admin/cadre-links/import", {
+        "content_type": "multipart/form-data", "data": {"file": (io.BytesIO(
+            f"cadre_username,household_code\nc00003,{first(app, Household).code}\n".encode()), "l.csv")}})),
+}
+
+
+def test_every_write_endpoint_is_covered(demo_app):
+    writes = {(e, m) for e, m in api_routes(demo_app) if m not in ("GET",)}
+    assert writes - set(WRITES) == set(), "add a writing request for these endpoints"
+
+
+@pytest.mark.parametrize("endpoint, method", sorted(WRITES), ids=[f"{e}-{m}" for e, m in sorted(WRITES)])
+def test_a_write_leaves_audit_rows(small_app, endpoint, method):
+    who, build = WRITES[(endpoint, method)]
+    client = small_app.test_client() if who == "anonymous" else signed_in(small_app, who)
+    with small_app.app_context():
+        before = db.session.scalar(sa.select(sa.func.max(AuditLog.id))) or 0
+    url, kwargs = build(small_app)
+    response = client.open(url, method=method, **kwargs)
+    assert response.status_code < 300, response.get_json()
+    with small_app.app_context():
+        rows = db.session.scalars(sa.select(AuditLog).where(AuditLog.id > before)).all()
+    assert rows, f"{endpoint} {method} wrote without an audit row"
+    assert all(r.username == (who if who != "anonymous" else "t100") for r in rows)
