@@ -11,6 +11,7 @@ from ...accounts.users import AccountError, create_user, update_user
 from ...errors import api_abort
 from ...extensions import db
 from ...models import CadreLink, GridUnit, Household, User
+from ..pagination import paginate
 from .schemas import (
     AccountSchema,
     LinkCreateSchema,
@@ -32,13 +33,6 @@ blp = Blueprint("admin_users", __name__, url_prefix="/api/admin", description="U
 def _field_error(exc: AccountError):
     db.session.rollback()
     api_abort(422, exc.message, exc.message_zh, errors={"json": {exc.field: [f"{exc.message} / {exc.message_zh}"]}})
-
-
-def _page(query, args, order_by):
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
-    items = db.session.scalars(query.order_by(order_by).offset((args["page"] - 1) * args["page_size"])
-                               .limit(args["page_size"])).all()
-    return {"items": items, "page": args["page"], "page_size": args["page_size"], "total": total}
 
 
 def _get_or_404(model, ident, what_en, what_zh):
@@ -64,7 +58,7 @@ class Users(MethodView):
         if args.get("q"):
             like = f"%{args['q']}%"
             query = query.where(sa.or_(User.username.like(like), User.display_name.like(like)))
-        return _page(query, args, User.id)
+        return paginate(query, args, User.id)
 
     @blp.arguments(UserCreateSchema)
     @blp.response(201, AccountSchema)
@@ -111,7 +105,7 @@ class CadreLinks(MethodView):
         if args.get("household_code"):
             query = query.join(Household, Household.id == CadreLink.household_id).where(
                 Household.code == args["household_code"])
-        return _page(query, args, CadreLink.id)
+        return paginate(query, args, CadreLink.id)
 
     @blp.arguments(LinkCreateSchema)
     @blp.response(201, LinkSchema)

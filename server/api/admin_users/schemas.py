@@ -2,6 +2,7 @@ from marshmallow import Schema, fields, validate
 
 from ...models.vocab import ROLES
 from ...privacy import mask_phone
+from ..pagination import PageArgsSchema, page_schema
 
 USERNAME = validate.Regexp(r"^[A-Za-z0-9_.-]{3,64}$",
                            error="3–64 letters, digits, _ . - / 3 至 64 位字母、数字或 _ . -")
@@ -39,19 +40,13 @@ class UserPatchSchema(Schema):
     active = fields.Boolean()
 
 
-class UserQuerySchema(Schema):
+class UserQuerySchema(PageArgsSchema):
     role = fields.String(validate=validate.OneOf(ROLES))
     unit_code = fields.String(validate=validate.Length(min=6, max=15), metadata={"description": "units under it"})
     q = fields.String(validate=validate.Length(min=1, max=64), metadata={"description": "username or name contains"})
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
 
 
-class UserPageSchema(Schema):
-    items = fields.List(fields.Nested(AccountSchema))
-    page = fields.Integer()
-    page_size = fields.Integer()
-    total = fields.Integer()
+UserPageSchema = page_schema(AccountSchema, "UserPage")
 
 
 class LinkSchema(Schema):
@@ -73,19 +68,13 @@ class LinkPatchSchema(Schema):
     valid_to = fields.Date(required=True, metadata={"description": "end the link on this day"})
 
 
-class LinkQuerySchema(Schema):
+class LinkQuerySchema(PageArgsSchema):
     cadre_username = fields.String(validate=validate.Length(min=1, max=64))
     household_code = fields.String(validate=validate.Length(equal=19))
     current = fields.Boolean(load_default=True, metadata={"description": "only links in force"})
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
 
 
-class LinkPageSchema(Schema):
-    items = fields.List(fields.Nested(LinkSchema))
-    page = fields.Integer()
-    page_size = fields.Integer()
-    total = fields.Integer()
+LinkPageSchema = page_schema(LinkSchema, "LinkPage")
 
 
 class LinkImportFormSchema(Schema):

@@ -4,21 +4,19 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from ...extensions import db
 from ...models import AuditLog
+from ..pagination import PageArgsSchema, page_schema, paginate
 
 blp = Blueprint("audit", __name__, url_prefix="/api/audit", description="Audit log 操作日志")
 
 
-class AuditQuerySchema(Schema):
+class AuditQuerySchema(PageArgsSchema):
     action = fields.String(validate=validate.Length(max=32))
     entity_type = fields.String(validate=validate.Length(max=32))
     entity_id = fields.String(validate=validate.Length(max=64))
     username = fields.String(validate=validate.Length(max=64))
     since = fields.AwareDateTime(metadata={"description": "ISO 8601 with offset"})
     until = fields.AwareDateTime()
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    page_size = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
 
 
 class AuditRowSchema(Schema):
@@ -33,11 +31,7 @@ class AuditRowSchema(Schema):
     after = fields.Raw(allow_none=True)
 
 
-class AuditPageSchema(Schema):
-    items = fields.List(fields.Nested(AuditRowSchema))
-    page = fields.Integer()
-    page_size = fields.Integer()
-    total = fields.Integer()
+AuditPageSchema = page_schema(AuditRowSchema, "AuditPage")
 
 
 @blp.route("")
@@ -52,8 +46,4 @@ class AuditLogList(MethodView):
             conditions.append(AuditLog.at >= args["since"])
         if args.get("until"):
             conditions.append(AuditLog.at < args["until"])
-        where = sa.and_(sa.true(), *conditions)
-        total = db.session.scalar(sa.select(sa.func.count()).select_from(AuditLog).where(where))
-        items = db.session.scalars(sa.select(AuditLog).where(where).order_by(AuditLog.id.desc())
-                                   .offset((args["page"] - 1) * args["page_size"]).limit(args["page_size"])).all()
-        return {"items": items, "page": args["page"], "page_size": args["page_size"], "total": total}
+        return paginate(sa.select(AuditLog).where(*conditions), args, AuditLog.id.desc())

@@ -1,6 +1,5 @@
 """Read-only grid API: the tree, one unit with its boundary, its children, the households under it."""
 import sqlalchemy as sa
-from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy.orm import joinedload, selectinload
@@ -10,13 +9,13 @@ from ...extensions import db
 from ...geojson import unit_feature
 from ...models import GridUnit, Household
 from ...models.vocab import UNIT_LEVELS
+from ..pagination import PageArgsSchema, paginate
 from . import queries
 from .schemas import (
     ChildrenArgsSchema,
     FeatureCollectionSchema,
     FeatureSchema,
     HouseholdPageSchema,
-    PageArgsSchema,
     TreeArgsSchema,
     TreeSchema,
 )
@@ -92,11 +91,6 @@ class Households(MethodView):
     def get(self, args, code):
         """Households under the unit (a cell's own, or all in a village or town), paginated by code."""
         unit = get_unit_or_404(code)
-        page_size = args["page_size"] or current_app.config["PAGE_SIZE_DEFAULT"]
-        in_unit = queries.households_under(unit)
-        total = db.session.scalar(sa.select(sa.func.count()).select_from(Household).where(in_unit))
-        items = db.session.scalars(
-            sa.select(Household).where(in_unit).order_by(Household.code)
-            .offset((args["page"] - 1) * page_size).limit(page_size)
-            .options(joinedload(Household.cell), selectinload(Household.tag_rows))).all()
-        return {"items": items, "page": args["page"], "page_size": page_size, "total": total}
+        query = sa.select(Household).where(queries.households_under(unit)).options(
+            joinedload(Household.cell), selectinload(Household.tag_rows))
+        return paginate(query, args, Household.code)

@@ -1,10 +1,10 @@
 """Schemas of the grid API: units as GeoJSON features, the tree, households of a unit."""
-from flask import current_app
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import Schema, fields, validate
 
 from ...geojson import geojson_geometry
 from ...models.vocab import UNIT_LEVELS
 from ...privacy import mask_id_number, shown_phone
+from ..pagination import page_schema
 
 
 class UnitPropertiesSchema(Schema):
@@ -51,19 +51,6 @@ class ChildrenArgsSchema(Schema):
     geometry = fields.Boolean(load_default=True, metadata={"description": "include boundaries"})
 
 
-class PageArgsSchema(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    page_size = fields.Integer(load_default=None)
-
-    @validates("page_size")
-    def _check_page_size(self, value, **_):
-        if value is None:
-            return
-        limit = current_app.config["PAGE_SIZE_MAX"]
-        if not 1 <= value <= limit:
-            raise ValidationError(f"page_size must be between 1 and {limit} / 每页条数须在 1 到 {limit} 之间")
-
-
 class HouseholdSchema(Schema):
     code = fields.String()
     cell_code = fields.Function(lambda h: h.cell.code)
@@ -79,8 +66,4 @@ class HouseholdSchema(Schema):
         return geojson_geometry(household.location)
 
 
-class HouseholdPageSchema(Schema):
-    items = fields.List(fields.Nested(HouseholdSchema))
-    page = fields.Integer()
-    page_size = fields.Integer()
-    total = fields.Integer()
+HouseholdPageSchema = page_schema(HouseholdSchema, "HouseholdPage")
