@@ -37,7 +37,7 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed demo --if-empty
 	@$(FLASK) seed logins
-	@echo "serving on http://$(HOST):$(PORT)/api/grid/tree  (Ctrl-C to stop)"
+	@echo "serving on http://$(HOST):$(PORT) — sign in with POST /api/auth/login, then GET /api/grid/tree (Ctrl-C to stop)"
 	$(VENV)/bin/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 install-test-system:
