@@ -3,8 +3,9 @@ from .audit import AuditLog, LoginAttempt
 from .dispute import Dispute, DisputeEvent
 from .grid import GridUnit
 from .household import Household, HouseholdMember, HouseholdTag
+from .sync import Setting, SyncItem, ZeroReport
 from .user import CadreLink, User
 from .visit import Visit
 
 __all__ = ["AuditLog", "CadreLink", "LoginAttempt", "Dispute", "DisputeEvent", "GridUnit", "Household", "HouseholdMember",
-           "HouseholdTag", "User", "Visit"]
+           "HouseholdTag", "Setting", "SyncItem", "User", "Visit", "ZeroReport"]

@@ -56,6 +56,7 @@ class CadreLink(db.Model):
     household_id = sa.Column(sa.Integer, sa.ForeignKey("household.id", ondelete="CASCADE"), nullable=False)
     valid_from = sa.Column(sa.Date, nullable=False)
     valid_to = sa.Column(sa.Date)
+    updated_at = sa.Column(UTCDateTime, default=utcnow, onupdate=utcnow)  # phones pull changes since a time
 
     cadre = relationship("User")
     household = relationship("Household")

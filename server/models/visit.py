@@ -27,6 +27,7 @@ class Visit(db.Model):
     received_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)  # the server's clock
     location = point_column(nullable=True)
     gps_accuracy_m = sa.Column(sa.Float)
+    distance_m = sa.Column(sa.Float)  # from the household's location when logged; flagged above a threshold
     follow_up_on = sa.Column(sa.Date)
 
     household = relationship("Household")
