@@ -24,6 +24,7 @@ ENDPOINT_ROLES = {
     "grid.Households": FIELD,
     "households.HouseholdDetail": FIELD,
     "households.Reveal": FIELD,
+    "sync.Push": FIELD,
     "admin_grid.Import": ADMIN,
     "admin_grid.Partition": ADMIN,
     "admin_grid.Assign": ADMIN,

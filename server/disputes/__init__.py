@@ -1,0 +1,1 @@
+"""The dispute closed loop: states, who may move a dispute on, time limits (DOMAIN.md)."""

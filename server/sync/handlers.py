@@ -1,0 +1,183 @@
+"""Writing each kind of pushed item. A handler takes [(index, uuid, data)] and returns, for every
+uuid, None (written) or Rejected(reason). It checks everything before it writes anything."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import uuid
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from ..disputes.workflow import WorkflowError, take_step
+from ..extensions import db
+from ..models import Dispute, DisputeEvent, GridUnit, Household, Visit, ZeroReport
+from ..models.types import SRID
+
+
+@dataclass
+class Rejected:
+    reason: dict
+
+
+def _rejected(message, message_zh, errors=None) -> Rejected:
+    out = {"message": message, "message_zh": message_zh}
+    if errors:
+        out["errors"] = errors
+    return Rejected(out)
+
+
+def _ewkt(point) -> str | None:
+    return None if point is None else f"SRID={SRID};POINT({point['lon']} {point['lat']})"
+
+
+def _check_time(value: dt.datetime, field: str, context) -> Rejected | None:
+    if value > context["now"] + context["skew"]:
+        return _rejected(f"{field} is in the future: check the phone's clock", "时间晚于当前时间，请检查手机时钟",
+                         {field: ["in the future / 晚于当前时间"]})
+    return None
+
+
+def haversine_m(lon1, lat1, lon2, lat2) -> float:
+    r = 6371008.8
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * r * math.asin(math.sqrt(a))
+
+
+def households_by_code(codes) -> dict:
+    """Households in the user's scope (the session applies it), with their points."""
+    rows = db.session.execute(sa.select(Household.code, Household.id, Household.cell_id,
+                                        sa.func.ST_X(Household.location), sa.func.ST_Y(Household.location))
+                              .where(Household.code.in_(set(codes)))).all()
+    return {r[0]: r[1:] for r in rows}
+
+
+def write_visits(batch, context) -> dict:
+    user, now = context["user"], context["now"]
+    households = households_by_code(data["household_code"] for _, _, data in batch)
+    results, rows = {}, []
+    for _, item_id, data in batch:
+        found = households.get(data["household_code"])
+        if found is None:
+            results[item_id] = _rejected(f"no household {data['household_code']} among yours",
+                                         f"您负责的住户中没有 {data['household_code']}",
+                                         {"household_code": ["not found / 未找到"]})
+            continue
+        late = _check_time(data["visited_at"], "visited_at", context)
+        if late:
+            results[item_id] = late
+            continue
+        household_id, _, lon, lat = found
+        point = data["location"]
+        distance = (haversine_m(point["lon"], point["lat"], lon, lat)
+                    if point is not None and lon is not None else None)
+        rows.append({"id": item_id, "household_id": household_id, "author_id": user.id, "kind": data["kind"],
+                     "notes": data["notes"], "findings": data["findings"], "visited_at": data["visited_at"],
+                     "received_at": now, "location": _ewkt(point), "gps_accuracy_m": data["gps_accuracy_m"],
+                     "distance_m": None if distance is None else round(distance, 1),
+                     "follow_up_on": data["follow_up_on"]})
+        results[item_id] = None
+    if rows:
+        db.session.execute(sa.insert(Visit), rows)  # one statement for the batch
+    return results
+
+
+def write_disputes(batch, context) -> dict:
+    user, now = context["user"], context["now"]
+    households = households_by_code(d["household_code"] for _, _, d in batch if d["household_code"])
+    cells = dict(db.session.execute(sa.select(GridUnit.code, GridUnit.id).where(
+        GridUnit.level == "cell", GridUnit.code.in_({d["cell_code"] for _, _, d in batch if d["cell_code"]}))).all())
+    results = {}
+    for _, item_id, data in batch:
+        if db.session.get(Dispute, item_id) is not None:
+            results[item_id] = _rejected("a dispute with this id exists", "该编号的事件已存在")
+            continue
+        household = households.get(data["household_code"]) if data["household_code"] else None
+        if data["household_code"] and household is None:
+            results[item_id] = _rejected(f"no household {data['household_code']} among yours",
+                                         f"您负责的住户中没有 {data['household_code']}",
+                                         {"household_code": ["not found / 未找到"]})
+            continue
+        cell_id = household[1] if household else cells.get(data["cell_code"])
+        if cell_id is None:
+            results[item_id] = _rejected("say where it happened: a household_code or a cell_code of yours",
+                                         "请填写住户编号或本人负责的网格编号", {"cell_code": ["required / 必填"]})
+            continue
+        late = _check_time(data["reported_at"], "reported_at", context)
+        if late:
+            results[item_id] = late
+            continue
+        dispute = Dispute(id=item_id, cell_id=cell_id, household_id=household[0] if household else None,
+                          reporter_id=user.id, category=data["category"], risk_colour=data["risk_colour"],
+                          channel=data["channel"], title=data["title"], description=data["description"],
+                          parties=data["parties"], party_count=max(data["party_count"], len(data["parties"]) or 1),
+                          reported_at=data["reported_at"], received_at=now, location=_ewkt(data["location"]),
+                          gps_accuracy_m=data["gps_accuracy_m"], state="reported", level="village")
+        db.session.add(dispute)
+        db.session.add(DisputeEvent(id=uuid.uuid5(item_id, "report"), dispute=dispute, actor_id=user.id, kind="report",
+                                    to_state="reported", note="", occurred_at=data["reported_at"], received_at=now,
+                                    location=_ewkt(data["location"]), gps_accuracy_m=data["gps_accuracy_m"]))
+        db.session.flush()
+        results[item_id] = None
+    return results
+
+
+def write_dispute_events(batch, context) -> dict:
+    user = context["user"]
+    results = {}
+    for _, item_id, data in sorted(batch, key=lambda b: b[2]["occurred_at"]):  # in the order they happened
+        dispute = db.session.get(Dispute, data["dispute_id"])
+        if dispute is None:
+            results[item_id] = _rejected("no such dispute among yours", "您负责的事件中没有该事件",
+                                         {"dispute_id": ["not found / 未找到"]})
+            continue
+        late = _check_time(data["occurred_at"], "occurred_at", context)
+        if late:
+            results[item_id] = late
+            continue
+        try:
+            take_step(dispute, user, data["kind"], data["occurred_at"], note=data["note"],
+                      leader_username=data["leader_username"], satisfaction=data["satisfaction"],
+                      event_id=item_id, expected_version=data["version"])
+        except WorkflowError as exc:
+            why = {"message": exc.message, "message_zh": exc.message_zh, "status": exc.status}
+            if exc.status == 409:
+                why["current"] = {"state": dispute.state, "level": dispute.level, "version": dispute.version}
+            if exc.field:
+                why["errors"] = {exc.field: [exc.message]}
+            results[item_id] = Rejected(why)
+            continue
+        results[item_id] = None
+    return results
+
+
+def write_zero_reports(batch, context) -> dict:
+    user, now = context["user"], context["now"]
+    cells = dict(db.session.execute(sa.select(GridUnit.code, GridUnit.id).where(
+        GridUnit.level == "cell", GridUnit.code.in_({d["cell_code"] for _, _, d in batch}))).all())
+    results = {}
+    for _, item_id, data in batch:
+        cell_id = cells.get(data["cell_code"])
+        if cell_id is None:
+            results[item_id] = _rejected(f"no cell {data['cell_code']} among yours", f"您负责的网格中没有 {data['cell_code']}",
+                                         {"cell_code": ["not found / 未找到"]})
+            continue
+        period = data["period"].replace(day=1) if data["kind"] == "monthly" else data["period"]
+        exists = db.session.scalar(sa.select(sa.func.count()).select_from(ZeroReport).where(
+            ZeroReport.cell_id == cell_id, ZeroReport.kind == data["kind"], ZeroReport.period == period))
+        if exists:
+            results[item_id] = _rejected(f"{data['cell_code']} has already reported for {period}",
+                                         f"{data['cell_code']} 已提交 {period} 的报告")
+            continue
+        db.session.add(ZeroReport(id=item_id, cell_id=cell_id, kind=data["kind"], period=period,
+                                  nothing_to_report=data["nothing_to_report"], note=data["note"], author_id=user.id,
+                                  reported_at=data["reported_at"], received_at=now))
+        db.session.flush()
+        results[item_id] = None
+    return results
+
+
+# disputes before their events, so a phone can report a dispute and act on it in one batch
+HANDLERS = {"visit": write_visits, "dispute": write_disputes, "dispute_event": write_dispute_events,
+            "zero_report": write_zero_reports}

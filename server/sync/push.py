@@ -1,0 +1,145 @@
+"""Push sync: a batch of items captured offline, each with its client-generated UUID.
+
+Every item gets its own answer: accepted, duplicate (its UUID was used for something else), or
+rejected with the reason and field messages. Answers are stored with the UUID, so a batch sent
+again — because the phone never saw the reply — creates nothing new and gets the same answers.
+All items are checked before anything is written, and the whole batch is written in one
+transaction: once the reply is sent, everything accepted is stored. A clash with a concurrent
+request (the same UUID from two phones, a dispute changed meanwhile) rolls back and runs again."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from marshmallow import ValidationError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from .. import audit, settings
+from ..extensions import db
+from ..models import SyncItem, User
+from .handlers import HANDLERS, Rejected
+from .items import DATA_SCHEMAS, ItemSchema
+
+ATTEMPTS = 3
+CLOCK_SKEW = dt.timedelta(minutes=10)
+
+
+@dataclass
+class Outcome:
+    id: str
+    type: str | None
+    status: str
+    reason: dict | None = None
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "type": self.type, "status": self.status, "reason": self.reason}
+
+
+def reason(message: str, message_zh: str, errors=None) -> dict:
+    out = {"message": message, "message_zh": message_zh}
+    if errors:
+        out["errors"] = errors
+    return out
+
+
+def content_hash(raw: dict) -> str:
+    return hashlib.sha256(json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+def push(user: User, raw_items: list, now: dt.datetime) -> list[Outcome]:
+    for attempt in range(ATTEMPTS):
+        try:
+            outcomes = _push_once(user, raw_items, now)
+            db.session.commit()
+            return outcomes
+        except (IntegrityError, StaleDataError):
+            db.session.rollback()  # a concurrent request got there first: its work is now visible
+            if attempt == ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _push_once(user, raw_items, now) -> list[Outcome]:
+    outcomes: list[Outcome | None] = [None] * len(raw_items)
+    pending = []   # (index, type, uuid, data dict, hash)
+    seen = set()
+    for i, raw in enumerate(raw_items):
+        raw_id = str(raw.get("id")) if isinstance(raw, dict) else None
+        try:
+            item = ItemSchema().load(raw if isinstance(raw, dict) else {})
+        except ValidationError as exc:
+            outcomes[i] = Outcome(raw_id, raw.get("type") if isinstance(raw, dict) else None, "rejected",
+                                  reason("the item is malformed", "条目格式错误", exc.messages))
+            continue
+        if item["id"] in seen:
+            outcomes[i] = Outcome(str(item["id"]), item["type"], "duplicate",
+                                  reason("the same id appears earlier in this batch", "同一批次中编号重复"))
+            continue
+        seen.add(item["id"])
+        pending.append((i, item["type"], item["id"], item["data"], content_hash(raw)))
+
+    stored = _stored_outcomes([p[2] for p in pending])
+    todo = []
+    for i, kind, item_id, data, digest in pending:
+        previous = stored.get(item_id)
+        if previous is not None and (previous.status == "accepted" or previous.content_hash == digest):
+            same = previous.content_hash == digest
+            outcomes[i] = (Outcome(str(item_id), previous.item_type, previous.status, previous.reason) if same else
+                           Outcome(str(item_id), kind, "duplicate",
+                                   reason("this id was already used for different content: nothing was changed",
+                                          "该编号已用于其他内容，未作修改")))
+            continue
+        todo.append((i, kind, item_id, data, digest, previous))
+
+    context = {"user": user, "now": now, "settings": settings.all_settings(), "skew": CLOCK_SKEW}
+    loaded = []
+    for i, kind, item_id, data, digest, previous in todo:
+        try:
+            loaded.append((i, kind, item_id, DATA_SCHEMAS[kind].load(data), digest, previous))
+        except ValidationError as exc:
+            outcomes[i] = _remember(user, now, item_id, kind, digest, previous, "rejected",
+                                    reason("some fields are wrong", "部分字段有误", exc.messages))
+    for kind, handler in HANDLERS.items():
+        batch = [(i, item_id, data) for i, k, item_id, data, _, _ in loaded if k == kind]
+        if not batch:
+            continue
+        results = handler(batch, context)
+        for i, k, item_id, _data, digest, previous in loaded:
+            if k != kind:
+                continue
+            result = results[item_id]
+            if isinstance(result, Rejected):
+                outcomes[i] = _remember(user, now, item_id, kind, digest, previous, "rejected", result.reason)
+            else:
+                outcomes[i] = _remember(user, now, item_id, kind, digest, previous, "accepted", None)
+    _audit(outcomes)
+    return outcomes
+
+
+def _stored_outcomes(ids) -> dict:
+    if not ids:
+        return {}
+    rows = db.session.scalars(sa.select(SyncItem).where(SyncItem.id.in_(ids))).all()
+    return {r.id: r for r in rows}
+
+
+def _remember(user, now, item_id, kind, digest, previous, status, why) -> Outcome:
+    if previous is not None:
+        db.session.delete(previous)  # an item rejected before, sent again corrected
+        db.session.flush()
+    db.session.add(SyncItem(id=item_id, item_type=kind, user_id=user.id, content_hash=digest, status=status,
+                            reason=why, received_at=now))
+    return Outcome(str(item_id), kind, status, why)
+
+
+def _audit(outcomes):
+    accepted = {}
+    for o in outcomes:
+        if o is not None and o.status == "accepted":
+            accepted.setdefault(o.type, []).append(o.id)
+    if accepted:
+        audit.record("sync", "sync_batch", None, after={"accepted": accepted})
