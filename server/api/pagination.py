@@ -25,9 +25,12 @@ def page_schema(item_schema, name: str) -> type[Schema]:
                              "page_size": fields.Integer(), "total": fields.Integer()}, name=name)
 
 
-def paginate(query, args: dict, *order_by) -> dict:
-    """One page of an ORM select, with the total counted in SQL."""
+def paginate(query, args: dict, *order_by, row=None) -> dict:
+    """One page of an ORM select, with the total counted in SQL. Items are the selected objects, or
+    row(r) of each result row when the select has several columns."""
     size = args.get("page_size") or current_app.config["PAGE_SIZE_DEFAULT"]
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
-    items = db.session.scalars(query.order_by(*order_by).offset((args["page"] - 1) * size).limit(size)).unique().all()
+    page = query.order_by(*order_by).offset((args["page"] - 1) * size).limit(size)
+    items = ([row(r) for r in db.session.execute(page).all()] if row else
+             db.session.scalars(page).unique().all())
     return {"items": items, "page": args["page"], "page_size": size, "total": total}

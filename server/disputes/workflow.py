@@ -18,6 +18,7 @@ from ..models.vocab import CODE_LENGTH, SATISFACTION
 
 HANDLER = {"village": "village_head", "town": "town_secretary", "county": "county_staff"}
 NEXT_LEVEL = {"village": "town", "town": "county"}
+LEVEL_ZH = {"village": "村", "town": "镇", "county": "县"}
 OPEN = ("reported", "accepted", "assigned", "mediating")
 
 
@@ -74,7 +75,7 @@ def take_step(dispute: Dispute, user: User, kind: str, occurred_at: dt.datetime,
                             f"事件当前状态为 {dispute.state}，不能执行 {kind}")
     if not may_take(user, dispute, kind):
         raise WorkflowError(403, f"a {user.role} cannot {kind} a dispute held at {dispute.level} level",
-                            f"您的角色不能对{dispute.level}级事件执行此操作")
+                            f"您的角色不能处理{LEVEL_ZH[dispute.level]}级事件的此项操作")
     if kind == "escalate":
         _escalate(dispute)
     elif kind == "assign":

@@ -1,0 +1,99 @@
+"""Disputes: the list with deadline colours, one dispute with its timeline, and taking a step."""
+import uuid
+
+import sqlalchemy as sa
+from flask import g
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy.orm import selectinload
+
+from ... import clock
+from ...disputes.deadlines import deadline_columns
+from ...disputes.workflow import WorkflowError, take_step
+from ...errors import api_abort
+from ...extensions import db
+from ...models import Dispute, DisputeEvent, GridUnit, Household, User
+from ..grid.queries import cells_between
+from ..pagination import paginate
+from .schemas import DisputeDetailSchema, DisputePageSchema, DisputeQuerySchema, StepSchema
+
+blp = Blueprint("disputes", __name__, url_prefix="/api/disputes", description="Disputes 矛盾纠纷")
+
+
+def _rows(query_filter, args=None):
+    """Disputes with their cell, household, leader and deadline, all in one SELECT."""
+    columns = deadline_columns(clock.now())
+    query = (sa.select(Dispute, GridUnit.code.label("cell_code"), Household.code.label("household_code"),
+                       User.username.label("leader_username"), columns["due_at"], columns["colour"])
+             .join(GridUnit, GridUnit.id == Dispute.cell_id)
+             .outerjoin(Household, Household.id == Dispute.household_id)
+             .outerjoin(User, User.id == Dispute.leader_id).where(query_filter))
+    return query, columns
+
+
+def _as_dict(row) -> dict:
+    dispute = row[0]
+    out = {c.key: getattr(dispute, c.key) for c in sa.inspect(Dispute).column_attrs}
+    out.update(cell_code=row.cell_code, household_code=row.household_code, leader_username=row.leader_username,
+               due_at=row.due_at, deadline=row.colour, events=dispute.events if "events" in dispute.__dict__ else [])
+    return out
+
+
+@blp.route("")
+class Disputes(MethodView):
+    @blp.arguments(DisputeQuerySchema, location="query")
+    @blp.response(200, DisputePageSchema)
+    def get(self, args):
+        """Disputes in your area, newest first, with due date and deadline colour (computed in SQL)."""
+        query, columns = _rows(sa.true())
+        for key in ("state", "level", "risk_colour"):
+            if args.get(key):
+                query = query.where(getattr(Dispute, key) == args[key])
+        if args.get("open"):
+            query = query.where(Dispute.state.in_(("reported", "accepted", "assigned", "mediating")))
+        if args.get("deadline"):
+            query = query.where(columns["colour"] == args["deadline"])
+        if args.get("unit_code"):
+            query = query.where(Dispute.cell_id.in_(sa.select(GridUnit.id).where(
+                cells_between(args["unit_code"], args["unit_code"]))))
+        return paginate(query, args, Dispute.reported_at.desc(), Dispute.id, row=_as_dict)
+
+
+def dispute_or_404(dispute_id: uuid.UUID):
+    query, _ = _rows(Dispute.id == dispute_id)
+    row = db.session.execute(query.options(selectinload(Dispute.events).joinedload(DisputeEvent.actor))).first()
+    if row is None:
+        api_abort(404, f"No dispute {dispute_id}", f"未找到事件 {dispute_id}")
+    return row
+
+
+@blp.route("/<uuid:dispute_id>")
+class DisputeDetail(MethodView):
+    @blp.response(200, DisputeDetailSchema)
+    def get(self, dispute_id):
+        """One dispute with its timeline."""
+        return _as_dict(dispute_or_404(dispute_id))
+
+
+@blp.route("/<uuid:dispute_id>/steps")
+class Steps(MethodView):
+    @blp.arguments(StepSchema)
+    @blp.response(200, DisputeDetailSchema)
+    def post(self, args, dispute_id):
+        """Take the next step (accept, assign, mediate, resolve, call_back, close, escalate, supervise, note).
+        `version` must be the one you saw: if someone changed the dispute since, the answer is 409 with its
+        current state, and nothing is overwritten."""
+        dispute = dispute_or_404(dispute_id)[0]
+        try:
+            take_step(dispute, g.user, args["kind"], clock.now(), note=args["note"],
+                      leader_username=args["leader_username"], satisfaction=args["satisfaction"],
+                      expected_version=args["version"])
+        except WorkflowError as exc:
+            db.session.rollback()
+            current = _as_dict(dispute_or_404(dispute_id)) if exc.status == 409 else None
+            errors = {"json": {exc.field: [exc.message]}} if exc.field else None
+            extra = {"current": DisputeDetailSchema().dump(current)} if current else {}
+            api_abort(exc.status, exc.message, exc.message_zh, errors=errors, **extra)
+        db.session.commit()
+        db.session.expire_all()
+        return _as_dict(dispute_or_404(dispute_id))
