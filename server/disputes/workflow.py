@@ -19,6 +19,10 @@ from ..models.vocab import CODE_LENGTH, SATISFACTION
 HANDLER = {"village": "village_head", "town": "town_secretary", "county": "county_staff"}
 NEXT_LEVEL = {"village": "town", "town": "county"}
 LEVEL_ZH = {"village": "村", "town": "镇", "county": "县"}
+STATE_ZH = {"reported": "已上报", "accepted": "已受理", "assigned": "已交办", "mediating": "调处中", "resolved": "已化解",
+            "called_back": "已回访", "closed": "已结案"}
+STEP_ZH = {"accept": "受理", "assign": "交办", "mediate": "调处", "resolve": "化解", "call_back": "回访", "close": "结案",
+           "escalate": "上交", "supervise": "督办", "note": "备注"}
 OPEN = ("reported", "accepted", "assigned", "mediating")
 
 
@@ -72,10 +76,10 @@ def take_step(dispute: Dispute, user: User, kind: str, occurred_at: dt.datetime,
         raise WorkflowError(422, f"unknown step {kind}", f"未知操作 {kind}", "kind")
     if dispute.state not in step.sources:
         raise WorkflowError(409, f"cannot {kind} a dispute that is {dispute.state}",
-                            f"事件当前状态为 {dispute.state}，不能执行 {kind}")
+                            f"事件当前{STATE_ZH[dispute.state]}，不能{STEP_ZH[kind]}")
     if not may_take(user, dispute, kind):
         raise WorkflowError(403, f"a {user.role} cannot {kind} a dispute held at {dispute.level} level",
-                            f"您的角色不能处理{LEVEL_ZH[dispute.level]}级事件的此项操作")
+                            f"您的角色不能对{LEVEL_ZH[dispute.level]}级事件执行{STEP_ZH[kind]}")
     if kind == "escalate":
         _escalate(dispute)
     elif kind == "assign":

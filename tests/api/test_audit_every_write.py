@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from server.extensions import db
 from server.grid_admin import partitioning
-from server.models import AuditLog, GridUnit, Household
+from server.models import AuditLog, Dispute, GridUnit, Household
 from tests.api.test_authorization import api_routes
 from tests.conftest import DEMO_PASSWORD, signed_in
 
@@ -37,6 +37,12 @@ def assign_after_scrambling(app):
     return "/api/admin/grid/assign", {"json": {"apply": True}}
 
 
+def note_on_a_dispute(app):
+    dispute = first(app, Dispute, Dispute.cell_id.in_(sa.select(GridUnit.id).where(
+        GridUnit.code.startswith("610923100"))))
+    return f"/api/disputes/{dispute.id}/steps", {"json": {"kind": "note", "note": "补充情况", "version": dispute.version}}
+
+
 # (endpoint, method) → (who, a request that writes: app → (url, kwargs))
 WRITES = {
     ("auth.Login", "POST"): ("anonymous", lambda app: ("/api/auth/login", {
@@ -47,6 +53,11 @@ WRITES = {
     ("households.Reveal", "POST"): ("t100", lambda app: (
         f"/api/households/{first(app, Household, Household.code.startswith('610923100')).code}/reveal",
         {"json": {"field": "phone", "reason": "回访"}})),
+    ("sync.Push", "POST"): ("t100", lambda app: ("/api/sync/push", {"json": {"items": [{
+        "type": "visit", "id": "2b9f7c1e-1d2a-4c3b-9e8f-0a1b2c3d4e5f", "data": {
+            "household_code": first(app, Household, Household.code.startswith("610923100")).code, "kind": "policy",
+            "visited_at": "2026-11-20T09:00:00+08:00"}}]}})),
+    ("disputes.Steps", "POST"): ("t100", lambda app: note_on_a_dispute(app)),
     ("admin_grid.Import", "POST"): ("admin", lambda app: ("/api/admin/grid/import", {
         "content_type": "multipart/form-data",
         "data": {"level": "cell", "apply": "true", "file": (io.BytesIO(cells_file(app)), "cells.geojson")}})),

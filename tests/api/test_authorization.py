@@ -2,14 +2,16 @@
 
 An endpoint added to the app without a line here fails test_every_endpoint_is_in_the_matrix, so no
 endpoint reaches production without a decision about who may call it and what they may see."""
+import datetime as dt
 import io
+import uuid
 
 import pytest
 import sqlalchemy as sa
 
 from server.auth.policy import ADMIN, EVERYONE, FIELD, PUBLIC, SUPERVISORS
 from server.extensions import db
-from server.models import CadreLink, GridUnit, Household, User
+from server.models import CadreLink, Dispute, GridUnit, Household, User
 from tests.conftest import DEMO_PASSWORD, signed_in
 
 ANONYMOUS = "anonymous"
@@ -41,6 +43,11 @@ MATRIX = {
         f"/api/households/{t['household_' + s]}", {})),
     ("households.Reveal", "POST"): (FIELD, True, lambda t, s: (
         f"/api/households/{t['household_' + s]}/reveal", {"json": {"field": "phone", "reason": "回访"}})),
+    ("sync.Push", "POST"): (FIELD, False, lambda t, s: ("/api/sync/push", {"json": {"items": []}})),
+    ("disputes.Disputes", "GET"): (FIELD, False, lambda t, s: ("/api/disputes", {})),
+    ("disputes.DisputeDetail", "GET"): (FIELD, True, lambda t, s: (f"/api/disputes/{t['dispute_' + s]}", {})),
+    ("disputes.Steps", "POST"): (FIELD, True, lambda t, s: (f"/api/disputes/{t['dispute_' + s]}/steps", {
+        "json": {"kind": "note", "note": "核实情况", "version": t["version_" + s]}})),
     ("admin_grid.Import", "POST"): (ADMIN, False, lambda t, s: ("/api/admin/grid/import", geojson_upload())),
     ("admin_grid.Partition", "POST"): (ADMIN, False, lambda t, s: (
         f"/api/admin/grid/units/{t['village_in']}/partition", {"json": {}})),
@@ -107,9 +114,23 @@ def targets_for(user) -> dict:
     household_out = db.session.scalars(sa.select(Household).join(GridUnit, GridUnit.id == Household.cell_id)
                                        .where(GridUnit.code.startswith(OTHER_TOWN)).order_by(Household.id)).first()
     village_in = db.session.scalar(sa.select(GridUnit.code).where(GridUnit.level == "village").order_by(GridUnit.code))
-    return {"username": user.username, "user_id": user.id, "unit_in": unit_in, "unit_out": OTHER_TOWN,
+    dispute_in, dispute_out = dispute_of(household_in, user), dispute_of(household_out, user)
+    return {"dispute_in": dispute_in.id, "dispute_out": dispute_out.id, "version_in": dispute_in.version,
+            "version_out": dispute_out.version,"username": user.username, "user_id": user.id, "unit_in": unit_in, "unit_out": OTHER_TOWN,
             "cell_in": household_in.cell.code, "cell_out": household_out.cell.code,
             "household_in": household_in.code, "household_out": household_out.code, "village_in": village_in}
+
+
+def dispute_of(household, user) -> Dispute:
+    """A dispute about the household (made if it has none)."""
+    found = db.session.scalars(sa.select(Dispute).where(Dispute.household_id == household.id)).first()
+    if found is None:
+        found = Dispute(id=uuid.uuid4(), cell_id=household.cell_id, household_id=household.id, reporter_id=user.id,
+                        category="neighbour", risk_colour="blue", title="邻里纠纷",
+                        reported_at=dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc))
+        db.session.add(found)
+        db.session.commit()
+    return found
 
 
 CASES = [(endpoint, method, role) for (endpoint, method) in MATRIX for role in ROLES]

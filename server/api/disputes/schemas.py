@@ -43,7 +43,7 @@ class EventSchema(Schema):
     kind = fields.String()
     to_state = fields.String(allow_none=True)
     note = fields.String()
-    actor = fields.Function(lambda e: e.actor.display_name)
+    actor = fields.String(allow_none=True)
     occurred_at = fields.DateTime()
 
 
