@@ -23,6 +23,7 @@ ENDPOINT_ROLES = {
     "grid.Children": EVERYONE,
     "grid.Households": FIELD,
     "households.HouseholdDetail": FIELD,
+    "households.HouseholdVisits": FIELD,
     "households.Reveal": FIELD,
     "sync.Push": FIELD,
     "disputes.Disputes": FIELD,

@@ -83,7 +83,7 @@ class ItemSchema(Schema):
 
 
 class PushSchema(Schema):
-    items = fields.List(fields.Dict(), required=True,
+    items = fields.List(fields.Raw(), required=True,
                         metadata={"description": f"at most {MAX_BATCH} items: {{type, id, data}}"})
 
 

@@ -41,6 +41,8 @@ MATRIX = {
     ("grid.Households", "GET"): (FIELD, True, lambda t, s: (f"/api/grid/units/{t['cell_' + s]}/households", {})),
     ("households.HouseholdDetail", "GET"): (FIELD, True, lambda t, s: (
         f"/api/households/{t['household_' + s]}", {})),
+    ("households.HouseholdVisits", "GET"): (FIELD, True, lambda t, s: (
+        f"/api/households/{t['household_' + s]}/visits", {})),
     ("households.Reveal", "POST"): (FIELD, True, lambda t, s: (
         f"/api/households/{t['household_' + s]}/reveal", {"json": {"field": "phone", "reason": "回访"}})),
     ("sync.Push", "POST"): (FIELD, False, lambda t, s: ("/api/sync/push", {"json": {"items": []}})),

@@ -4,11 +4,12 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy.orm import joinedload, selectinload
 
-from ... import audit
+from ... import audit, settings
 from ...errors import api_abort
 from ...extensions import db
-from ...models import Household, HouseholdMember
-from .schemas import HouseholdDetailSchema, RevealArgsSchema, RevealedSchema
+from ...models import Household, HouseholdMember, User, Visit
+from ..pagination import PageArgsSchema, paginate
+from .schemas import HouseholdDetailSchema, RevealArgsSchema, RevealedSchema, VisitPageSchema
 
 blp = Blueprint("households", __name__, url_prefix="/api/households", description="Households 住户")
 
@@ -27,6 +28,32 @@ class HouseholdDetail(MethodView):
     def get(self, code):
         """A household with its members and tags; ID numbers masked."""
         return household_or_404(code)
+
+
+@blp.route("/<code>/visits")
+class HouseholdVisits(MethodView):
+    @blp.arguments(PageArgsSchema, location="query")
+    @blp.response(200, VisitPageSchema)
+    def get(self, args, code):
+        """The household's visits, newest first, with GPS flags: far from the household, or a poor fix
+        (thresholds are county settings)."""
+        household = household_or_404(code)
+        far, poor = settings.get("visit_max_distance_m"), settings.get("visit_max_accuracy_m")
+        authors = User.__table__.c  # the author may work outside the reader's scope
+        query = (sa.select(Visit, authors.display_name.label("author"),
+                           (Visit.distance_m > far).label("far"), (Visit.gps_accuracy_m > poor).label("poor"))
+                 .outerjoin(User.__table__, authors.id == Visit.author_id)
+                 .where(Visit.household_id == household.id))
+        return paginate(query, args, Visit.visited_at.desc(), Visit.id, row=_visit_row)
+
+
+def _visit_row(row) -> dict:
+    visit = row[0]
+    flags = [name for name, on in (("far_from_household", row.far), ("poor_accuracy", row.poor)) if on]
+    return {"id": visit.id, "kind": visit.kind, "notes": visit.notes, "findings": visit.findings,
+            "visited_at": visit.visited_at, "received_at": visit.received_at, "author": row.author,
+            "gps_accuracy_m": visit.gps_accuracy_m, "distance_m": visit.distance_m,
+            "follow_up_on": visit.follow_up_on, "flags": flags}
 
 
 @blp.route("/<code>/reveal")

@@ -2,6 +2,7 @@ from marshmallow import Schema, fields, validate
 
 from ...privacy import mask_id_number
 from ..grid.schemas import HouseholdSchema
+from ..pagination import page_schema
 
 REVEALABLE = ("head_id_number", "phone", "member_id_number")
 
@@ -30,3 +31,20 @@ class RevealArgsSchema(Schema):
 class RevealedSchema(Schema):
     field = fields.String()
     value = fields.String(allow_none=True)
+
+
+class VisitSchema(Schema):
+    id = fields.UUID()
+    kind = fields.String()
+    notes = fields.String()
+    findings = fields.String()
+    visited_at = fields.DateTime()
+    received_at = fields.DateTime()
+    author = fields.String(allow_none=True)
+    gps_accuracy_m = fields.Float(allow_none=True)
+    distance_m = fields.Float(allow_none=True, metadata={"description": "from the household when logged"})
+    follow_up_on = fields.Date(allow_none=True)
+    flags = fields.List(fields.String(), metadata={"description": "far_from_household, poor_accuracy"})
+
+
+VisitPageSchema = page_schema(VisitSchema, "VisitPage")

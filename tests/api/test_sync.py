@@ -1,0 +1,169 @@
+"""Push sync: idempotent, item by item, durable; visits flagged by GPS."""
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from server.extensions import db
+from server.models import Dispute, DisputeEvent, Household, SyncItem, User, Visit, ZeroReport
+from tests.conftest import signed_in
+
+VISITED = "2026-11-19T09:30:00+08:00"
+
+
+@pytest.fixture
+def worker(small_app):
+    """The first grid worker, their cell, and the households in it."""
+    with small_app.app_context():
+        user = db.session.scalars(sa.select(User).where(User.role == "grid_worker").order_by(User.id)).first()
+        households = db.session.execute(sa.select(Household.code, sa.func.ST_X(Household.location),
+                                                  sa.func.ST_Y(Household.location))
+                                        .where(Household.cell_id == user.unit_id, Household.location.is_not(None))
+                                        .order_by(Household.code)).all()
+        return {"client": signed_in(small_app, user.username), "username": user.username,
+                "cell": user.unit.code, "households": households}
+
+
+def visit_item(code, **data):
+    return {"type": "visit", "id": str(uuid.uuid4()),
+            "data": {"household_code": code, "kind": "policy", "visited_at": VISITED, **data}}
+
+
+def count(app, model):
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def test_a_batch_sent_three_times_is_stored_once_and_answered_the_same(small_app, worker):
+    items = [visit_item(code) for code, _, _ in worker["households"][:5]]
+    dispute_id = str(uuid.uuid4())
+    items.append({"type": "dispute", "id": dispute_id, "data": {
+        "household_code": worker["households"][0][0], "category": "neighbour", "risk_colour": "yellow",
+        "title": "宅基地界址纠纷", "reported_at": VISITED}})
+    items.append({"type": "dispute_event", "id": str(uuid.uuid4()), "data": {
+        "dispute_id": dispute_id, "kind": "note", "note": "双方已到场", "occurred_at": "2026-11-19T10:00:00+08:00"}})
+    items.append({"type": "zero_report", "id": str(uuid.uuid4()), "data": {
+        "cell_code": worker["cell"], "period": "2026-10-01", "nothing_to_report": True, "reported_at": VISITED}})
+    before = {m: count(small_app, m) for m in (Visit, Dispute, DisputeEvent, ZeroReport)}
+    answers = [worker["client"].post("/api/sync/push", json={"items": items}).get_json() for _ in range(3)]
+    assert answers[0]["accepted"] == len(items) and answers[0]["rejected"] == 0
+    assert answers[0]["results"] == answers[1]["results"] == answers[2]["results"]
+    after = {m: count(small_app, m) for m in before}
+    assert after[Visit] - before[Visit] == 5 and after[Dispute] - before[Dispute] == 1
+    assert after[DisputeEvent] - before[DisputeEvent] == 2  # the report and the note
+    assert after[ZeroReport] - before[ZeroReport] == 1
+
+
+def test_a_batch_of_500_with_one_bad_item_stores_499(small_app, worker):
+    codes = [code for code, _, _ in worker["households"]]
+    items = [visit_item(codes[i % len(codes)]) for i in range(500)]
+    items[137]["data"]["kind"] = "gossip"
+    before = count(small_app, Visit)
+    body = worker["client"].post("/api/sync/push", json={"items": items}).get_json()
+    assert body["accepted"] == 499 and body["rejected"] == 1
+    bad, = [r for r in body["results"] if r["status"] == "rejected"]
+    assert bad["id"] == items[137]["id"] and "kind" in bad["reason"]["errors"]
+    assert bad["reason"]["message_zh"]
+    assert count(small_app, Visit) - before == 499
+
+
+def test_more_than_500_items_is_413(worker):
+    items = [visit_item(worker["households"][0][0]) for _ in range(501)]
+    assert worker["client"].post("/api/sync/push", json={"items": items}).status_code == 413
+
+
+def test_a_batch_whose_reply_was_lost_is_not_duplicated(small_app, worker, monkeypatch):
+    """The server stored the batch, the connection dropped before the reply; the phone sends it again."""
+    items = [visit_item(code) for code, _, _ in worker["households"][:3]]
+    with small_app.test_request_context():
+        from flask import g
+
+        from server import clock
+        from server.sync.push import push
+        with small_app.app_context():
+            g.user = db.session.scalar(sa.select(User).where(User.username == worker["username"]))
+            push(g.user, items, clock.now())  # committed; no reply reaches the phone
+    before = count(small_app, Visit)
+    body = worker["client"].post("/api/sync/push", json={"items": items}).get_json()
+    assert [r["status"] for r in body["results"]] == ["accepted"] * 3
+    assert count(small_app, Visit) == before
+
+
+def test_a_batch_that_failed_midway_is_stored_whole_when_sent_again(small_app, worker, monkeypatch):
+    """The server died before committing: nothing was kept, so the second send stores everything once."""
+    from server.sync import handlers
+    items = [visit_item(code) for code, _, _ in worker["households"][:3]]
+    items.append({"type": "zero_report", "id": str(uuid.uuid4()), "data": {
+        "cell_code": worker["cell"], "period": "2026-09-01", "reported_at": VISITED}})
+    real = handlers.HANDLERS["zero_report"]
+
+    def crash(*_):
+        raise RuntimeError("power cut")
+    monkeypatch.setitem(handlers.HANDLERS, "zero_report", crash)
+    before = count(small_app, Visit)
+    assert worker["client"].post("/api/sync/push", json={"items": items}).status_code == 500
+    assert count(small_app, Visit) == before and count(small_app, SyncItem) == 0
+    monkeypatch.setitem(handlers.HANDLERS, "zero_report", real)
+    body = worker["client"].post("/api/sync/push", json={"items": items}).get_json()
+    assert body["accepted"] == 4 and count(small_app, Visit) == before + 3
+
+
+def test_a_reused_id_with_other_content_is_a_duplicate_and_changes_nothing(small_app, worker):
+    item = visit_item(worker["households"][0][0], notes="第一次")
+    worker["client"].post("/api/sync/push", json={"items": [item]})
+    item["data"]["notes"] = "改过的"
+    result = worker["client"].post("/api/sync/push", json={"items": [item]}).get_json()["results"][0]
+    assert result["status"] == "duplicate"
+    with small_app.app_context():
+        assert db.session.get(Visit, uuid.UUID(item["id"])).notes == "第一次"
+
+
+def test_a_rejected_item_can_be_corrected_and_sent_again(small_app, worker):
+    item = visit_item(worker["households"][0][0], kind="gossip")
+    assert worker["client"].post("/api/sync/push", json={"items": [item]}).get_json()["rejected"] == 1
+    item["data"]["kind"] = "counselling"
+    assert worker["client"].post("/api/sync/push", json={"items": [item]}).get_json()["accepted"] == 1
+
+
+def test_households_out_of_scope_are_rejected(small_app, worker):
+    with small_app.app_context():
+        other = db.session.scalar(sa.select(Household.code).where(Household.cell_id != sa.select(User.unit_id).where(
+            User.username == worker["username"]).scalar_subquery()).order_by(Household.id))
+    result = worker["client"].post("/api/sync/push", json={"items": [visit_item(other)]}).get_json()["results"][0]
+    assert result["status"] == "rejected" and "household_code" in result["reason"]["errors"]
+
+
+def test_times_in_the_future_and_without_offsets_are_rejected(worker):
+    code = worker["households"][0][0]
+    future = visit_item(code, visited_at="2099-01-01T00:00:00+08:00")
+    naive = visit_item(code, visited_at="2026-11-19T09:30:00")
+    results = worker["client"].post("/api/sync/push", json={"items": [future, naive]}).get_json()["results"]
+    assert [r["status"] for r in results] == ["rejected", "rejected"]
+    assert "visited_at" in results[0]["reason"]["errors"] and "visited_at" in results[1]["reason"]["errors"]
+
+
+def test_visits_far_from_the_household_or_with_poor_fixes_are_flagged(small_app, worker):
+    code, lon, lat = worker["households"][0]
+    near = visit_item(code, location={"lon": lon, "lat": lat + 0.0005}, gps_accuracy_m=8)     # ≈ 55 m
+    far = visit_item(code, location={"lon": lon, "lat": lat + 0.005}, gps_accuracy_m=8)       # ≈ 555 m
+    vague = visit_item(code, location={"lon": lon, "lat": lat}, gps_accuracy_m=400)
+    worker["client"].post("/api/sync/push", json={"items": [near, far, vague]})
+    visits = {v["id"]: v for v in worker["client"].get(f"/api/households/{code}/visits?page_size=500")
+              .get_json()["items"]}
+    assert visits[near["id"]]["flags"] == [] and 50 < visits[near["id"]]["distance_m"] < 60
+    assert visits[far["id"]]["flags"] == ["far_from_household"]
+    assert visits[vague["id"]]["flags"] == ["poor_accuracy"]
+
+
+def test_malformed_items_are_rejected_one_by_one(worker):
+    body = worker["client"].post("/api/sync/push", json={"items": [{"type": "visit"}, "nonsense",
+                                                                    visit_item(worker["households"][0][0])]}).get_json()
+    assert [r["status"] for r in body["results"]] == ["rejected", "rejected", "accepted"]
+
+
+def test_a_zero_report_is_filed_once_per_cell_and_month(worker):
+    item = {"type": "zero_report", "id": str(uuid.uuid4()), "data": {
+        "cell_code": worker["cell"], "period": "2026-08-15", "reported_at": VISITED}}
+    again = {**item, "id": str(uuid.uuid4())}
+    results = worker["client"].post("/api/sync/push", json={"items": [item, again]}).get_json()["results"]
+    assert [r["status"] for r in results] == ["accepted", "rejected"]
