@@ -38,6 +38,7 @@ ENDPOINT_ROLES = {
     "admin_users.CadreLinkById": ADMIN,
     "admin_users.CadreLinkImport": ADMIN,
     "audit.AuditLogList": SUPERVISORS,
+    "settings.Settings": SUPERVISORS,
 }
 
 # Roles that work with households' phone numbers every day see them unmasked (in their scope).

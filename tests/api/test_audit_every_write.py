@@ -58,6 +58,7 @@ WRITES = {
             "household_code": first(app, Household, Household.code.startswith("610923100")).code, "kind": "policy",
             "visited_at": "2026-11-20T09:00:00+08:00"}}]}})),
     ("disputes.Steps", "POST"): ("t100", lambda app: note_on_a_dispute(app)),
+    ("settings.Settings", "PATCH"): ("county01", lambda app: ("/api/settings", {"json": {"daily_reporting": True}})),
     ("admin_grid.Import", "POST"): ("admin", lambda app: ("/api/admin/grid/import", {
         "content_type": "multipart/form-data",
         "data": {"level": "cell", "apply": "true", "file": (io.BytesIO(cells_file(app)), "cells.geojson")}})),

@@ -64,6 +64,8 @@ MATRIX = {
     ("admin_users.CadreLinkById", "PATCH"): (ADMIN, False, lambda t, s: ("/api/admin/cadre-links/1", {"json": {}})),
     ("admin_users.CadreLinkImport", "POST"): (ADMIN, False, lambda t, s: ("/api/admin/cadre-links/import", {
         "content_type": "multipart/form-data", "data": {"dry_run": "true"}})),
+    ("settings.Settings", "GET"): (SUPERVISORS, False, lambda t, s: ("/api/settings", {})),
+    ("settings.Settings", "PATCH"): (SUPERVISORS, False, lambda t, s: ("/api/settings", {"json": {}})),
     ("audit.AuditLogList", "GET"): (SUPERVISORS, False, lambda t, s: ("/api/audit", {})),
 }
 

@@ -145,3 +145,14 @@ def test_steps_from_phones_use_the_same_rules(small_app, place):
     assert result["reason"]["current"]["state"] == "reported"
     item = {**item, "id": str(uuid.uuid4()), "data": {**item["data"], "version": 1}}
     assert head.post("/api/sync/push", json={"items": [item]}).get_json()["accepted"] == 1
+
+
+def test_time_limits_are_settings(small_app, place, frozen):
+    d = make_dispute(small_app, place, days_ago=10)
+    staff = signed_in(small_app, "county01")
+    assert staff.get(f"/api/disputes/{d}").get_json()["deadline"] == "green"
+    response = staff.patch("/api/settings", json={"acceptance_days": {"default": 9}})
+    assert response.status_code == 200 and response.get_json()["acceptance_days"] == {"default": 9}
+    assert staff.get(f"/api/disputes/{d}").get_json()["deadline"] == "red"
+    assert staff.patch("/api/settings", json={"acceptance_days": {"pigeon": 3}}).status_code == 422
+    assert staff.patch("/api/settings", json={"daily_reporting": True}).get_json()["daily_reporting"] is True

@@ -1,0 +1,48 @@
+"""County settings: dispute time limits, the daily-reporting switch, visit GPS thresholds."""
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, ValidationError, fields, validate, validates
+
+from ... import settings
+from ...extensions import db
+from ...models.vocab import DISPUTE_CHANNELS
+
+blp = Blueprint("settings", __name__, url_prefix="/api/settings", description="County settings 县级设置")
+DAYS = validate.Range(min=1, max=365)
+
+
+class SettingsSchema(Schema):
+    acceptance_days = fields.Dict(keys=fields.String(), values=fields.Integer(validate=DAYS),
+                                  metadata={"description": "days to accept, by channel; 'default' for the rest"})
+    resolution_days = fields.Integer(validate=DAYS)
+    near_limit_share = fields.Float(validate=validate.Range(min=0, max=1))
+    daily_reporting = fields.Boolean(metadata={"description": "sensitive period: cells report every day"})
+    visit_max_distance_m = fields.Integer(validate=validate.Range(min=10, max=100_000))
+    visit_max_accuracy_m = fields.Integer(validate=validate.Range(min=1, max=100_000))
+
+    @validates("acceptance_days")
+    def _channels(self, value, **_):
+        unknown = set(value) - set(DISPUTE_CHANNELS) - {"default"}
+        if unknown or "default" not in value:
+            raise ValidationError("channels from the vocabulary, and a 'default' / 须为已知渠道并包含 default")
+
+
+class SettingsChangeSchema(SettingsSchema):
+    """Any subset of the settings."""
+
+
+@blp.route("")
+class Settings(MethodView):
+    @blp.response(200, SettingsSchema)
+    def get(self):
+        """The settings in force (defaults where none was set)."""
+        return settings.all_settings()
+
+    @blp.arguments(SettingsChangeSchema(partial=True))
+    @blp.response(200, SettingsSchema)
+    def patch(self, changes):
+        """Change some settings (audited)."""
+        for key, value in changes.items():
+            settings.put(key, value)
+        db.session.commit()
+        return settings.all_settings()
