@@ -26,6 +26,7 @@ ENDPOINT_ROLES = {
     "households.HouseholdVisits": FIELD,
     "households.Reveal": FIELD,
     "sync.Push": FIELD,
+    "sync.Pull": FIELD,
     "disputes.Disputes": FIELD,
     "disputes.DisputeDetail": FIELD,
     "disputes.Steps": FIELD,

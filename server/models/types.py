@@ -43,7 +43,8 @@ class UTCDateTime(TypeDecorator):
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    from .. import clock  # the one clock, so tests that freeze time freeze the defaults too
+    return clock.now()
 
 
 def one_of(column: str, values) -> str:

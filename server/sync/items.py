@@ -99,3 +99,7 @@ class PushResultSchema(Schema):
     accepted = fields.Integer()
     rejected = fields.Integer()
     server_time = fields.DateTime()
+
+
+class PullArgsSchema(Schema):
+    since = fields.AwareDateTime(load_default=None, metadata={"description": "the cursor of the last pull"})

@@ -46,6 +46,7 @@ MATRIX = {
     ("households.Reveal", "POST"): (FIELD, True, lambda t, s: (
         f"/api/households/{t['household_' + s]}/reveal", {"json": {"field": "phone", "reason": "回访"}})),
     ("sync.Push", "POST"): (FIELD, False, lambda t, s: ("/api/sync/push", {"json": {"items": []}})),
+    ("sync.Pull", "GET"): (FIELD, False, lambda t, s: ("/api/sync/pull", {})),
     ("disputes.Disputes", "GET"): (FIELD, False, lambda t, s: ("/api/disputes", {})),
     ("disputes.DisputeDetail", "GET"): (FIELD, True, lambda t, s: (f"/api/disputes/{t['dispute_' + s]}", {})),
     ("disputes.Steps", "POST"): (FIELD, True, lambda t, s: (f"/api/disputes/{t['dispute_' + s]}/steps", {

@@ -2,11 +2,14 @@
 from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import Schema, fields
 
 from ... import clock
 from ...errors import api_abort
-from ...sync.items import MAX_BATCH, PushResultSchema, PushSchema
+from ...sync.items import MAX_BATCH, PullArgsSchema, PushResultSchema, PushSchema
+from ...sync.pull import pull
 from ...sync.push import push
+from ..households.schemas import HouseholdDetailSchema
 
 blp = Blueprint("sync", __name__, url_prefix="/api/sync", description="Offline sync 离线同步")
 
@@ -28,3 +31,48 @@ class Push(MethodView):
         accepted = sum(o.status == "accepted" for o in outcomes)
         return {"results": [o.to_dict() for o in outcomes], "accepted": accepted,
                 "rejected": len(outcomes) - accepted, "server_time": now}
+
+
+class PulledHouseholdSchema(HouseholdDetailSchema):
+    last_visit_at = fields.DateTime(allow_none=True)
+
+
+class PulledDisputeSchema(Schema):
+    id = fields.UUID()
+    cell_code = fields.String()
+    category = fields.String()
+    risk_colour = fields.String()
+    state = fields.String()
+    level = fields.String()
+    title = fields.String()
+    version = fields.Integer()
+    reported_at = fields.DateTime()
+    due_at = fields.DateTime(allow_none=True)
+    deadline = fields.String(allow_none=True)
+
+
+class PulledLinkSchema(Schema):
+    cadre_username = fields.Function(lambda link: link.cadre.username if link.cadre else None)
+    household_code = fields.Function(lambda link: link.household.code if link.household else None)
+    valid_from = fields.Date()
+    valid_to = fields.Date(allow_none=True)
+
+
+class PullResultSchema(Schema):
+    server_time = fields.DateTime()
+    cursor = fields.DateTime(metadata={"description": "send it as `since` next time"})
+    households = fields.List(fields.Nested(PulledHouseholdSchema))
+    household_codes = fields.List(fields.String(), metadata={"description": "all in scope: drop any other"})
+    cadre_links = fields.List(fields.Nested(PulledLinkSchema))
+    disputes = fields.List(fields.Nested(PulledDisputeSchema))
+    open_dispute_ids = fields.List(fields.UUID(), metadata={"description": "all open in scope: drop any other"})
+    follow_ups = fields.List(fields.Dict())
+
+
+@blp.route("/pull")
+class Pull(MethodView):
+    @blp.arguments(PullArgsSchema, location="query")
+    @blp.response(200, PullResultSchema)
+    def get(self, args):
+        """What the phone needs offline, changed since the last pull's cursor (everything the first time)."""
+        return pull(args["since"], clock.now())

@@ -1,0 +1,65 @@
+"""Pull sync: a phone gets its area, then only what changed."""
+import datetime as dt
+import uuid
+
+import sqlalchemy as sa
+
+from server.extensions import db
+from server.models import CadreLink, Household, User
+from tests.conftest import signed_in
+
+
+class Clock:
+    def __init__(self):
+        self.at = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=1)
+
+    def __call__(self):
+        return self.at
+
+
+def test_a_worker_pulls_their_cell_and_then_only_changes(small_app, monkeypatch):
+    from server import clock as server_clock
+    clock = Clock()
+    monkeypatch.setattr(server_clock, "now", clock)
+    with small_app.app_context():
+        worker = db.session.scalars(sa.select(User).where(User.role == "grid_worker").order_by(User.id)).first()
+        mine = set(db.session.scalars(sa.select(Household.code).where(Household.cell_id == worker.unit_id)))
+    client = signed_in(small_app, worker.username)
+    first = client.get("/api/sync/pull").get_json()
+    assert set(first["household_codes"]) == mine
+    assert {h["code"] for h in first["households"]} == mine
+    assert all("*" in h["head_id_number"] for h in first["households"])
+    assert all(h["phone"] is None or "*" not in h["phone"] for h in first["households"])  # workers call people
+    assert any(h["last_visit_at"] for h in first["households"])
+    clock.at += dt.timedelta(hours=1)
+    later = client.get("/api/sync/pull", query_string={"since": first["cursor"]}).get_json()
+    assert later["households"] == [] and set(later["household_codes"]) == mine
+    code = sorted(mine)[0]
+    item = {"type": "dispute", "id": str(uuid.uuid4()), "data": {
+        "household_code": code, "category": "family", "risk_colour": "blue", "title": "赡养纠纷",
+        "reported_at": "2026-11-19T09:00:00+08:00"}}
+    client.post("/api/sync/push", json={"items": [item]})
+    changed = client.get("/api/sync/pull", query_string={"since": first["cursor"]}).get_json()
+    assert item["id"] in [d["id"] for d in changed["disputes"]] and item["id"] in changed["open_dispute_ids"]
+
+
+def test_a_cadre_pulls_their_linked_households_and_link_changes(small_app):
+    with small_app.app_context():
+        cadre = db.session.scalars(sa.select(User).where(User.role == "cadre").order_by(User.id)).first()
+        linked = set(db.session.scalars(sa.select(Household.code).join(CadreLink, CadreLink.household_id == Household.id)
+                                        .where(CadreLink.cadre_id == cadre.id, CadreLink.valid_to.is_(None))))
+    client = signed_in(small_app, cadre.username)
+    first = client.get("/api/sync/pull").get_json()
+    assert set(first["household_codes"]) == linked and linked
+    lost = sorted(linked)[0]
+    admin = signed_in(small_app, "admin")
+    other = "c00002" if cadre.username != "c00002" else "c00003"
+    assert admin.post("/api/admin/cadre-links", json={"cadre_username": other, "household_code": lost,
+                                                      "valid_from": str(dt.date.today())}).status_code == 201
+    later = client.get("/api/sync/pull", query_string={"since": first["cursor"]}).get_json()
+    assert lost not in later["household_codes"]  # the phone drops it
+
+
+def test_a_bad_cursor_is_422(small_app):
+    client = signed_in(small_app, "t100")
+    assert client.get("/api/sync/pull?since=yesterday").status_code == 422
