@@ -1,5 +1,5 @@
 """The wangge application factory."""
-from flask import Flask
+from flask import Flask, render_template
 from flask_smorest import Api
 
 from .config import INSTANCE_DIR, Config
@@ -46,9 +46,15 @@ def create_app(config_class=Config) -> Flask:
     from .api.households.routes import blp as households_blp
     from .api.settings.routes import blp as settings_blp
     from .api.sync.routes import blp as sync_blp
-    for blueprint in (grid_blp, households_blp, disputes_blp, sync_blp, settings_blp, admin_grid_blp,
+    from .api.visits.routes import blp as visits_blp
+    for blueprint in (grid_blp, households_blp, visits_blp, disputes_blp, sync_blp, settings_blp, admin_grid_blp,
                       admin_users_blp, audit_blp):
         rest_api.register_blueprint(blueprint)
+
+    @app.get("/api/docs")
+    def api_docs():
+        """A readable page of the API, from the OpenAPI document (no third-party assets)."""
+        return render_template("api_docs.html", spec_url="/api/openapi.json")
 
     from .cli import register_cli
     register_cli(app)

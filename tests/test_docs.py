@@ -20,3 +20,18 @@ def test_every_cli_command_is_in_the_readme(db_server):
 
 def test_the_two_commands_are_in_the_readme():
     assert "make run" in README and "make test" in README and "make bench" in README
+
+
+def test_openapi_lists_every_api_endpoint_and_the_docs_page_loads(db_server):
+    app = make_app(db_server.new_database())
+    client = app.test_client()
+    spec = client.get("/api/openapi.json").get_json()
+    documented = {(path, method.upper()) for path, ops in spec["paths"].items() for method in ops}
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/") or rule.endpoint in ("api-docs.openapi_json", "api_docs"):
+            continue
+        path = rule.rule.replace("<int:", "<").replace("<uuid:", "<").replace("<", "{").replace(">", "}")
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            assert (path, method) in documented, (path, method)
+    page = client.get("/api/docs")
+    assert page.status_code == 200 and "/api/openapi.json" in page.get_data(as_text=True)

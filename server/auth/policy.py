@@ -14,6 +14,7 @@ SUPERVISORS = frozenset({"county_staff", "admin"})
 ENDPOINT_ROLES = {
     "static": PUBLIC,
     "api-docs.openapi_json": PUBLIC,
+    "api_docs": PUBLIC,
     "auth.Login": PUBLIC,
     "auth.Logout": EVERYONE,
     "auth.Me": EVERYONE,
@@ -25,6 +26,7 @@ ENDPOINT_ROLES = {
     "households.HouseholdDetail": FIELD,
     "households.HouseholdVisits": FIELD,
     "households.Reveal": FIELD,
+    "visits.Visits": FIELD,
     "sync.Push": FIELD,
     "sync.Pull": FIELD,
     "disputes.Disputes": FIELD,

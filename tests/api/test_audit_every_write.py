@@ -57,6 +57,9 @@ WRITES = {
         "type": "visit", "id": "2b9f7c1e-1d2a-4c3b-9e8f-0a1b2c3d4e5f", "data": {
             "household_code": first(app, Household, Household.code.startswith("610923100")).code, "kind": "policy",
             "visited_at": "2026-11-20T09:00:00+08:00"}}]}})),
+    ("visits.Visits", "POST"): ("t100", lambda app: ("/api/visits", {"json": {
+        "id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "kind": "counselling", "visited_at": "2026-11-20T09:00:00+08:00",
+        "household_code": first(app, Household, Household.code.startswith("610923100")).code}})),
     ("disputes.Steps", "POST"): ("t100", lambda app: note_on_a_dispute(app)),
     ("settings.Settings", "PATCH"): ("county01", lambda app: ("/api/settings", {"json": {"daily_reporting": True}})),
     ("admin_grid.Import", "POST"): ("admin", lambda app: ("/api/admin/grid/import", {

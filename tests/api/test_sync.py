@@ -5,7 +5,7 @@ import pytest
 import sqlalchemy as sa
 
 from server.extensions import db
-from server.models import Dispute, DisputeEvent, Household, SyncItem, User, Visit, ZeroReport
+from server.models import Dispute, DisputeEvent, GridUnit, Household, SyncItem, User, Visit, ZeroReport
 from tests.conftest import signed_in
 
 VISITED = "2026-11-19T09:30:00+08:00"
@@ -167,3 +167,25 @@ def test_a_zero_report_is_filed_once_per_cell_and_month(worker):
     again = {**item, "id": str(uuid.uuid4())}
     results = worker["client"].post("/api/sync/push", json={"items": [item, again]}).get_json()["results"]
     assert [r["status"] for r in results] == ["accepted", "rejected"]
+
+
+def test_logging_one_visit_online_is_idempotent_too(small_app, worker):
+    code = worker["households"][0][0]
+    visit = {"id": str(uuid.uuid4()), "household_code": code, "kind": "employment_help", "visited_at": VISITED}
+    before = count(small_app, Visit)
+    first = worker["client"].post("/api/visits", json=visit)
+    again = worker["client"].post("/api/visits", json=visit)
+    assert first.status_code == again.status_code == 201 and first.get_json() == again.get_json()
+    assert count(small_app, Visit) == before + 1
+
+
+def test_out_of_scope_and_unknown_households_get_the_same_answer(small_app, worker):
+    with small_app.app_context():
+        other = db.session.scalar(sa.select(Household.code).join(GridUnit, GridUnit.id == Household.cell_id)
+                                  .where(GridUnit.code.startswith("610923101")))
+    answers = []
+    for code in (other, "6109230000000000000"):
+        response = worker["client"].post("/api/visits", json={"id": str(uuid.uuid4()), "household_code": code,
+                                                              "kind": "policy", "visited_at": VISITED})
+        answers.append((response.status_code, response.get_json()["message"].replace(code, "X")))
+    assert answers[0] == answers[1] and answers[0][0] == 422
