@@ -17,10 +17,10 @@ from geoalchemy2.elements import WKBElement, WKTElement
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from .models import AuditLog, LoginAttempt
+from .models import AuditLog, LoginAttempt, SyncItem
 from .privacy import mask_id_number, mask_phone
 
-NOT_AUDITED = (AuditLog, LoginAttempt)
+NOT_AUDITED = (AuditLog, LoginAttempt, SyncItem)  # SyncItem: bookkeeping; each batch has its own row
 SECRET = {"password_hash"}
 MASKED = {"head_id_number": mask_id_number, "id_number": mask_id_number, "phone": mask_phone}
 SYSTEM = "system"

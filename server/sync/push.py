@@ -25,6 +25,7 @@ from .handlers import HANDLERS, Rejected
 from .items import DATA_SCHEMAS, ItemSchema
 
 ATTEMPTS = 3
+ITEM = ItemSchema()
 CLOCK_SKEW = dt.timedelta(minutes=10)
 
 
@@ -70,7 +71,7 @@ def _push_once(user, raw_items, now) -> list[Outcome]:
     for i, raw in enumerate(raw_items):
         raw_id = str(raw.get("id")) if isinstance(raw, dict) else None
         try:
-            item = ItemSchema().load(raw if isinstance(raw, dict) else {})
+            item = ITEM.load(raw if isinstance(raw, dict) else {})
         except ValidationError as exc:
             outcomes[i] = Outcome(raw_id, raw.get("type") if isinstance(raw, dict) else None, "rejected",
                                   reason("the item is malformed", "条目格式错误", exc.messages))
