@@ -11,6 +11,8 @@ from flask import jsonify, request
 from flask_smorest import abort
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from .i18n import bilingual_errors
+
 log = logging.getLogger(__name__)
 
 DEFAULT_ZH = {
@@ -36,9 +38,9 @@ def error_body(exc: HTTPException) -> dict:
     }
     # flask-smorest puts marshmallow's field messages under data["messages"]
     if "messages" in data:
-        body["errors"] = data["messages"]
+        body["errors"] = bilingual_errors(data["messages"])
     elif "errors" in data:
-        body["errors"] = data["errors"]
+        body["errors"] = bilingual_errors(data["errors"])
     body.update(data.get("extra") or {})
     return body
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import audit, settings
 from ..extensions import db
+from ..i18n import bilingual_errors
 from ..models import SyncItem, User
 from .handlers import HANDLERS, Rejected
 from .items import DATA_SCHEMAS, ItemSchema
@@ -43,7 +44,7 @@ class Outcome:
 def reason(message: str, message_zh: str, errors=None) -> dict:
     out = {"message": message, "message_zh": message_zh}
     if errors:
-        out["errors"] = errors
+        out["errors"] = bilingual_errors(errors)
     return out
 
 

@@ -130,3 +130,8 @@ def test_routing_errors_are_json(client, method, path, status):
     response = getattr(client, method)(path)
     assert response.status_code == status and response.is_json
     assert response.get_json()["code"] == status and response.get_json()["message_zh"]
+
+
+def test_field_messages_are_in_both_languages(client):
+    body = client.get("/api/grid/tree?depth=abc").get_json()
+    assert body["errors"]["query"]["depth"] == ["Not a valid integer. / 不是有效的整数"]
