@@ -9,6 +9,7 @@ from ...errors import api_abort
 from ...sync.items import MAX_BATCH, PullArgsSchema, PushResultSchema, PushSchema
 from ...sync.pull import pull
 from ...sync.push import push
+from ..disputes.schemas import DisputeSchema
 from ..households.schemas import HouseholdDetailSchema
 
 blp = Blueprint("sync", __name__, url_prefix="/api/sync", description="Offline sync 离线同步")
@@ -37,20 +38,6 @@ class PulledHouseholdSchema(HouseholdDetailSchema):
     last_visit_at = fields.DateTime(allow_none=True)
 
 
-class PulledDisputeSchema(Schema):
-    id = fields.UUID()
-    cell_code = fields.String()
-    category = fields.String()
-    risk_colour = fields.String()
-    state = fields.String()
-    level = fields.String()
-    title = fields.String()
-    version = fields.Integer()
-    reported_at = fields.DateTime()
-    due_at = fields.DateTime(allow_none=True)
-    deadline = fields.String(allow_none=True)
-
-
 class PulledLinkSchema(Schema):
     cadre_username = fields.Function(lambda link: link.cadre.username if link.cadre else None)
     household_code = fields.Function(lambda link: link.household.code if link.household else None)
@@ -64,7 +51,7 @@ class PullResultSchema(Schema):
     households = fields.List(fields.Nested(PulledHouseholdSchema))
     household_codes = fields.List(fields.String(), metadata={"description": "all in scope: drop any other"})
     cadre_links = fields.List(fields.Nested(PulledLinkSchema))
-    disputes = fields.List(fields.Nested(PulledDisputeSchema))
+    disputes = fields.List(fields.Nested(DisputeSchema))
     open_dispute_ids = fields.List(fields.UUID(), metadata={"description": "all open in scope: drop any other"})
     follow_ups = fields.List(fields.Dict())
 
