@@ -154,16 +154,18 @@ def _geometry(feature: Feature, geometry, report: Report):
         return None
     polygons = geometry.get("coordinates") or []
     polygons = [polygons] if kind == "Polygon" else polygons
-    if not polygons or not any(polygons):
-        report.add(ERROR, "empty_geometry", feature.label)
+    try:
+        if not polygons or not any(polygons):
+            report.add(ERROR, "empty_geometry", feature.label)
+            return None
+        ok = True
+        for p, rings in enumerate(polygons, start=1):
+            for r, ring in enumerate(rings or [], start=1):
+                ok &= _check_ring(feature, p, r, ring, report)
+        return shape(geometry) if ok else None
+    except (TypeError, ValueError, AttributeError) as exc:  # coordinates nested the wrong way
+        report.add(ERROR, "bad_coordinates", feature.label, value=f"{str(polygons)[:60]} ({exc})")
         return None
-    ok = True
-    for p, rings in enumerate(polygons, start=1):
-        for r, ring in enumerate(rings or [], start=1):
-            ok &= _check_ring(feature, p, r, ring, report)
-    if not ok:
-        return None
-    return shape(geometry)
 
 
 def _check_ring(feature, polygon, ring_no, ring, report) -> bool:

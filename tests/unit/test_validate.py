@@ -117,6 +117,9 @@ def test_an_unclosed_ring_is_named_with_its_ends():
     ({"type": "Polygon", "coordinates": [[[108.3, 33.3], [108.31, 33.3], [108.3, 33.3]]]}, "short_ring"),
     ({"type": "Polygon", "coordinates": [[["a", 33.3], [108.31, 33.3], [108.31, 33.31], ["a", 33.3]]]},
      "bad_coordinates"),
+    ({"type": "MultiPolygon", "coordinates": [5, 6]}, "bad_coordinates"),
+    ({"type": "Polygon", "coordinates": [108.3, 33.3]}, "bad_coordinates"),
+    ({"type": "Polygon", "coordinates": "abc"}, "bad_coordinates"),
 ])
 def test_unusable_geometries(geometry, kind):
     report = run([feature("610923100201", geometry)])
@@ -201,3 +204,21 @@ def test_a_shapefile_without_its_dbf_is_named():
     report = run([], filename="villages.zip", data=shapefile_zip([("610923100201", "柳林村", WEST)], skip={".dbf"}))
     problem, = only(report, "missing_component")
     assert problem.params["ext"] == ".dbf" and ".dbf" in problem.message_zh
+
+
+def random_json(rng, depth=0):
+    choices = [lambda: rng.random() * 400 - 200, lambda: rng.randint(-5, 5), lambda: "x", lambda: None,
+               lambda: [random_json(rng, depth + 1) for _ in range(rng.randint(0, 5))] if depth < 5 else [],
+               lambda: {"type": rng.choice(["Polygon", "MultiPolygon", "Point", 3]),
+                        "coordinates": random_json(rng, depth + 1)} if depth < 5 else {}]
+    return rng.choice(choices)()
+
+
+def test_garbage_geometries_never_crash_and_every_rejection_is_named():
+    import random
+    rng = random.Random(11)
+    for _ in range(400):
+        geometry = {"type": rng.choice(["Polygon", "MultiPolygon"]), "coordinates": random_json(rng)}
+        report = run([feature("610923100201", geometry)])
+        assert all(p.feature is None or p.feature.startswith("#1") for p in report.problems)
+        assert all(p.message and p.message_zh for p in report.problems)
