@@ -40,8 +40,9 @@ run: install
 	@echo "serving on http://$(HOST):$(PORT) — sign in with POST /api/auth/login, then GET /api/grid/tree (Ctrl-C to stop)"
 	$(VENV)/bin/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
+# PostGIS for the second run; Debian's Chromium and a Chinese font for the browser tests
 install-test-system:
-	$(call ensure_packages,libsqlite3-mod-spatialite postgresql-15-postgis-3)
+	$(call ensure_packages,libsqlite3-mod-spatialite postgresql-15-postgis-3 chromium fonts-wqy-microhei)
 
 test: install install-test-system
 	$(VENV)/bin/ruff check .

@@ -56,6 +56,9 @@ def create_app(config_class=Config) -> Flask:
         """A readable page of the API, from the OpenAPI document (no third-party assets)."""
         return render_template("api_docs.html", spec_url="/api/openapi.json")
 
+    from .pwa import blp as pwa_blp
+    app.register_blueprint(pwa_blp)
+
     from .cli import register_cli
     register_cli(app)
     return app

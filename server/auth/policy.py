@@ -15,6 +15,8 @@ ENDPOINT_ROLES = {
     "static": PUBLIC,
     "api-docs.openapi_json": PUBLIC,
     "api_docs": PUBLIC,
+    "pwa.home": PUBLIC,
+    "pwa.app_file": PUBLIC,
     "auth.Login": PUBLIC,
     "auth.Logout": EVERYONE,
     "auth.Me": EVERYONE,

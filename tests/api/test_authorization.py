@@ -30,6 +30,8 @@ def geojson_upload():
 MATRIX = {
     ("api-docs.openapi_json", "GET"): (PUBLIC, False, lambda t, s: ("/api/openapi.json", {})),
     ("api_docs", "GET"): (PUBLIC, False, lambda t, s: ("/api/docs", {})),
+    ("pwa.home", "GET"): (PUBLIC, False, lambda t, s: ("/", {})),
+    ("pwa.app_file", "GET"): (PUBLIC, False, lambda t, s: ("/app/", {})),
     ("auth.Login", "POST"): (PUBLIC, False, lambda t, s: ("/api/auth/login", {
         "json": {"username": t["username"], "password": DEMO_PASSWORD}})),
     ("auth.Logout", "POST"): (EVERYONE, False, lambda t, s: ("/api/auth/logout", {})),

@@ -1,0 +1,53 @@
+// Message catalogues: Chinese first, English on request. Logic never holds user-facing strings.
+const CATALOGUES = {
+  zh: {
+    app: "网格通", login: "登录", username: "用户名", password: "密码", logout: "退出",
+    households: "我的住户", sync: "同步", search: "搜索姓名或地址", days_since: "{n} 天未走访",
+    never_visited: "从未走访", overdue: "逾期", members: "人口", tags: "标签", phone: "电话",
+    id_number: "身份证", log_visit: "记录走访", report_dispute: "上报矛盾纠纷", kind: "走访类型",
+    notes: "走访情况", findings: "发现问题", follow_up: "跟进日期", save: "保存", gps: "定位",
+    gps_waiting: "正在定位…", gps_none: "无定位", accuracy: "精度 {n} 米", saved: "已保存，等待同步",
+    category: "纠纷类型", risk: "风险等级", title: "标题", description: "情况描述", parties: "当事人（逗号分隔）",
+    waiting: "待同步 {n} 条", last_sync: "上次同步", never: "从未", sync_now: "立即同步",
+    rejected: "被退回", offline: "离线", online: "在线", back: "返回", language: "English",
+    login_failed: "登录失败", need_online_login: "首次使用请在有网络时登录",
+    visit_kinds: { poverty_check: "防贫风险排查", employment_help: "产业就业帮扶", counselling: "思想困惑疏导",
+                   policy: "政策宣讲", other: "其他" },
+    categories: { neighbour: "邻里纠纷", family: "婚姻家庭", land_rights: "土地权属", land_requisition: "征地拆迁补偿",
+                  unpaid_wages: "拖欠工资/工程款", social_insurance: "社保欠缴", housing: "房屋质量/交房/物业",
+                  environment: "环境污染", enterprise_community: "企地纠纷", illegal_land_use: "违法占地", other: "其他" },
+    risks: { red: "红色（重大）", orange: "橙色", yellow: "黄色", blue: "蓝色（一般）" },
+  },
+  en: {
+    app: "Grid", login: "Sign in", username: "Username", password: "Password", logout: "Sign out",
+    households: "My households", sync: "Sync", search: "Search name or address", days_since: "{n} days since a visit",
+    never_visited: "never visited", overdue: "overdue", members: "members", tags: "tags", phone: "phone",
+    id_number: "ID", log_visit: "Log a visit", report_dispute: "Report a dispute", kind: "Kind of visit",
+    notes: "Notes", findings: "Findings", follow_up: "Follow up on", save: "Save", gps: "Location",
+    gps_waiting: "Locating…", gps_none: "no location", accuracy: "accuracy {n} m", saved: "Saved, waiting to sync",
+    category: "Category", risk: "Risk", title: "Title", description: "Description", parties: "Parties (comma separated)",
+    waiting: "{n} waiting", last_sync: "Last sync", never: "never", sync_now: "Sync now",
+    rejected: "Rejected", offline: "offline", online: "online", back: "Back", language: "中文",
+    login_failed: "Sign-in failed", need_online_login: "Sign in once while online",
+    visit_kinds: { poverty_check: "Poverty-risk check", employment_help: "Work and income help", counselling: "Counselling",
+                   policy: "Policy explanation", other: "Other" },
+    categories: { neighbour: "Neighbours", family: "Family / marriage", land_rights: "Land rights",
+                  land_requisition: "Requisition / compensation", unpaid_wages: "Unpaid wages", social_insurance:
+                  "Social insurance", housing: "Housing / property", environment: "Environment",
+                  enterprise_community: "Enterprise–community", illegal_land_use: "Illegal land use", other: "Other" },
+    risks: { red: "Red (major)", orange: "Orange", yellow: "Yellow", blue: "Blue (minor)" },
+  },
+};
+
+let language = localStorage.getItem("language") || "zh";
+
+export function t(key, values = {}) {
+  const text = CATALOGUES[language][key] ?? CATALOGUES.zh[key] ?? key;
+  return typeof text === "string" ? text.replace(/\{(\w+)\}/g, (_, k) => values[k]) : text;
+}
+
+export function toggleLanguage() {
+  language = language === "zh" ? "en" : "zh";
+  localStorage.setItem("language", language);
+  document.documentElement.lang = language === "zh" ? "zh-CN" : "en";
+}

@@ -1,0 +1,7 @@
+// The app shell, precached at install. Change VERSION with every release: the old cache is deleted.
+export const VERSION = "1";
+export const SHELL = [
+  "/app/", "/app/manifest.webmanifest", "/app/icons/icon.svg", "/app/css/app.css",
+  "/app/js/app.js", "/app/js/api.js", "/app/js/data.js", "/app/js/gps.js", "/app/js/i18n.js",
+  "/app/js/outbox.js", "/app/js/storage.js", "/app/js/views.js",
+];

@@ -1,0 +1,64 @@
+"""A live server and Debian's Chromium driven by Playwright, at a phone's size."""
+import gzip
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def live_server(db_server):
+    from seed.county import generate_county
+    from seed.spec import small_spec
+    from server.extensions import db
+    from tests.conftest import DEMO_END_DATE, migrated_app
+    app = migrated_app(db_server)
+    with app.app_context(), db.engine.begin() as conn:
+        generate_county(conn, small_spec(DEMO_END_DATE), quiet=True)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app, f"http://127.0.0.1:{port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is missing: make test installs it (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM,
+                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    _, base = live_server
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", geolocation={"longitude": 108.3, "latitude": 33.3,
+                                                                               "accuracy": 12},
+                                  permissions=["geolocation"], base_url=base, device_scale_factor=2)
+    yield context
+    context.close()
+
+
+def screenshot(page, name: str):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def app_size_gzipped() -> int:
+    root = Path(__file__).resolve().parents[2] / "pwa"
+    files = [p for p in root.rglob("*") if p.suffix in (".js", ".css", ".html", ".webmanifest")]
+    return sum(len(gzip.compress(p.read_bytes())) for p in files)
