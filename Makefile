@@ -19,9 +19,18 @@ define ensure_packages
 	fi
 endef
 
-.PHONY: run test bench install install-test-system clean-db _python-venv
+.PHONY: run test bench install install-test-system clean-db _python-venv _nodejs
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed node_modules/.installed
+
+# Front-end libraries (Leaflet) from the npm registry, as locked in package-lock.json
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || $(MAKE) --no-print-directory _nodejs
+	npm ci --no-audit --no-fund
+	@touch $@
+
+_nodejs:
+	$(call ensure_packages,nodejs npm)
 
 $(VENV)/.installed: requirements.txt
 	$(call ensure_packages,libsqlite3-mod-spatialite)

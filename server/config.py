@@ -33,6 +33,12 @@ class Config:
 
     MAX_CONTENT_LENGTH = 50 * 1024 * 1024  # uploads (boundary files) up to 50 MB; larger answer 413
 
+    # Map tiles for the phone app: none by default (the map works without); a Chinese commercial
+    # source (AMap, Tencent) is in GCJ-02, so set TILE_CRS=gcj02 and the app shifts our WGS-84 data.
+    TILE_URL = os.environ.get("TILE_URL", "")
+    TILE_CRS = os.environ.get("TILE_CRS", "wgs84")
+    TILE_ATTRIBUTION = os.environ.get("TILE_ATTRIBUTION", "")
+
     # Pagination of list endpoints
     PAGE_SIZE_DEFAULT = 50
     PAGE_SIZE_MAX = 500

@@ -1,15 +1,32 @@
 """Serving the phone app (pwa/) under /app/, with the headers a service worker needs."""
 from pathlib import Path
 
-from flask import Blueprint, redirect, send_from_directory
+from flask import Blueprint, current_app, jsonify, redirect, send_from_directory
+from werkzeug.exceptions import NotFound
 
 PWA_DIR = Path(__file__).resolve().parent.parent / "pwa"
+# Front-end libraries come from npm (make run / make test install them), never a CDN or the repo.
+VENDOR = {"leaflet": Path(__file__).resolve().parent.parent / "node_modules" / "leaflet" / "dist"}
 blp = Blueprint("pwa", __name__)
 
 
 @blp.get("/")
 def home():
     return redirect("/app/")
+
+
+@blp.get("/app/config.json")
+def app_config():
+    """What the phone app needs to know of this server: the map tiles, if any."""
+    return jsonify(tile_url=current_app.config["TILE_URL"], tile_crs=current_app.config["TILE_CRS"],
+                   tile_attribution=current_app.config["TILE_ATTRIBUTION"])
+
+
+@blp.get("/app/vendor/<library>/<path:path>")
+def vendor_file(library, path):
+    if library not in VENDOR or not VENDOR[library].is_dir():
+        raise NotFound(f"{library} is not installed: run make run or make test (npm ci)")
+    return send_from_directory(VENDOR[library], path, max_age=0)
 
 
 @blp.get("/app/")

@@ -3,6 +3,8 @@ import * as data from "./data.js";
 import * as outbox from "./outbox.js";
 import * as storage from "./storage.js";
 import * as views from "./views.js";
+import * as map from "./map.js";
+import * as tasks from "./tasks.js";
 import { t, toggleLanguage } from "./i18n.js";
 
 const root = document.getElementById("app");
@@ -14,6 +16,8 @@ function go(hash) {
 async function render() {
   document.getElementById("nav-households").textContent = t("households");
   document.getElementById("nav-sync").textContent = t("sync");
+  document.getElementById("nav-tasks").textContent = t("tasks");
+  document.getElementById("nav-map").textContent = t("map");
   document.getElementById("language").textContent = t("language");
   const status = document.getElementById("status");
   status.textContent = navigator.onLine ? t("online") : t("offline");
@@ -23,6 +27,8 @@ async function render() {
   if (!user) return views.login(root, go);
   if (screen === "household") return views.household(root, go, decodeURIComponent(arg));
   if (screen === "sync") return views.sync(root, go);
+  if (screen === "tasks") return tasks.show(root);
+  if (screen === "map") return map.show(root);
   return views.households(root, go);
 }
 
@@ -31,6 +37,7 @@ async function syncNow() {
   try {
     await outbox.sync();
     await data.refresh();
+    await data.refreshMapData(await storage.get("kv", "user"));
   } catch (error) {
     console.warn("sync failed", error);
   }

@@ -19,6 +19,29 @@ export async function refresh() {
   await storage.put("kv", reply.cursor, "cursor");
 }
 
+// The cell's boundary for the map, and the tile settings; fetched while online, kept for offline.
+export async function refreshMapData(user) {
+  const config = await fetch("/app/config.json").then((r) => r.json());
+  await storage.put("kv", config, "config");
+  if (user.role === "grid_worker") {
+    const response = await fetch(`/api/grid/units/${encodeURIComponent(user.unit_code)}`, { credentials: "same-origin" });
+    if (response.ok) await storage.put("kv", await response.json(), "cellShape");
+  }
+}
+
+// A household's recent visits: fetched when online, the last copy otherwise.
+export async function visits(code) {
+  const key = `visits:${code}`;
+  if (navigator.onLine) {
+    try {
+      const response = await fetch(`/api/households/${encodeURIComponent(code)}/visits?page_size=10`,
+                                   { credentials: "same-origin" });
+      if (response.ok) await storage.put("kv", (await response.json()).items, key);
+    } catch (error) { /* offline after all: use the copy */ }
+  }
+  return storage.get("kv", key);
+}
+
 export async function households() {
   return Object.values((await storage.get("kv", "households")) || {});
 }

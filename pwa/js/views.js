@@ -4,13 +4,12 @@ import * as data from "./data.js";
 import * as outbox from "./outbox.js";
 import * as storage from "./storage.js";
 import { locate } from "./gps.js";
+import { esc } from "./html.js";
+import { picker } from "./map.js";
 import { t } from "./i18n.js";
 
 const OVERDUE_DAYS = 30;
 
-export function esc(value) {
-  return String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
-}
 
 const options = (map, selected) =>
   Object.entries(map).map(([k, label]) => `<option value="${k}"${k === selected ? " selected" : ""}>${esc(label)}</option>`).join("");
@@ -26,8 +25,9 @@ export async function login(root, go) {
     event.preventDefault();
     const form = new FormData(event.target);
     try {
-      await api.login(form.get("username"), form.get("password"));
+      const user = await api.login(form.get("username"), form.get("password"));
       await data.refresh();
+      await data.refreshMapData(user);
       go("#/households");
     } catch (error) {
       root.querySelector("#login-error").textContent = navigator.onLine ? `${t("login_failed")}: ${error.message}`
@@ -59,7 +59,9 @@ export async function household(root, go, code) {
   root.innerHTML = `<a href="#/households" class="back">← ${t("back")}</a>
     <section class="card"><h2>${esc(h.head_name)}</h2><p>${esc(h.address)}</p>
       <p>${t("members")}: ${esc(h.member_count)} · ${t("phone")}: ${esc(h.phone || "—")} · ${t("id_number")}: ${esc(h.head_id_number || "—")}</p>
-      <p>${(h.members || []).map((m) => esc(m.name)).join("、")}</p></section>
+      <p>${(h.members || []).map((m) => esc(m.name)).join("、")}</p>
+      <p>${(h.tags || []).map((tag) => `<span class="tag">${esc(t("tag_names")[tag] || tag)}</span>`).join(" ")}</p></section>
+    <section class="card"><h2>${t("recent_visits")}</h2><ul class="list" id="visits">${await visitList(code)}</ul></section>
     <form id="visit" class="card"><h2>${t("log_visit")}</h2>
       <label>${t("kind")}<select name="kind">${options(t("visit_kinds"), "policy")}</select></label>
       <label>${t("notes")}<textarea name="notes" rows="3"></textarea></label>
@@ -73,6 +75,7 @@ export async function household(root, go, code) {
       <label>${t("title")}<input name="title" required maxlength="200"></label>
       <label>${t("description")}<textarea name="description" rows="3"></textarea></label>
       <label>${t("parties")}<input name="parties"></label>
+      <p class="muted" id="picked">${t("tap_map")}</p><div id="picker" class="picker"></div>
       <button type="submit">${t("save")}</button><p class="ok" id="dispute-saved"></p></form>`;
   let fix = null;
   locate().then((p) => {
@@ -80,6 +83,12 @@ export async function household(root, go, code) {
     root.querySelector("#gps").textContent = `${t("gps")}: ` + (p ? t("accuracy", { n: p.accuracy }) : t("gps_none"));
   });
   const where = () => (fix ? { location: { lon: fix.lon, lat: fix.lat }, gps_accuracy_m: fix.accuracy } : {});
+  let picked = null;
+  const start = h.location ? { lon: h.location.coordinates[0], lat: h.location.coordinates[1] } : null;
+  if (start) picker(root.querySelector("#picker"), start, (p) => {
+    picked = p;
+    root.querySelector("#picked").textContent = `${t("picked")}: ${p.lon.toFixed(5)}, ${p.lat.toFixed(5)}`;
+  });
   root.querySelector("#visit").addEventListener("submit", async (event) => {
     event.preventDefault();
     const f = new FormData(event.target);
@@ -97,11 +106,21 @@ export async function household(root, go, code) {
       .map((name) => ({ name }));
     await outbox.add("dispute", { household_code: code, category: f.get("category"), risk_colour: f.get("risk_colour"),
       title: f.get("title"), description: f.get("description"), parties, party_count: Math.max(parties.length, 1),
-      reported_at: new Date().toISOString(), ...where() });
+      reported_at: new Date().toISOString(), ...(picked ? { location: picked, gps_accuracy_m: null } : where()) });
     event.target.reset();
     root.querySelector("#dispute-saved").textContent = t("saved");
     outbox.sync().catch(() => {});
   });
+}
+
+async function visitList(code) {
+  const pending = (await outbox.items()).filter((i) => i.type === "visit" && i.data.household_code === code)
+    .map((i) => ({ visited_at: i.data.visited_at, kind: i.data.kind, notes: i.data.notes, pending: true }));
+  const known = (await data.visits(code)) || [];
+  const rows = [...pending, ...known].sort((a, b) => b.visited_at.localeCompare(a.visited_at)).slice(0, 10);
+  return rows.map((v) => `<li>${esc(v.visited_at.slice(0, 10))} ${esc(t("visit_kinds")[v.kind] || v.kind)}
+    ${v.pending ? `<span class="badge late">${t("pending")}</span>` : ""}<span class="muted">${esc(v.notes)}</span></li>`)
+    .join("") || `<li class="muted">${t("never_visited")}</li>`;
 }
 
 export async function sync(root, go) {

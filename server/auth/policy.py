@@ -17,6 +17,8 @@ ENDPOINT_ROLES = {
     "api_docs": PUBLIC,
     "pwa.home": PUBLIC,
     "pwa.app_file": PUBLIC,
+    "pwa.app_config": PUBLIC,
+    "pwa.vendor_file": PUBLIC,
     "auth.Login": PUBLIC,
     "auth.Logout": EVERYONE,
     "auth.Me": EVERYONE,

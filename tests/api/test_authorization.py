@@ -32,6 +32,8 @@ MATRIX = {
     ("api_docs", "GET"): (PUBLIC, False, lambda t, s: ("/api/docs", {})),
     ("pwa.home", "GET"): (PUBLIC, False, lambda t, s: ("/", {})),
     ("pwa.app_file", "GET"): (PUBLIC, False, lambda t, s: ("/app/", {})),
+    ("pwa.app_config", "GET"): (PUBLIC, False, lambda t, s: ("/app/config.json", {})),
+    ("pwa.vendor_file", "GET"): (PUBLIC, False, lambda t, s: ("/app/vendor/leaflet/leaflet.js", {})),
     ("auth.Login", "POST"): (PUBLIC, False, lambda t, s: ("/api/auth/login", {
         "json": {"username": t["username"], "password": DEMO_PASSWORD}})),
     ("auth.Logout", "POST"): (EVERYONE, False, lambda t, s: ("/api/auth/logout", {})),

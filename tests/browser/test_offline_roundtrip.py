@@ -42,6 +42,8 @@ def test_offline_round_trip(live_server, phone):
     page.fill("form#dispute input[name=title]", f"{MARK} 宅基地纠纷")
     page.select_option("form#dispute select[name=risk_colour]", "orange")
     page.fill("form#dispute input[name=parties]", "张三，李四")
+    page.click("#picker", position={"x": 60, "y": 60})  # where it happened, tapped on the map
+    page.wait_for_selector("#picked:has-text('已选地点')")
     page.click("form#dispute button[type=submit]")
     page.wait_for_selector("#dispute-saved:has-text('已保存')")
     screenshot(page, "04-dispute")
@@ -65,6 +67,7 @@ def test_offline_round_trip(live_server, phone):
     assert sorted(v.notes for v in visits) == [f"{MARK} {n}" for n in (1, 2, 3)]
     assert all(v.author_id == user_id and v.kind == "counselling" and v.gps_accuracy_m == 12 for v in visits)
     assert len(disputes) == 1 and disputes[0].party_count == 2 and disputes[0].risk_colour == "orange"
+    assert disputes[0].location is not None and disputes[0].gps_accuracy_m is None  # the tapped place, not GPS
 
 
 def test_the_app_stays_within_its_size_budget():

@@ -1,0 +1,76 @@
+// The map of my cell: its boundary and my households coloured by days since the last visit.
+// Works with no tiles at all; a tile layer is drawn when the server configures one, shifted to
+// GCJ-02 when the tile source is a Chinese commercial map.
+import * as data from "./data.js";
+import * as outbox from "./outbox.js";
+import * as storage from "./storage.js";
+import { toGcj02 } from "./gcj02.js";
+import { t } from "./i18n.js";
+import { esc } from "./html.js";
+
+export function ageColour(days) {
+  if (days === null || days > 60) return "#b3261e";   // red: never, or over two months
+  if (days > 30) return "#c77700";                    // amber: overdue
+  return "#1b6e35";                                   // green: visited this month
+}
+
+export async function show(root) {
+  root.innerHTML = `<div id="map" role="img" aria-label="${t("map")}"></div><p class="muted" id="map-legend">
+    <span style="color:#1b6e35">● ≤30</span> <span style="color:#c77700">● 31–60</span>
+    <span style="color:#b3261e">● &gt;60 / ${t("never_visited")}</span></p>`;
+  if (!window.L) { root.querySelector("#map").textContent = t("map_unavailable"); return; }
+  const config = (await storage.get("kv", "config")) || {};
+  const shift = config.tile_crs === "gcj02" ? (lon, lat) => toGcj02(lon, lat) : (lon, lat) => [lon, lat];
+  const latLng = ([lon, lat]) => { const [x, y] = shift(lon, lat); return [y, x]; };
+  const map = window.L.map(root.querySelector("#map"), { zoomControl: true, zoomSnap: 0.25,
+                                                         attributionControl: !!config.tile_url });
+  if (config.tile_url) window.L.tileLayer(config.tile_url, { maxZoom: 19, attribution: config.tile_attribution || "" }).addTo(map);
+  const shape = await storage.get("kv", "cellShape");
+  const layers = [];
+  if (shape && shape.geometry) {
+    const rings = shape.geometry.coordinates.flatMap((polygon) => polygon.map((ring) => ring.map(latLng)));
+    layers.push(window.L.polygon(rings, { color: "#0b5cad", weight: 3, fillOpacity: 0.05 }).addTo(map));
+  }
+  const items = await outbox.items();
+  for (const h of await data.households()) {
+    if (!h.location) continue;
+    const days = data.daysSince(h, items);
+    const marker = window.L.circleMarker(latLng(h.location.coordinates), {
+      radius: 9, color: "#fff", weight: 2, fillColor: ageColour(days), fillOpacity: 1 }).addTo(map);
+    marker.bindPopup(`<a href="#/household/${esc(h.code)}">${esc(h.head_name)}</a><br>${esc(h.address)}`);
+    layers.push(marker);
+  }
+  const group = window.L.featureGroup(layers);
+  if (layers.length) map.fitBounds(group.getBounds(), { padding: [20, 20] }); else map.setView([33.3, 108.3], 10);
+}
+
+
+// A small map in a form: a tap puts the place there (for a dispute reported away from the household).
+export async function picker(element, start, onPick) {
+  if (!window.L) return;
+  const config = (await storage.get("kv", "config")) || {};
+  const gcj = config.tile_crs === "gcj02";
+  const map = window.L.map(element, { zoomSnap: 0.25, attributionControl: false }).setView(
+    gcj ? toGcj02(start.lon, start.lat).reverse() : [start.lat, start.lon], 16);
+  if (config.tile_url) window.L.tileLayer(config.tile_url, { maxZoom: 19 }).addTo(map);
+  const shape = await storage.get("kv", "cellShape");
+  if (shape && shape.geometry) {
+    const toLatLng = ([lon, lat]) => (gcj ? toGcj02(lon, lat).reverse() : [lat, lon]);
+    window.L.polygon(shape.geometry.coordinates.flatMap((p) => p.map((r) => r.map(toLatLng))),
+                     { color: "#0b5cad", weight: 2, fillOpacity: 0.05 }).addTo(map);
+  }
+  let marker = null;
+  map.on("click", (event) => {
+    let { lng: lon, lat } = event.latlng;
+    if (gcj) {  // back from the tiles' GCJ-02 to WGS-84 by two fixed-point steps (error < 1 m)
+      for (let i = 0, wlon = lon, wlat = lat; i < 3; i++) {
+        const [glon, glat] = toGcj02(wlon, wlat);
+        wlon -= glon - event.latlng.lng; wlat -= glat - event.latlng.lat;
+        lon = wlon; lat = wlat;
+      }
+    }
+    if (marker) marker.remove();
+    marker = window.L.circleMarker(event.latlng, { radius: 10, color: "#b3261e", fillOpacity: 0.8 }).addTo(map);
+    onPick({ lon, lat });
+  });
+}
