@@ -1,0 +1,96 @@
+"""Figures per grid unit for a period, computed in the database by grouped queries.
+
+- coverage 覆盖率: households with at least one visit in the period ÷ households
+- visits 走访人次: visits in the period
+- resolution rate 化解率: disputes reported in the period and resolved ÷ disputes reported in the period
+- on-time rate 按期办结率: of those resolved, resolved within the resolution limit
+- satisfaction rate 满意率: (satisfied + basically satisfied) ÷ call-backs, of disputes reported in the period
+- early-warning rate 预警率: disputes first found by grid screening or a visit ÷ all disputes reported,
+  petitions to the county or above included
+- village / town share 不出村率, 不出镇率: resolved while held at village level (at town level or below)
+  ÷ resolved
+- zero-report completeness 零报告: cells that filed their monthly report for the period's first month ÷ cells
+Rates are NULL where their denominator is 0."""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from .. import settings
+from ..disputes.deadlines import add_days
+from ..extensions import db
+from ..models import Dispute, GridUnit, Household, Visit, ZeroReport
+from ..models.types import UTCDateTime
+from ..models.vocab import CODE_LENGTH
+
+EARLY_CHANNELS = ("grid_screening", "visit")
+RATES = {"coverage": ("visited_households", "households"), "resolution_rate": ("resolved", "reported"),
+         "on_time_rate": ("resolved_on_time", "resolved"), "satisfaction_rate": ("satisfied", "called_back"),
+         "early_warning_rate": ("early", "reported"), "village_share": ("resolved_in_village", "resolved"),
+         "town_share": ("resolved_in_town", "resolved"), "zero_report_completeness": ("cells_reported", "cells")}
+
+
+def figures(level: str, start: dt.datetime, end: dt.datetime, under: str | None = None) -> list[dict]:
+    """One row per unit of `level` (under the unit code `under`, if given) for [start, end)."""
+    length = CODE_LENGTH[level]
+    unit = sa.orm.aliased(GridUnit, name="unit")
+    cell = sa.orm.aliased(GridUnit, name="cell")
+    # every cell with the unit above it at the level asked for (a cell is its own unit at level "cell")
+    cells = (sa.select(cell.id.label("cell_id"), unit.id.label("unit_id"))
+             .join(unit, sa.and_(unit.level == level, sa.func.substr(cell.code, 1, length) == unit.code))
+             .where(cell.level == "cell"))
+    if under:
+        cells = cells.where(unit.code.startswith(under, autoescape=True))
+    cells = cells.subquery("cells")
+    lo, hi = sa.literal(start, UTCDateTime()), sa.literal(end, UTCDateTime())
+
+    households = _per_unit(cells, sa.select(Household.cell_id, sa.func.count().label("households"))
+                           .group_by(Household.cell_id))
+    visited = _per_unit(cells, sa.select(Household.cell_id, sa.func.count(sa.distinct(Visit.household_id))
+                                         .label("visited_households"), sa.func.count(Visit.id).label("visits"))
+                        .join(Visit, Visit.household_id == Household.id)
+                        .where(Visit.visited_at >= lo, Visit.visited_at < hi).group_by(Household.cell_id))
+    resolve_due = add_days(Dispute.reported_at, settings.get("resolution_days"))
+    resolved = Dispute.resolved_at.is_not(None)
+    disputes = _per_unit(cells, sa.select(
+        Dispute.cell_id,
+        sa.func.count().label("reported"),
+        _count(resolved).label("resolved"),
+        _count(sa.and_(resolved, Dispute.resolved_at <= resolve_due)).label("resolved_on_time"),
+        _count(Dispute.satisfaction.is_not(None)).label("called_back"),
+        _count(Dispute.satisfaction.in_(("satisfied", "basically_satisfied"))).label("satisfied"),
+        _count(Dispute.channel.in_(EARLY_CHANNELS)).label("early"),
+        _count(sa.and_(resolved, Dispute.level == "village")).label("resolved_in_village"),
+        _count(sa.and_(resolved, Dispute.level.in_(("village", "town")))).label("resolved_in_town"),
+    ).where(Dispute.reported_at >= lo, Dispute.reported_at < hi).group_by(Dispute.cell_id))
+    month = start.date().replace(day=1)
+    zero = _per_unit(cells, sa.select(ZeroReport.cell_id, sa.func.count(sa.distinct(ZeroReport.cell_id))
+                                      .label("cells_reported"))
+                     .where(ZeroReport.kind == "monthly", ZeroReport.period == month).group_by(ZeroReport.cell_id))
+    cell_count = sa.select(cells.c.unit_id, sa.func.count().label("cells")).group_by(cells.c.unit_id).subquery()
+
+    parts = [households, visited, disputes, zero]
+    columns = [unit.code, unit.name, sa.func.coalesce(cell_count.c.cells, 0).label("cells")]
+    for part in parts:
+        columns += [sa.func.coalesce(c, 0).label(c.name) for c in part.c if c.name != "unit_id"]
+    query = sa.select(*columns).select_from(unit).join(cell_count, cell_count.c.unit_id == unit.id)
+    for part in parts:
+        query = query.outerjoin(part, part.c.unit_id == unit.id)
+    base = query.subquery("base")
+    rates = [sa.case((base.c[d] > 0, sa.cast(base.c[n], sa.Float) / base.c[d]), else_=sa.null()).label(name)
+             for name, (n, d) in RATES.items()]
+    rows = db.session.execute(sa.select(base, *rates).order_by(base.c.code)).mappings().all()
+    return [dict(r) for r in rows]
+
+
+def _count(condition):
+    return sa.func.sum(sa.case((condition, 1), else_=0))
+
+
+def _per_unit(cells, per_cell):
+    """Sum a per-cell aggregate up to the units (one grouped query, joined on the cell)."""
+    per_cell = per_cell.subquery()
+    sums = [sa.func.sum(c).label(c.name) for c in per_cell.c if c.name != "cell_id"]
+    return (sa.select(cells.c.unit_id, *sums).join(per_cell, per_cell.c.cell_id == cells.c.cell_id)
+            .group_by(cells.c.unit_id).subquery())

@@ -1,0 +1,108 @@
+"""Every figure against a small county computed by hand."""
+import datetime as dt
+import uuid
+
+import pytest
+
+from server.models import Dispute, GridUnit, Household, User, Visit, ZeroReport
+from server.stats.figures import figures
+
+SQUARE = "SRID=4326;MULTIPOLYGON(((108 33,108.1 33,108.1 33.1,108 33.1,108 33)))"
+POINT = "SRID=4326;POINT(108.05 33.05)"
+UTC = dt.timezone.utc
+START, END = dt.datetime(2026, 10, 1, tzinfo=UTC), dt.datetime(2026, 11, 1, tzinfo=UTC)
+IN, BEFORE = dt.datetime(2026, 10, 10, tzinfo=UTC), dt.datetime(2026, 9, 10, tzinfo=UTC)
+
+
+def unit(level, code, parent=None):
+    return GridUnit(level=level, code=code, name=code, parent=parent, boundary=SQUARE, centroid=POINT)
+
+
+@pytest.fixture
+def county(session):
+    """Village A (cells A1, A2) and village B (cell B1) in one town.
+    Households: A1 has 4, A2 has 2, B1 has 4."""
+    c = unit("county", "610923")
+    t = unit("town", "610923100", c)
+    a, b = unit("village", "610923100201", t), unit("village", "610923100202", t)
+    a1, a2, b1 = unit("cell", "610923100201001", a), unit("cell", "610923100201002", a), unit("cell", "610923100202001", b)
+    worker = User(username="w", password_hash="x", role="grid_worker", display_name="王", unit=a1)
+    session.add_all([c, t, a, b, a1, a2, b1, worker])
+    session.flush()
+    houses = {}
+    for cell, n in ((a1, 4), (a2, 2), (b1, 4)):
+        for i in range(n):
+            h = Household(code=f"{cell.code}{i + 1:04d}", cell=cell, address="地址", head_name="户主", member_count=1)
+            session.add(h)
+            houses.setdefault(cell.code, []).append(h)
+    session.flush()
+
+    def visit(h, when):
+        session.add(Visit(id=uuid.uuid4(), household_id=h.id, author_id=worker.id, kind="policy", visited_at=when))
+
+    # A1: 3 of 4 households visited in October (one twice, one only in September); A2: none; B1: 2 of 4
+    a1h, b1h = houses["610923100201001"], houses["610923100202001"]
+    for h in a1h[:3]:
+        visit(h, IN)
+    visit(a1h[0], IN + dt.timedelta(days=5))
+    visit(a1h[3], BEFORE)
+    visit(b1h[0], IN)
+    visit(b1h[1], IN)
+
+    def dispute(cell, **kw):
+        d = Dispute(id=uuid.uuid4(), cell_id=cell.id, reporter_id=worker.id, category="neighbour", risk_colour="blue",
+                    title="纠纷", reported_at=kw.pop("reported_at", IN), **kw)
+        session.add(d)
+
+    # village A: 4 disputes in October — 3 resolved (2 on time, 1 after 70 days), 2 called back (1 satisfied,
+    # 1 unsatisfied), 1 resolved after escalation to the town, 1 a petition; plus one from September (ignored)
+    dispute(a1, state="closed", resolved_at=IN + dt.timedelta(days=10), satisfaction="satisfied")
+    dispute(a1, state="called_back", resolved_at=IN + dt.timedelta(days=70), satisfaction="unsatisfied")
+    dispute(a2, state="resolved", level="town", resolved_at=IN + dt.timedelta(days=20))
+    dispute(a2, state="accepted", channel="petition_county")
+    dispute(a1, state="closed", resolved_at=BEFORE + dt.timedelta(days=3), reported_at=BEFORE)
+    # village B: 1 dispute, found by a visit, still open
+    dispute(b1, state="mediating", channel="visit")
+    # zero reports for October: A1 and B1 filed, A2 did not
+    for cell in (a1, b1):
+        session.add(ZeroReport(id=uuid.uuid4(), cell_id=cell.id, period=dt.date(2026, 10, 1), author_id=worker.id,
+                               reported_at=IN))
+    session.flush()
+    return session
+
+
+def by_code(rows):
+    return {r["code"]: r for r in rows}
+
+
+def test_village_figures(county):
+    rows = by_code(figures("village", START, END))
+    a, b = rows["610923100201"], rows["610923100202"]
+    assert (a["households"], a["visited_households"], a["visits"], a["coverage"]) == (6, 3, 4, 0.5)
+    assert (b["households"], b["visited_households"], b["visits"], b["coverage"]) == (4, 2, 2, 0.5)
+    assert (a["reported"], a["resolved"], a["resolution_rate"]) == (4, 3, 0.75)
+    assert a["on_time_rate"] == pytest.approx(2 / 3)
+    assert (a["called_back"], a["satisfied"], a["satisfaction_rate"]) == (2, 1, 0.5)
+    assert a["early_warning_rate"] == 0.75  # 3 of 4 found by screening; 1 came as a petition
+    assert a["village_share"] == pytest.approx(2 / 3) and a["town_share"] == 1.0
+    assert (a["cells"], a["cells_reported"], a["zero_report_completeness"]) == (2, 1, 0.5)
+    assert (b["reported"], b["resolved"], b["resolution_rate"], b["on_time_rate"]) == (1, 0, 0.0, None)
+    assert b["early_warning_rate"] == 1.0 and b["zero_report_completeness"] == 1.0
+
+
+def test_town_figures_add_up_the_villages(county):
+    town, = figures("town", START, END)
+    assert (town["households"], town["visited_households"], town["coverage"]) == (10, 5, 0.5)
+    assert (town["reported"], town["resolved"], town["resolution_rate"]) == (5, 3, 0.6)
+    assert town["zero_report_completeness"] == pytest.approx(2 / 3)
+
+
+def test_cell_figures_and_an_empty_period(county):
+    cells = by_code(figures("cell", START, END))
+    assert cells["610923100201002"]["coverage"] == 0.0 and cells["610923100201002"]["visits"] == 0
+    quiet = by_code(figures("village", dt.datetime(2025, 1, 1, tzinfo=UTC), dt.datetime(2025, 2, 1, tzinfo=UTC)))
+    assert quiet["610923100201"]["resolution_rate"] is None and quiet["610923100201"]["coverage"] == 0.0
+
+
+def test_figures_under_one_unit(county):
+    assert [r["code"] for r in figures("village", START, END, under="610923100201")] == ["610923100201"]
