@@ -106,3 +106,23 @@ def test_cell_figures_and_an_empty_period(county):
 
 def test_figures_under_one_unit(county):
     assert [r["code"] for r in figures("village", START, END, under="610923100201")] == ["610923100201"]
+
+
+def test_figures_over_http_as_json_csv_and_xlsx(small_app):
+    import io
+
+    from openpyxl import load_workbook
+
+    from tests.conftest import signed_in
+    staff = signed_in(small_app, "county01")
+    query = "/api/stats/figures?level=village&start=2025-11-21&end=2026-11-21"
+    rows = staff.get(query).get_json()
+    assert len(rows) == 6 and all(0 < r["coverage"] <= 1 for r in rows) and rows[0]["households"] > 0
+    secretary = signed_in(small_app, "t101")
+    assert {r["code"][:9] for r in secretary.get(query).get_json()} == {"610923101"}  # their town only
+    csv_text = staff.get(query + "&format=csv").get_data(as_text=True)
+    assert csv_text.startswith("\ufeff编码,名称,户数") and len(csv_text.strip().splitlines()) == 7
+    book = load_workbook(io.BytesIO(staff.get(query + "&format=xlsx").data))
+    assert book.sheetnames == ["镇（街道）", "村（社区）", "网格"]
+    assert book["村（社区）"].max_row == 2 + 6 and book["网格"].max_row == 2 + 24
+    assert staff.get("/api/stats/figures?start=2026-11-01&end=2026-10-01").status_code == 422

@@ -46,6 +46,7 @@ ENDPOINT_ROLES = {
     "admin_users.CadreLinkImport": ADMIN,
     "audit.AuditLogList": SUPERVISORS,
     "settings.Settings": SUPERVISORS,
+    "stats.Figures": frozenset({"village_head", "town_secretary", "county_staff", "admin"}),
 }
 
 # Roles that work with households' phone numbers every day see them unmasked (in their scope).

@@ -76,6 +76,8 @@ MATRIX = {
         "content_type": "multipart/form-data", "data": {"dry_run": "true"}})),
     ("settings.Settings", "GET"): (SUPERVISORS, False, lambda t, s: ("/api/settings", {})),
     ("settings.Settings", "PATCH"): (SUPERVISORS, False, lambda t, s: ("/api/settings", {"json": {}})),
+    ("stats.Figures", "GET"): (frozenset({"village_head", "town_secretary", "county_staff", "admin"}), False,
+                               lambda t, s: ("/api/stats/figures?start=2026-10-01&end=2026-11-01", {})),
     ("audit.AuditLogList", "GET"): (SUPERVISORS, False, lambda t, s: ("/api/audit", {})),
 }
 

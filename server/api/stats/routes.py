@@ -1,0 +1,61 @@
+"""Figures per unit for a period, as JSON, CSV or the monthly report in xlsx."""
+import datetime as dt
+
+from flask import Response
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from ...stats.export import monthly_report, to_csv
+from ...stats.figures import RATES, figures
+
+blp = Blueprint("stats", __name__, url_prefix="/api/stats", description="Figures 统计指标")
+CHINA = dt.timezone(dt.timedelta(hours=8))
+LEVELS = ("town", "village", "cell")
+
+
+class FiguresArgsSchema(Schema):
+    level = fields.String(load_default="town", validate=validate.OneOf(LEVELS))
+    start = fields.Date(required=True, metadata={"description": "first day, China time"})
+    end = fields.Date(required=True, metadata={"description": "day after the last"})
+    under = fields.String(load_default=None, validate=validate.Length(min=6, max=15))
+    format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv", "xlsx")),
+                           metadata={"description": "xlsx: the monthly report, one sheet per level"})
+
+    @validates_schema
+    def _period(self, data, **_):
+        if data["end"] <= data["start"] or (data["end"] - data["start"]).days > 400:
+            raise ValidationError("end must follow start, within 400 days / 结束日期须晚于开始日期且不超过 400 天", "end")
+
+
+COUNTS = ("households", "visited_households", "visits", "reported", "resolved", "resolved_on_time", "called_back",
+          "satisfied", "early", "resolved_in_village", "resolved_in_town", "cells", "cells_reported")
+FigureRowSchema = Schema.from_dict(
+    {"code": fields.String(), "name": fields.String(), **{c: fields.Integer() for c in COUNTS},
+     **{r: fields.Float(allow_none=True) for r in RATES}}, name="FigureRow")
+
+
+def _bounds(args):
+    to_utc = lambda d: dt.datetime.combine(d, dt.time(), CHINA)  # noqa: E731  (days are China days)
+    return to_utc(args["start"]), to_utc(args["end"])
+
+
+@blp.route("/figures")
+class Figures(MethodView):
+    @blp.arguments(FiguresArgsSchema, location="query")
+    @blp.response(200, FigureRowSchema(many=True))
+    def get(self, args):
+        """Coverage, visits, resolution, on-time, satisfaction and early-warning rates, the shares resolved in
+        the village and town, and zero-report completeness, for each unit of a level in your area."""
+        start, end = _bounds(args)
+        if args["format"] == "xlsx":
+            sheets = {level: figures(level, start, end, args["under"]) for level in LEVELS}
+            title = f"月报 {args['start']} 至 {args['end'] - dt.timedelta(days=1)}"
+            return Response(monthly_report(sheets, title), headers={
+                "Content-Disposition": f'attachment; filename="wangge-{args["start"]}.xlsx"'},
+                mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        rows = figures(args["level"], start, end, args["under"])
+        if args["format"] == "csv":
+            return Response(to_csv(rows), mimetype="text/csv", headers={
+                "Content-Disposition": f'attachment; filename="wangge-{args["level"]}-{args["start"]}.csv"'})
+        return rows
