@@ -28,6 +28,13 @@ def api_abort(status: int, message: str, message_zh: str, errors=None, **extra):
     abort(status, message=message, message_zh=message_zh, extra=extra, **kwargs)
 
 
+def found_or_404(value, message: str, message_zh: str):
+    """The value, or a 404 when the lookup (through the user's scope) found nothing."""
+    if value is None:
+        api_abort(404, message, message_zh)
+    return value
+
+
 def error_body(exc: HTTPException) -> dict:
     data = getattr(exc, "data", None) or {}
     body = {

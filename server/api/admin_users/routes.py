@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from ...accounts.links import bulk_link, link_household
 from ...accounts.users import AccountError, create_user, update_user
-from ...errors import api_abort
+from ...errors import api_abort, found_or_404
 from ...extensions import db
 from ...models import CadreLink, GridUnit, Household, User
 from ..pagination import paginate
@@ -36,10 +36,7 @@ def _field_error(exc: AccountError):
 
 
 def _get_or_404(model, ident, what_en, what_zh):
-    obj = db.session.get(model, ident)
-    if obj is None:
-        api_abort(404, f"No {what_en} {ident}", f"未找到{what_zh} {ident}")
-    return obj
+    return found_or_404(db.session.get(model, ident), f"No {what_en} {ident}", f"未找到{what_zh} {ident}")
 
 
 @blp.route("/users")

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from ... import clock
 from ...disputes.deadlines import deadline_columns
 from ...disputes.workflow import WorkflowError, take_step
-from ...errors import api_abort
+from ...errors import api_abort, found_or_404
 from ...extensions import db
 from ...models import Dispute, GridUnit, Household, User
 from ..grid.queries import cells_between
@@ -75,9 +75,7 @@ class Disputes(MethodView):
 def dispute_or_404(dispute_id: uuid.UUID):
     query, _ = _rows(Dispute.id == dispute_id)
     row = db.session.execute(query.options(selectinload(Dispute.events))).first()
-    if row is None:
-        api_abort(404, f"No dispute {dispute_id}", f"未找到事件 {dispute_id}")
-    return row
+    return found_or_404(row, f"No dispute {dispute_id}", f"未找到事件 {dispute_id}")
 
 
 @blp.route("/<uuid:dispute_id>")

@@ -4,7 +4,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy.orm import joinedload, selectinload
 
-from ...errors import api_abort
+from ...errors import api_abort, found_or_404
 from ...extensions import db
 from ...geojson import unit_feature
 from ...models import GridUnit, Household
@@ -24,10 +24,8 @@ blp = Blueprint("grid", __name__, url_prefix="/api/grid", description="The three
 
 
 def get_unit_or_404(code: str) -> GridUnit:
-    unit = db.session.scalar(sa.select(GridUnit).where(GridUnit.code == code))
-    if unit is None:
-        api_abort(404, f"No grid unit with code {code}", f"未找到编码为 {code} 的网格")
-    return unit
+    return found_or_404(db.session.scalar(sa.select(GridUnit).where(GridUnit.code == code)),
+                        f"No grid unit with code {code}", f"未找到编码为 {code} 的网格")
 
 
 def unit_properties(unit: GridUnit, stats: dict) -> dict:

@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from sqlalchemy.orm import joinedload, selectinload
 
 from ... import audit, settings
-from ...errors import api_abort
+from ...errors import api_abort, found_or_404
 from ...extensions import db
 from ...models import Household, HouseholdMember, User, Visit
 from ..pagination import PageArgsSchema, paginate
@@ -17,9 +17,7 @@ blp = Blueprint("households", __name__, url_prefix="/api/households", descriptio
 def household_or_404(code: str) -> Household:
     household = db.session.scalar(sa.select(Household).where(Household.code == code).options(
         joinedload(Household.cell), selectinload(Household.members), selectinload(Household.tag_rows)))
-    if household is None:
-        api_abort(404, f"No household with code {code}", f"未找到编号为 {code} 的住户")
-    return household
+    return found_or_404(household, f"No household with code {code}", f"未找到编号为 {code} 的住户")
 
 
 @blp.route("/<code>")
