@@ -126,3 +126,20 @@ def test_figures_over_http_as_json_csv_and_xlsx(small_app):
     assert book.sheetnames == ["镇（街道）", "村（社区）", "网格"]
     assert book["村（社区）"].max_row == 2 + 6 and book["网格"].max_row == 2 + 24
     assert staff.get("/api/stats/figures?start=2026-11-01&end=2026-10-01").status_code == 422
+
+
+def test_cadres_whose_households_went_unvisited(county):
+    from server.models import CadreLink
+    from server.stats.figures import cadres_with_unvisited_households
+    session = county
+    a1 = session.query(GridUnit).filter_by(code="610923100201001").one()
+    cadre = User(username="c1", password_hash="x", role="cadre", display_name="李干部", unit=a1.parent)
+    session.add(cadre)
+    session.flush()
+    for h in session.query(Household).filter(Household.code.startswith("610923100201001")).all():
+        session.add(CadreLink(cadre_id=cadre.id, household_id=h.id, valid_from=dt.date(2026, 1, 1)))
+    session.flush()
+    # on 2026-11-05: three of A1's households were visited in October (within 30 days), one only in September
+    row, = cadres_with_unvisited_households(dt.datetime(2026, 11, 5, tzinfo=UTC))
+    assert (row["username"], row["linked"], row["unvisited"]) == ("c1", 4, 1)
+    assert cadres_with_unvisited_households(dt.datetime(2026, 11, 5, tzinfo=UTC), days=60) == []

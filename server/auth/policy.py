@@ -46,7 +46,8 @@ ENDPOINT_ROLES = {
     "admin_users.CadreLinkImport": ADMIN,
     "audit.AuditLogList": SUPERVISORS,
     "settings.Settings": SUPERVISORS,
-    "stats.Figures": frozenset({"village_head", "town_secretary", "county_staff", "admin"}),
+    "stats.Figures": SUPERVISORS | {"village_head", "town_secretary"},
+    "stats.OverdueCadres": SUPERVISORS | {"village_head", "town_secretary"},
 }
 
 # Roles that work with households' phone numbers every day see them unmasked (in their scope).

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from .. import settings
 from ..disputes.deadlines import add_days
 from ..extensions import db
-from ..models import Dispute, GridUnit, Household, Visit, ZeroReport
+from ..models import CadreLink, Dispute, GridUnit, Household, User, Visit, ZeroReport
 from ..models.types import UTCDateTime
 from ..models.vocab import CODE_LENGTH
 
@@ -94,3 +94,24 @@ def _per_unit(cells, per_cell):
     sums = [sa.func.sum(c).label(c.name) for c in per_cell.c if c.name != "cell_id"]
     return (sa.select(cells.c.unit_id, *sums).join(per_cell, per_cell.c.cell_id == cells.c.cell_id)
             .group_by(cells.c.unit_id).subquery())
+
+
+def cadres_with_unvisited_households(now: dt.datetime, days: int = 30) -> list[dict]:
+    """Cadres whose current linked households include some not visited in the last `days` days
+    (counting any visitor), with how many, worst first."""
+    since = sa.literal(now - dt.timedelta(days=days), UTCDateTime())
+    last = (sa.select(Visit.household_id, sa.func.max(Visit.visited_at).label("last_visit"))
+            .group_by(Visit.household_id).subquery())
+    unvisited = sa.or_(last.c.last_visit.is_(None), last.c.last_visit < since)
+    link = CadreLink
+    query = (sa.select(User.username, User.display_name, GridUnit.code.label("unit_code"), GridUnit.name.label("unit_name"),
+                       sa.func.count().label("linked"), _count(unvisited).label("unvisited"),
+                       sa.func.min(last.c.last_visit).label("oldest_visit"))
+             .select_from(link).join(User, User.id == link.cadre_id).join(GridUnit, GridUnit.id == User.unit_id)
+             .outerjoin(last, last.c.household_id == link.household_id)
+             .where(link.valid_to.is_(None))
+             .group_by(User.username, User.display_name, GridUnit.code, GridUnit.name))
+    counted = query.subquery()
+    rows = db.session.execute(sa.select(counted).where(counted.c.unvisited > 0)
+                              .order_by(counted.c.unvisited.desc(), counted.c.username)).mappings().all()
+    return [dict(r) for r in rows]

@@ -78,6 +78,8 @@ MATRIX = {
     ("settings.Settings", "PATCH"): (SUPERVISORS, False, lambda t, s: ("/api/settings", {"json": {}})),
     ("stats.Figures", "GET"): (frozenset({"village_head", "town_secretary", "county_staff", "admin"}), False,
                                lambda t, s: ("/api/stats/figures?start=2026-10-01&end=2026-11-01", {})),
+    ("stats.OverdueCadres", "GET"): (frozenset({"village_head", "town_secretary", "county_staff", "admin"}), False,
+                                     lambda t, s: ("/api/stats/overdue-cadres", {})),
     ("audit.AuditLogList", "GET"): (SUPERVISORS, False, lambda t, s: ("/api/audit", {})),
 }
 

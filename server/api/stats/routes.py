@@ -6,8 +6,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from ... import clock
 from ...stats.export import monthly_report, to_csv
-from ...stats.figures import RATES, figures
+from ...stats.figures import RATES, cadres_with_unvisited_households, figures
 
 blp = Blueprint("stats", __name__, url_prefix="/api/stats", description="Figures 统计指标")
 CHINA = dt.timezone(dt.timedelta(hours=8))
@@ -59,3 +60,22 @@ class Figures(MethodView):
             return Response(to_csv(rows), mimetype="text/csv", headers={
                 "Content-Disposition": f'attachment; filename="wangge-{args["level"]}-{args["start"]}.csv"'})
         return rows
+
+
+class OverdueArgsSchema(Schema):
+    days = fields.Integer(load_default=30, validate=validate.Range(min=1, max=365))
+
+
+OverdueCadreSchema = Schema.from_dict({
+    "username": fields.String(), "display_name": fields.String(), "unit_code": fields.String(),
+    "unit_name": fields.String(), "linked": fields.Integer(), "unvisited": fields.Integer(),
+    "oldest_visit": fields.DateTime(allow_none=True)}, name="OverdueCadre")
+
+
+@blp.route("/overdue-cadres")
+class OverdueCadres(MethodView):
+    @blp.arguments(OverdueArgsSchema, location="query")
+    @blp.response(200, OverdueCadreSchema(many=True))
+    def get(self, args):
+        """Cadres in your area whose linked households have gone more than `days` days without a visit (每月上门)."""
+        return cadres_with_unvisited_households(clock.now(), args["days"])
