@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from ..disputes.workflow import WorkflowError, take_step
 from ..extensions import db
+from ..i18n import bilingual_errors
 from ..models import Dispute, DisputeEvent, GridUnit, Household, Visit, ZeroReport
 from ..models.types import SRID
 
@@ -20,11 +21,16 @@ class Rejected:
     reason: dict
 
 
-def _rejected(message, message_zh, errors=None) -> Rejected:
+def reason(message: str, message_zh: str, errors=None) -> dict:
+    """Why an item was refused: both languages, and field messages when there are some."""
     out = {"message": message, "message_zh": message_zh}
     if errors:
-        out["errors"] = errors
-    return Rejected(out)
+        out["errors"] = bilingual_errors(errors)
+    return out
+
+
+def _rejected(message, message_zh, errors=None) -> Rejected:
+    return Rejected(reason(message, message_zh, errors))
 
 
 def _ewkt(point) -> str | None:

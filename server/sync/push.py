@@ -20,9 +20,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import audit, settings
 from ..extensions import db
-from ..i18n import bilingual_errors
 from ..models import SyncItem, User
-from .handlers import HANDLERS, Rejected
+from .handlers import HANDLERS, Rejected, reason
 from .items import DATA_SCHEMAS, ItemSchema
 
 ATTEMPTS = 3
@@ -41,28 +40,22 @@ class Outcome:
         return {"id": self.id, "type": self.type, "status": self.status, "reason": self.reason}
 
 
-def reason(message: str, message_zh: str, errors=None) -> dict:
-    out = {"message": message, "message_zh": message_zh}
-    if errors:
-        out["errors"] = bilingual_errors(errors)
-    return out
-
-
 def content_hash(raw: dict) -> str:
     return hashlib.sha256(json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
 
 
 def push(user: User, raw_items: list, now: dt.datetime) -> list[Outcome]:
-    for attempt in range(ATTEMPTS):
+    attempt = 1
+    while True:
         try:
             outcomes = _push_once(user, raw_items, now)
             db.session.commit()
             return outcomes
         except (IntegrityError, StaleDataError):
             db.session.rollback()  # a concurrent request got there first: its work is now visible
-            if attempt == ATTEMPTS - 1:
+            if attempt == ATTEMPTS:
                 raise
-    raise AssertionError("unreachable")
+            attempt += 1
 
 
 def _push_once(user, raw_items, now) -> list[Outcome]:
