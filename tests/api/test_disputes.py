@@ -156,3 +156,18 @@ def test_time_limits_are_settings(small_app, place, frozen):
     assert staff.get(f"/api/disputes/{d}").get_json()["deadline"] == "red"
     assert staff.patch("/api/settings", json={"acceptance_days": {"pigeon": 3}}).status_code == 422
     assert staff.patch("/api/settings", json={"daily_reporting": True}).get_json()["daily_reporting"] is True
+
+
+def test_a_change_racing_ours_is_409_not_500(small_app, place, monkeypatch):
+    """Another request updates the dispute between our read and our write: the version check in the
+    UPDATE catches it, and the answer is a 409 with the current state."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from server.api.disputes import routes
+
+    def racing(*_, **__):
+        raise StaleDataError("UPDATE statement on table 'dispute' expected to update 1 row(s); 0 were matched.")
+    d = make_dispute(small_app, place)
+    monkeypatch.setattr(routes, "take_step", racing)
+    response = step(small_app, place["head"], d, "accept")
+    assert response.status_code == 409 and response.get_json()["current"]["state"] == "reported"

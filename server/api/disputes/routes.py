@@ -6,6 +6,7 @@ from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from ... import clock
 from ...disputes.deadlines import deadline_columns
@@ -96,15 +97,18 @@ class Steps(MethodView):
         current state, and nothing is overwritten."""
         dispute = dispute_or_404(dispute_id)[0]
         try:
-            take_step(dispute, g.user, args["kind"], clock.now(), note=args["note"],
-                      leader_username=args["leader_username"], satisfaction=args["satisfaction"],
-                      expected_version=args["version"])
+            try:
+                take_step(dispute, g.user, args["kind"], clock.now(), note=args["note"],
+                          leader_username=args["leader_username"], satisfaction=args["satisfaction"],
+                          expected_version=args["version"])
+                db.session.commit()
+            except StaleDataError:  # changed by a concurrent request after we read it
+                raise WorkflowError(409, "The dispute was changed meanwhile", "该事件已被他人修改") from None
         except WorkflowError as exc:
             db.session.rollback()
             current = _as_dict(dispute_or_404(dispute_id)) if exc.status == 409 else None
             errors = {"json": {exc.field: [exc.message]}} if exc.field else None
             extra = {"current": DisputeDetailSchema().dump(current)} if current else {}
             api_abort(exc.status, exc.message, exc.message_zh, errors=errors, **extra)
-        db.session.commit()
         db.session.expire_all()
         return _as_dict(dispute_or_404(dispute_id))
