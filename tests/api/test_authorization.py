@@ -34,6 +34,7 @@ MATRIX = {
     ("pwa.app_file", "GET"): (PUBLIC, False, lambda t, s: ("/app/", {})),
     ("pwa.app_config", "GET"): (PUBLIC, False, lambda t, s: ("/app/config.json", {})),
     ("pwa.vendor_file", "GET"): (PUBLIC, False, lambda t, s: ("/app/vendor/leaflet/leaflet.js", {})),
+    ("pwa.view_file", "GET"): (PUBLIC, False, lambda t, s: ("/views/town", {})),
     ("auth.Login", "POST"): (PUBLIC, False, lambda t, s: ("/api/auth/login", {
         "json": {"username": t["username"], "password": DEMO_PASSWORD}})),
     ("auth.Logout", "POST"): (EVERYONE, False, lambda t, s: ("/api/auth/logout", {})),
