@@ -143,3 +143,47 @@ def test_cadres_whose_households_went_unvisited(county):
     row, = cadres_with_unvisited_households(dt.datetime(2026, 11, 5, tzinfo=UTC))
     assert (row["username"], row["linked"], row["unvisited"]) == ("c1", 4, 1)
     assert cadres_with_unvisited_households(dt.datetime(2026, 11, 5, tzinfo=UTC), days=60) == []
+
+
+def test_the_database_keeps_each_households_latest_visit(county):
+    session = county
+    latest = dict(session.query(Household.code, Household.last_visit_at).all())
+    a1 = "610923100201001"
+    assert latest[a1 + "0001"] == IN + dt.timedelta(days=5)  # the later of its two October visits
+    assert latest[a1 + "0004"] == BEFORE and latest["610923100201002" + "0001"] is None
+    # a visit logged late, for an earlier day, does not move the latest back
+    household = session.query(Household).filter_by(code=a1 + "0001").one()
+    worker = session.query(User).filter_by(username="w").one()
+    session.add(Visit(id=uuid.uuid4(), household_id=household.id, author_id=worker.id, kind="policy", visited_at=BEFORE))
+    session.flush()
+    session.expire_all()
+    assert session.query(Household.last_visit_at).filter_by(code=a1 + "0001").scalar() == IN + dt.timedelta(days=5)
+
+
+def test_coverage_of_a_running_period_reads_the_latest_visits(county, monkeypatch):
+    """While the period runs, coverage comes from households' latest visits; it must equal the count over visits."""
+    from server import clock
+    settled = by_code(figures("village", START, END))
+    monkeypatch.setattr(clock, "now", lambda: dt.datetime(2026, 10, 20, tzinfo=UTC))
+    running = by_code(figures("village", START, END, parts=("coverage",)))
+    for code in ("610923100201", "610923100202"):
+        assert (running[code]["visited_households"], running[code]["coverage"]) == (
+            settled[code]["visited_households"], settled[code]["coverage"])
+    assert running["610923100201"]["visited_households"] == 3 and "visits" not in running["610923100201"]
+
+
+def test_open_overdue_and_escalated_disputes_are_counted_as_of_now(county, monkeypatch):
+    from server import clock
+    session = county
+    b1 = session.query(GridUnit).filter_by(code="610923100202001").one()
+    worker = session.query(User).filter_by(username="w").one()
+    session.add(Dispute(id=uuid.uuid4(), cell_id=b1.id, reporter_id=worker.id, category="land_rights", risk_colour="red",
+                        title="上交县级", state="accepted", level="county", reported_at=dt.datetime(2026, 12, 1, tzinfo=UTC)))
+    session.flush()
+    # on 15 December the two October disputes still open are past their 60 days; the one from 1 December is not
+    monkeypatch.setattr(clock, "now", lambda: dt.datetime(2026, 12, 15, tzinfo=UTC))
+    rows = by_code(figures("village", START, END, parts=("open_disputes",)))
+    a, b = rows["610923100201"], rows["610923100202"]
+    assert (a["open_disputes"], a["overdue_disputes"], a["escalated_disputes"]) == (1, 1, 0)
+    assert (b["open_disputes"], b["overdue_disputes"], b["escalated_disputes"]) == (2, 1, 1)
+    assert "reported" not in a and "resolution_rate" not in a

@@ -15,6 +15,7 @@ class Household(db.Model):
         sa.CheckConstraint("member_count >= 1", name="member_count_positive"),
         sa.CheckConstraint("head_id_number IS NULL OR length(head_id_number) = 18", name="id_number_length"),
         sa.CheckConstraint("phone IS NULL OR length(phone) = 11", name="phone_length"),
+        sa.Index("ix_household_cell_last_visit", "cell_id", "last_visit_at"),
     )
 
     id = sa.Column(sa.Integer, primary_key=True)
@@ -28,6 +29,8 @@ class Household(db.Model):
     phone = sa.Column(sa.String(11))
     member_count = sa.Column(sa.Integer, nullable=False, default=1)
     updated_at = sa.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    # the latest visited_at of its visits, kept by a database trigger on visit (migration 0004): never set it here
+    last_visit_at = sa.Column(UTCDateTime)
 
     cell = relationship("GridUnit")
     members = relationship("HouseholdMember", back_populates="household", cascade="all, delete-orphan")

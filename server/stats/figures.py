@@ -9,7 +9,10 @@
   petitions to the county or above included
 - village / town share 不出村率, 不出镇率: resolved while held at village level (at town level or below)
   ÷ resolved
-- zero-report completeness 零报告: cells that filed their monthly report for the period's first month ÷ cells
+- zero-report completeness 零报告: cells that filed their monthly report for the month (the period's first
+  month unless given) ÷ cells
+- open / overdue / escalated 在办, 超期, 上交: disputes open now, past their time limit now, and held above
+  the village now (a snapshot, not limited to the period)
 Rates are NULL where their denominator is 0."""
 from __future__ import annotations
 
@@ -17,22 +20,27 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from .. import settings
-from ..disputes.deadlines import add_days
+from .. import clock, settings
+from ..disputes.deadlines import add_days, deadline_columns
+from ..disputes.workflow import OPEN
 from ..extensions import db
 from ..models import CadreLink, Dispute, GridUnit, Household, User, Visit, ZeroReport
 from ..models.types import UTCDateTime
 from ..models.vocab import CODE_LENGTH
+from ..sync.push import CLOCK_SKEW
 
 EARLY_CHANNELS = ("grid_screening", "visit")
 RATES = {"coverage": ("visited_households", "households"), "resolution_rate": ("resolved", "reported"),
          "on_time_rate": ("resolved_on_time", "resolved"), "satisfaction_rate": ("satisfied", "called_back"),
          "early_warning_rate": ("early", "reported"), "village_share": ("resolved_in_village", "resolved"),
          "town_share": ("resolved_in_town", "resolved"), "zero_report_completeness": ("cells_reported", "cells")}
+PARTS = ("coverage", "visits", "disputes", "open_disputes", "zero_reports")
 
 
-def figures(level: str, start: dt.datetime, end: dt.datetime, under: str | None = None) -> list[dict]:
-    """One row per unit of `level` (under the unit code `under`, if given) for [start, end)."""
+def figures(level: str, start: dt.datetime, end: dt.datetime, under: str | None = None, parts=PARTS,
+            zero_report_month: dt.date | None = None) -> list[dict]:
+    """One row per unit of `level` (under the unit code `under`, if given) for [start, end): its code, name,
+    cells and the counts and rates of the `parts` asked for."""
     length = CODE_LENGTH[level]
     unit = sa.orm.aliased(GridUnit, name="unit")
     cell = sa.orm.aliased(GridUnit, name="cell")
@@ -44,16 +52,51 @@ def figures(level: str, start: dt.datetime, end: dt.datetime, under: str | None 
         cells = cells.where(unit.code.startswith(under, autoescape=True))
     cells = cells.subquery("cells")
     lo, hi = sa.literal(start, UTCDateTime()), sa.literal(end, UTCDateTime())
+    month = zero_report_month or start.date().replace(day=1)
+    per_cell = {"coverage": lambda: _coverage(lo, hi, end), "visits": lambda: _visits(lo, hi),
+                "disputes": lambda: _disputes(lo, hi), "open_disputes": _open_disputes,
+                "zero_reports": lambda: _zero_reports(month)}
+    summed = [_per_unit(cells, per_cell[part]()) for part in parts]
+    cell_count = sa.select(cells.c.unit_id, sa.func.count().label("cells")).group_by(cells.c.unit_id).subquery()
 
-    households = _per_unit(cells, sa.select(Household.cell_id, sa.func.count().label("households"))
-                           .group_by(Household.cell_id))
-    visited = _per_unit(cells, sa.select(Household.cell_id, sa.func.count(sa.distinct(Visit.household_id))
-                                         .label("visited_households"), sa.func.count(Visit.id).label("visits"))
-                        .join(Visit, Visit.household_id == Household.id)
-                        .where(Visit.visited_at >= lo, Visit.visited_at < hi).group_by(Household.cell_id))
+    columns = [unit.code, unit.name, sa.func.coalesce(cell_count.c.cells, 0).label("cells")]
+    for part in summed:
+        columns += [sa.func.coalesce(c, 0).label(c.name) for c in part.c if c.name != "unit_id"]
+    query = sa.select(*columns).select_from(unit).join(cell_count, cell_count.c.unit_id == unit.id)
+    for part in summed:
+        query = query.outerjoin(part, part.c.unit_id == unit.id)
+    base = query.subquery("base")
+    rates = [sa.case((base.c[d] > 0, sa.cast(base.c[n], sa.Float) / base.c[d]), else_=sa.null()).label(name)
+             for name, (n, d) in RATES.items() if n in base.c and d in base.c]
+    rows = db.session.execute(sa.select(base, *rates).order_by(base.c.code)).mappings().all()
+    return [dict(r) for r in rows]
+
+
+def _coverage(lo, hi, end: dt.datetime):
+    """Households, and households visited in [lo, hi), per cell."""
+    if end >= clock.now() + CLOCK_SKEW:
+        # No visit is later than now (sync refuses future times), so a household was visited in the period
+        # exactly when its latest visit (kept by a trigger) falls in it: one scan of households, no visits.
+        visited = sa.and_(Household.last_visit_at >= lo, Household.last_visit_at < hi)
+        return (sa.select(Household.cell_id, sa.func.count().label("households"),
+                          _count(visited).label("visited_households")).group_by(Household.cell_id))
+    visited = (sa.select(Visit.household_id).where(Visit.visited_at >= lo, Visit.visited_at < hi)
+               .distinct().subquery())
+    return (sa.select(Household.cell_id, sa.func.count().label("households"),
+                      sa.func.count(visited.c.household_id).label("visited_households"))
+            .outerjoin(visited, visited.c.household_id == Household.id).group_by(Household.cell_id))
+
+
+def _visits(lo, hi):
+    return (sa.select(Household.cell_id, sa.func.count(Visit.id).label("visits"))
+            .join(Visit, Visit.household_id == Household.id)
+            .where(Visit.visited_at >= lo, Visit.visited_at < hi).group_by(Household.cell_id))
+
+
+def _disputes(lo, hi):
     resolve_due = add_days(Dispute.reported_at, settings.get("resolution_days"))
     resolved = Dispute.resolved_at.is_not(None)
-    disputes = _per_unit(cells, sa.select(
+    return sa.select(
         Dispute.cell_id,
         sa.func.count().label("reported"),
         _count(resolved).label("resolved"),
@@ -63,25 +106,38 @@ def figures(level: str, start: dt.datetime, end: dt.datetime, under: str | None 
         _count(Dispute.channel.in_(EARLY_CHANNELS)).label("early"),
         _count(sa.and_(resolved, Dispute.level == "village")).label("resolved_in_village"),
         _count(sa.and_(resolved, Dispute.level.in_(("village", "town")))).label("resolved_in_town"),
-    ).where(Dispute.reported_at >= lo, Dispute.reported_at < hi).group_by(Dispute.cell_id))
-    month = start.date().replace(day=1)
-    zero = _per_unit(cells, sa.select(ZeroReport.cell_id, sa.func.count(sa.distinct(ZeroReport.cell_id))
-                                      .label("cells_reported"))
-                     .where(ZeroReport.kind == "monthly", ZeroReport.period == month).group_by(ZeroReport.cell_id))
-    cell_count = sa.select(cells.c.unit_id, sa.func.count().label("cells")).group_by(cells.c.unit_id).subquery()
+    ).where(Dispute.reported_at >= lo, Dispute.reported_at < hi).group_by(Dispute.cell_id)
 
-    parts = [households, visited, disputes, zero]
-    columns = [unit.code, unit.name, sa.func.coalesce(cell_count.c.cells, 0).label("cells")]
-    for part in parts:
-        columns += [sa.func.coalesce(c, 0).label(c.name) for c in part.c if c.name != "unit_id"]
-    query = sa.select(*columns).select_from(unit).join(cell_count, cell_count.c.unit_id == unit.id)
-    for part in parts:
-        query = query.outerjoin(part, part.c.unit_id == unit.id)
-    base = query.subquery("base")
-    rates = [sa.case((base.c[d] > 0, sa.cast(base.c[n], sa.Float) / base.c[d]), else_=sa.null()).label(name)
-             for name, (n, d) in RATES.items()]
-    rows = db.session.execute(sa.select(base, *rates).order_by(base.c.code)).mappings().all()
-    return [dict(r) for r in rows]
+
+def _open_disputes():
+    colour = deadline_columns(clock.now())["colour"]
+    return (sa.select(Dispute.cell_id, sa.func.count().label("open_disputes"),
+                      _count(colour == "red").label("overdue_disputes"),
+                      _count(Dispute.level != "village").label("escalated_disputes"))
+            .where(Dispute.state.in_(OPEN)).group_by(Dispute.cell_id))
+
+
+def _zero_reports(month: dt.date):
+    return (sa.select(ZeroReport.cell_id, sa.func.count(sa.distinct(ZeroReport.cell_id)).label("cells_reported"))
+            .where(ZeroReport.kind == "monthly", ZeroReport.period == month).group_by(ZeroReport.cell_id))
+
+
+def monthly_trend(code: str, last_month: dt.date, months: int) -> list[dict]:
+    """The period figures of one unit (county, town, village or cell) for each of `months` China calendar
+    months up to `last_month`, oldest first; one figures query a month."""
+    level = next(level for level, length in CODE_LENGTH.items() if length == len(code))
+    trend = []
+    for back in range(months - 1, -1, -1):
+        first = _add_months(last_month.replace(day=1), -back)
+        rows = figures(level, clock.china_midnight(first), clock.china_midnight(_add_months(first, 1)), code,
+                       parts=("coverage", "visits", "disputes", "zero_reports"))
+        trend += [{"month": first.strftime("%Y-%m"), **row} for row in rows]
+    return trend
+
+
+def _add_months(first: dt.date, months: int) -> dt.date:
+    index = first.year * 12 + first.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def _count(condition):
@@ -91,7 +147,8 @@ def _count(condition):
 def _per_unit(cells, per_cell):
     """Sum a per-cell aggregate up to the units (one grouped query, joined on the cell)."""
     per_cell = per_cell.subquery()
-    sums = [sa.func.sum(c).label(c.name) for c in per_cell.c if c.name != "cell_id"]
+    # cast: PostgreSQL sums integers as numeric, which would reach JSON as strings
+    sums = [sa.cast(sa.func.sum(c), sa.BigInteger).label(c.name) for c in per_cell.c if c.name != "cell_id"]
     return (sa.select(cells.c.unit_id, *sums).join(per_cell, per_cell.c.cell_id == cells.c.cell_id)
             .group_by(cells.c.unit_id).subquery())
 
