@@ -5,8 +5,13 @@ from flask import Blueprint, current_app, jsonify, redirect, send_from_directory
 from werkzeug.exceptions import NotFound
 
 PWA_DIR = Path(__file__).resolve().parent.parent / "pwa"
+VIEWS_DIR = PWA_DIR / "views"  # the desktop views for township secretaries and county staff
+VIEW_PAGES = {"town": "town.html", "county": "county.html"}
 # Front-end libraries come from npm (make run / make test install them), never a CDN or the repo.
-VENDOR = {"leaflet": Path(__file__).resolve().parent.parent / "node_modules" / "leaflet" / "dist"}
+NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
+VENDOR = {"leaflet": NODE_MODULES / "leaflet" / "dist", "pbf": NODE_MODULES / "pbf",
+          "vector-tile": NODE_MODULES / "@mapbox" / "vector-tile",
+          "point-geometry": NODE_MODULES / "@mapbox" / "point-geometry", "simpleheat": NODE_MODULES / "simpleheat"}
 blp = Blueprint("pwa", __name__)
 
 
@@ -39,3 +44,9 @@ def app_file(path="index.html"):
     if path.endswith(".webmanifest"):
         response.mimetype = "application/manifest+json"
     return response
+
+
+@blp.get("/views/<path:path>")
+def view_file(path):
+    """/views/town and /views/county, and their own scripts and styles; they sign in through the API."""
+    return send_from_directory(VIEWS_DIR, VIEW_PAGES.get(path, path), max_age=0)

@@ -92,9 +92,8 @@ def demo_app(db_server):
     return app
 
 
-@pytest.fixture
-def small_app(db_server):
-    """A fresh database with a small generated county, for tests that change data."""
+def small_county_app(db_server):
+    """A fresh database with the small generated county (2 towns, 6 villages, 24 cells, 1,300 households)."""
     from seed.county import generate_county
     from seed.spec import small_spec
     from server.extensions import db
@@ -102,6 +101,12 @@ def small_app(db_server):
     with app.app_context(), db.engine.begin() as conn:
         generate_county(conn, small_spec(DEMO_END_DATE), quiet=True)
     return app
+
+
+@pytest.fixture
+def small_app(db_server):
+    """A small county of the test's own, for tests that change data."""
+    return small_county_app(db_server)
 
 
 DEMO_PASSWORD = "wangge2026"

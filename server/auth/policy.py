@@ -19,6 +19,7 @@ ENDPOINT_ROLES = {
     "pwa.app_file": PUBLIC,
     "pwa.app_config": PUBLIC,
     "pwa.vendor_file": PUBLIC,
+    "pwa.view_file": PUBLIC,
     "auth.Login": PUBLIC,
     "auth.Logout": EVERYONE,
     "auth.Me": EVERYONE,
@@ -48,6 +49,9 @@ ENDPOINT_ROLES = {
     "settings.Settings": SUPERVISORS,
     "stats.Figures": SUPERVISORS | {"village_head", "town_secretary"},
     "stats.OverdueCadres": SUPERVISORS | {"village_head", "town_secretary"},
+    "stats.Trend": SUPERVISORS | {"village_head", "town_secretary"},
+    "maps.Units": SUPERVISORS | {"village_head", "town_secretary"},
+    "maps.HeatTile": SUPERVISORS | {"village_head", "town_secretary"},
 }
 
 # Roles that work with households' phone numbers every day see them unmasked (in their scope).

@@ -81,6 +81,12 @@ MATRIX = {
                                lambda t, s: ("/api/stats/figures?start=2026-10-01&end=2026-11-01", {})),
     ("stats.OverdueCadres", "GET"): (frozenset({"village_head", "town_secretary", "county_staff", "admin"}), False,
                                      lambda t, s: ("/api/stats/overdue-cadres", {})),
+    ("stats.Trend", "GET"): (frozenset({"village_head", "town_secretary", "county_staff", "admin"}), False,
+                             lambda t, s: ("/api/stats/trend?months=2", {})),
+    ("maps.Units", "GET"): (frozenset({"village_head", "town_secretary", "county_staff", "admin"}), False,
+                            lambda t, s: ("/api/map/units?level=village", {})),
+    ("maps.HeatTile", "GET"): (frozenset({"village_head", "town_secretary", "county_staff", "admin"}), False,
+                               lambda t, s: ("/api/map/heat/9/409/205.mvt", {})),
     ("audit.AuditLogList", "GET"): (SUPERVISORS, False, lambda t, s: ("/api/audit", {})),
 }
 
@@ -103,13 +109,8 @@ def test_every_endpoint_is_in_the_matrix(demo_app):
 @pytest.fixture(scope="module")
 def matrix_app(db_server):
     """A small county of its own: the matrix calls every write endpoint."""
-    from seed.county import generate_county
-    from seed.spec import small_spec
-    from tests.conftest import DEMO_END_DATE, migrated_app
-    app = migrated_app(db_server)
-    with app.app_context(), db.engine.begin() as conn:
-        generate_county(conn, small_spec(DEMO_END_DATE), quiet=True)
-    return app
+    from tests.conftest import small_county_app
+    return small_county_app(db_server)
 
 
 def user_of(role):

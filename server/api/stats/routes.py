@@ -1,17 +1,18 @@
 """Figures per unit for a period, as JSON, CSV or the monthly report in xlsx."""
 import datetime as dt
 
-from flask import Response
+from flask import Response, g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ... import clock
+from ...maps.units import feature_collection
 from ...stats.export import monthly_report, to_csv
-from ...stats.figures import RATES, cadres_with_unvisited_households, figures
+from ...stats.figures import RATES, cadres_with_unvisited_households, figures, monthly_trend
+from ..maps.routes import GEOJSON, UNIT_CODE
 
 blp = Blueprint("stats", __name__, url_prefix="/api/stats", description="Figures 统计指标")
-CHINA = dt.timezone(dt.timedelta(hours=8))
 LEVELS = ("town", "village", "cell")
 
 
@@ -19,9 +20,10 @@ class FiguresArgsSchema(Schema):
     level = fields.String(load_default="town", validate=validate.OneOf(LEVELS))
     start = fields.Date(required=True, metadata={"description": "first day, China time"})
     end = fields.Date(required=True, metadata={"description": "day after the last"})
-    under = fields.String(load_default=None, validate=validate.Length(min=6, max=15))
-    format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv", "xlsx")),
-                           metadata={"description": "xlsx: the monthly report, one sheet per level"})
+    under = fields.String(load_default=None, validate=UNIT_CODE)
+    format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv", "xlsx", "geojson")),
+                           metadata={"description": "xlsx: the monthly report, one sheet per level; "
+                                                    "geojson: the units with their boundaries"})
 
     @validates_schema
     def _period(self, data, **_):
@@ -30,15 +32,20 @@ class FiguresArgsSchema(Schema):
 
 
 COUNTS = ("households", "visited_households", "visits", "reported", "resolved", "resolved_on_time", "called_back",
-          "satisfied", "early", "resolved_in_village", "resolved_in_town", "cells", "cells_reported")
-FigureRowSchema = Schema.from_dict(
-    {"code": fields.String(), "name": fields.String(), **{c: fields.Integer() for c in COUNTS},
-     **{r: fields.Float(allow_none=True) for r in RATES}}, name="FigureRow")
+          "satisfied", "early", "resolved_in_village", "resolved_in_town", "cells", "cells_reported",
+          "open_disputes", "overdue_disputes", "escalated_disputes")
+
+
+def _figure_fields() -> dict:
+    return {"code": fields.String(), "name": fields.String(), **{c: fields.Integer() for c in COUNTS},
+            **{r: fields.Float(allow_none=True) for r in RATES}}
+
+
+FigureRowSchema = Schema.from_dict(_figure_fields(), name="FigureRow")
 
 
 def _bounds(args):
-    to_utc = lambda d: dt.datetime.combine(d, dt.time(), CHINA)  # noqa: E731  (days are China days)
-    return to_utc(args["start"]), to_utc(args["end"])
+    return clock.china_midnight(args["start"]), clock.china_midnight(args["end"])
 
 
 @blp.route("/figures")
@@ -56,10 +63,32 @@ class Figures(MethodView):
                 "Content-Disposition": f'attachment; filename="wangge-{args["start"]}.xlsx"'},
                 mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         rows = figures(args["level"], start, end, args["under"])
-        if args["format"] == "csv":
-            return Response(to_csv(rows), mimetype="text/csv", headers={
-                "Content-Disposition": f'attachment; filename="wangge-{args["level"]}-{args["start"]}.csv"'})
+        if args["format"] in ("csv", "geojson"):
+            text, mimetype = ((to_csv(rows), "text/csv") if args["format"] == "csv" else
+                              (feature_collection(args["level"], args["under"], rows), GEOJSON))
+            filename = f"wangge-{args['level']}-{args['start']}.{args['format']}"
+            return Response(text, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
         return rows
+
+
+class TrendArgsSchema(Schema):
+    under = fields.String(load_default=None, validate=UNIT_CODE,
+                          metadata={"description": "the unit; yours if not given"})
+    months = fields.Integer(load_default=12, validate=validate.Range(min=1, max=36))
+    end = fields.Date(load_default=None, metadata={"description": "a day in the last month; this month if not given"})
+
+
+TrendRowSchema = Schema.from_dict({"month": fields.String(), **_figure_fields()}, name="TrendRow")
+
+
+@blp.route("/trend")
+class Trend(MethodView):
+    @blp.arguments(TrendArgsSchema, location="query")
+    @blp.response(200, TrendRowSchema(many=True))
+    def get(self, args):
+        """One unit's figures month by month, oldest first, for the trend charts (empty outside your area)."""
+        code = args["under"] or g.user.unit.code
+        return monthly_trend(code, args["end"] or clock.china_today(), args["months"])
 
 
 class OverdueArgsSchema(Schema):

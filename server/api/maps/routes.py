@@ -1,0 +1,94 @@
+"""Map layers for the township and county views: units coloured by their figures, and dispute heat tiles."""
+import datetime as dt
+
+from flask import Response
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from ... import clock
+from ...disputes.workflow import OPEN
+from ...errors import api_abort
+from ...maps.heat import LAYER, heat_tile
+from ...maps.tiles import MAX_ZOOM, Tile, valid_tile
+from ...maps.units import feature_collection
+from ...models import Dispute
+from ...models.vocab import CODE_LENGTH, DISPUTE_CATEGORIES, DISPUTE_STATES, RISK_COLOURS
+from ...stats.figures import figures
+
+blp = Blueprint("maps", __name__, url_prefix="/api/map", description="Map layers 网格地图")
+GEOJSON = "application/geo+json"
+MVT = "application/vnd.mapbox-vector-tile"
+UNIT_CODE = validate.And(validate.Length(min=6, max=15), validate.Regexp(r"^\d+$", error="digits only / 只能是数字"))
+
+
+class UnitsArgsSchema(Schema):
+    level = fields.String(load_default="town", validate=validate.OneOf(("town", "village", "cell")))
+    under = fields.String(load_default=None, validate=UNIT_CODE, metadata={"description": "only units under this"})
+    days = fields.Integer(load_default=30, validate=validate.Range(min=1, max=366),
+                          metadata={"description": "coverage over the last `days` days, today included"})
+
+    @validates_schema
+    def _under_is_above(self, data, **_):
+        if data["under"] and len(data["under"]) > CODE_LENGTH[data["level"]]:
+            raise ValidationError("under must be a unit above level / under 须为该层级以上的单位编码", "under")
+
+
+@blp.route("/units")
+class Units(MethodView):
+    @blp.arguments(UnitsArgsSchema, location="query")
+    @blp.response(200, content_type=GEOJSON, description="GeoJSON FeatureCollection of the units with properties "
+                  "code, name, level, parent_code, households, visited_households, coverage, open_disputes, "
+                  "overdue_disputes, escalated_disputes, cells, cells_reported, zero_report_completeness "
+                  "(this month) and, for cells, workers")
+    def get(self, args):
+        """Units of a level in your area with simplified boundaries, coverage over the last days, disputes open
+        now (overdue, escalated) and this month's zero reports: the choropleth of the town and county views."""
+        today = clock.china_today()
+        start, end = clock.china_midnight(today - dt.timedelta(days=args["days"] - 1)), \
+            clock.china_midnight(today + dt.timedelta(days=1))
+        rows = figures(args["level"], start, end, args["under"], parts=("coverage", "open_disputes", "zero_reports"),
+                       zero_report_month=today.replace(day=1))
+        return Response(feature_collection(args["level"], args["under"], rows), mimetype=GEOJSON)
+
+
+class HeatArgsSchema(Schema):
+    start = fields.Date(load_default=None, metadata={"description": "reported from this day (China time)"})
+    end = fields.Date(load_default=None, metadata={"description": "reported before this day"})
+    category = fields.String(load_default=None, validate=validate.OneOf(DISPUTE_CATEGORIES))
+    risk_colour = fields.String(load_default=None, validate=validate.OneOf(RISK_COLOURS))
+    state = fields.String(load_default=None, validate=validate.OneOf(DISPUTE_STATES))
+    open = fields.Boolean(load_default=False, metadata={"description": "only disputes not yet resolved"})
+
+    @validates_schema
+    def _period(self, data, **_):
+        if data["start"] and data["end"] and data["end"] <= data["start"]:
+            raise ValidationError("end must follow start / 结束日期须晚于开始日期", "end")
+
+
+def heat_conditions(args) -> list:
+    conditions = []
+    if args["start"]:
+        conditions.append(Dispute.reported_at >= clock.china_midnight(args["start"]))
+    if args["end"]:
+        conditions.append(Dispute.reported_at < clock.china_midnight(args["end"]))
+    for key in ("category", "risk_colour", "state"):
+        if args[key]:
+            conditions.append(getattr(Dispute, key) == args[key])
+    if args["open"]:
+        conditions.append(Dispute.state.in_(OPEN))
+    return conditions
+
+
+@blp.route("/heat/<int:z>/<int:x>/<int:y>.mvt")
+class HeatTile(MethodView):
+    @blp.arguments(HeatArgsSchema, location="query")
+    @blp.response(200, content_type=MVT, description=f"Mapbox Vector Tile, layer `{LAYER}`: one point per bin "
+                  "with its `count`; empty when no dispute falls in the tile")
+    def get(self, args, z, x, y):
+        """Disputes in your area counted in bins of a map tile, for the heat map (filter by period, category,
+        risk colour and state)."""
+        if not valid_tile(z, x, y):
+            api_abort(404, f"No tile {z}/{x}/{y} (zoom 0–{MAX_ZOOM})", f"无此瓦片 {z}/{x}/{y}（缩放级别 0–{MAX_ZOOM}）")
+        body = heat_tile(Tile(z, x, y), heat_conditions(args))
+        return Response(body, mimetype=MVT, headers={"Cache-Control": "private, max-age=60"})

@@ -1,0 +1,1 @@
+"""Map layers for the township and county views: unit boundaries with their figures, and dispute heat tiles."""

@@ -1,0 +1,70 @@
+"""Dispute heat tiles: disputes counted in square bins of a Web-Mercator tile, as a Mapbox Vector Tile with
+one layer of points (each a bin's centre, with its `count`).
+
+A tile carries at most (BINS + 2·BUFFER_BINS)² points however many disputes lie under it. PostGIS bins and
+encodes in one statement (ST_AsMVT); SpatiaLite bins in SQL through its R*Tree (the SpatialIndex virtual
+table, which SpatiaLite does not use by itself) and the bins are encoded in Python (maps/mvt.py)."""
+from __future__ import annotations
+
+import math
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..models import Dispute
+from . import mvt
+from .tiles import EARTH_RADIUS, Tile
+
+LAYER = "disputes"
+BINS = 64         # bins per tile side: 64 units of the 4096 extent, 4 px on a 256 px tile
+BUFFER_BINS = 4   # bins beyond each edge, so heat drawn at an edge carries on into the next tile
+UNITS_PER_BIN = mvt.EXTENT // BINS
+
+
+def heat_tile(tile: Tile, conditions: list) -> bytes:
+    """The tile's bins of the disputes meeting `conditions` (SQL on Dispute); b"" when there are none."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return _postgis(tile, conditions)
+    return _spatialite(tile, conditions)
+
+
+def _postgis(tile: Tile, conditions: list) -> bytes:
+    west, south, east, north = tile.lonlat_bounds(BUFFER_BINS / BINS)
+    bin_size = tile.size / BINS
+    points = (sa.select(sa.func.ST_Transform(Dispute.location, 3857).label("g"))
+              .where(Dispute.location.op("&&")(sa.func.ST_MakeEnvelope(west, south, east, north, 4326)), *conditions)
+              .subquery("points"))
+    bx = sa.func.floor((sa.func.ST_X(points.c.g) - tile.xmin) / bin_size).label("bx")
+    by = sa.func.floor((sa.func.ST_Y(points.c.g) - tile.ymin) / bin_size).label("by")
+    bins = sa.select(bx, by, sa.func.count().label("count")).group_by(bx, by).subquery("bins")
+    centre = sa.func.ST_SetSRID(sa.func.ST_MakePoint(tile.xmin + (bins.c.bx + 0.5) * bin_size,
+                                                     tile.ymin + (bins.c.by + 0.5) * bin_size), 3857)
+    envelope = sa.func.ST_MakeEnvelope(tile.xmin, tile.ymin, tile.xmin + tile.size, tile.ymin + tile.size, 3857)
+    features = sa.select(
+        sa.func.ST_AsMVTGeom(centre, envelope, mvt.EXTENT, BUFFER_BINS * UNITS_PER_BIN, True).label("geom"),
+        sa.cast(bins.c["count"], sa.Integer).label("count")).subquery("features")
+    encoded = db.session.scalar(sa.select(sa.func.ST_AsMVT(sa.literal_column("features"), LAYER, mvt.EXTENT, "geom"))
+                                .select_from(features))
+    return bytes(encoded or b"")
+
+
+def _spatialite(tile: Tile, conditions: list) -> bytes:
+    west, south, east, north = tile.lonlat_bounds(BUFFER_BINS / BINS)
+    candidates = (sa.select(sa.literal_column("ROWID")).select_from(sa.table("SpatialIndex"))
+                  .where(sa.literal_column("f_table_name") == "dispute",
+                         sa.literal_column("f_geometry_column") == "location",
+                         sa.literal_column("search_frame") == sa.func.BuildMbr(west, south, east, north, 4326)))
+    # Web-Mercator metres from degrees, with SpatiaLite's maths functions (Log is the natural logarithm)
+    mx = EARTH_RADIUS * sa.func.Radians(sa.func.ST_X(Dispute.location))
+    my = EARTH_RADIUS * sa.func.Log(sa.func.Tan(math.pi / 4 + sa.func.Radians(sa.func.ST_Y(Dispute.location)) / 2))
+    bin_size = tile.size / BINS
+    bx = sa.func.Floor((mx - tile.xmin) / bin_size).label("bx")
+    by = sa.func.Floor((my - tile.ymin) / bin_size).label("by")
+    rows = db.session.execute(
+        sa.select(bx, by, sa.func.count()).where(sa.literal_column("dispute.ROWID").in_(candidates),
+                                                 Dispute.location.is_not(None), *conditions)
+        .group_by(bx, by)).all()
+    centre = UNITS_PER_BIN // 2
+    return mvt.point_layer(LAYER, (
+        (int(x) * UNITS_PER_BIN + centre, mvt.EXTENT - (int(y) * UNITS_PER_BIN + centre), {"count": n})
+        for x, y, n in rows if -BUFFER_BINS <= x < BINS + BUFFER_BINS and -BUFFER_BINS <= y < BINS + BUFFER_BINS))
