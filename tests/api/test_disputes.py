@@ -135,6 +135,16 @@ def test_list_filters_by_deadline_colour(small_app, place, frozen):
     assert red in ids and green not in ids
 
 
+def test_list_of_escalated_open_disputes(small_app, place, frozen):
+    town = make_dispute(small_app, place, state="accepted", level="town")
+    county = make_dispute(small_app, place, state="mediating", level="county")
+    village = make_dispute(small_app, place, state="accepted")
+    done = make_dispute(small_app, place, state="resolved", level="town")
+    ids = {d["id"] for d in signed_in(small_app, "county01").get("/api/disputes?escalated=true&open=true&page_size=500")
+           .get_json()["items"]}
+    assert {town, county} <= ids and not {village, done} & ids
+
+
 def test_steps_from_phones_use_the_same_rules(small_app, place):
     d = make_dispute(small_app, place)
     head = signed_in(small_app, place["head"])

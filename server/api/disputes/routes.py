@@ -65,6 +65,8 @@ class Disputes(MethodView):
                 query = query.where(getattr(Dispute, key) == args[key])
         if args.get("open"):
             query = query.where(Dispute.state.in_(("reported", "accepted", "assigned", "mediating")))
+        if args.get("escalated"):
+            query = query.where(Dispute.level != "village")
         if args.get("deadline"):
             query = query.where(columns["colour"] == args["deadline"])
         if args.get("unit_code"):

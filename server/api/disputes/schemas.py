@@ -12,6 +12,7 @@ class DisputeQuerySchema(PageArgsSchema):
     risk_colour = fields.String(validate=validate.OneOf(RISK_COLOURS))
     deadline = fields.String(validate=validate.OneOf(COLOURS), metadata={"description": "green, yellow or red"})
     open = fields.Boolean(metadata={"description": "only disputes not yet resolved"})
+    escalated = fields.Boolean(metadata={"description": "only disputes held above the village (town or county)"})
     unit_code = fields.String(validate=validate.Length(min=6, max=15), metadata={"description": "under this unit"})
 
 
