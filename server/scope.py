@@ -45,11 +45,11 @@ class Scope:
         in_units = sa.select(unit.id).where(unit.code.between(low, high))
         if self.role == "cadre":
             in_households = sa.select(link.household_id).where(link.cadre_id == me, link.valid_to.is_(None))
-            in_disputes = sa.select(dispute.id).where(
-                sa.or_(dispute.household_id.in_(in_households), dispute.reporter_id == me))
+            dispute_in_scope = lambda d: sa.or_(d.household_id.in_(in_households), d.reporter_id == me)  # noqa: E731
         else:
             in_households = sa.select(household.id).where(household.cell_id.in_(in_units))
-            in_disputes = sa.select(dispute.id).where(sa.or_(dispute.cell_id.in_(in_units), dispute.reporter_id == me))
+            dispute_in_scope = lambda d: sa.or_(d.cell_id.in_(in_units), d.reporter_id == me)  # noqa: E731
+        in_disputes = sa.select(dispute.id).where(dispute_in_scope(dispute))
 
         def scoped(model, condition):
             return with_loader_criteria(model, condition, include_aliases=True)
@@ -62,7 +62,7 @@ class Scope:
             scoped(HouseholdTag, lambda cls: cls.household_id.in_(in_households)),
             scoped(CadreLink, lambda cls: cls.household_id.in_(in_households)),
             scoped(Visit, lambda cls: sa.or_(cls.household_id.in_(in_households), cls.author_id == me)),
-            scoped(Dispute, lambda cls: cls.id.in_(in_disputes)),
+            scoped(Dispute, dispute_in_scope),  # on its own columns, not through a second scan of dispute
             scoped(DisputeEvent, lambda cls: cls.dispute_id.in_(in_disputes)),
             scoped(User, lambda cls: sa.or_(cls.unit_id.in_(in_units), cls.id == me)),
         ]

@@ -7,6 +7,7 @@ import secrets
 from flask import g, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, current_user
+from sqlalchemy.orm import joinedload
 
 from ..errors import api_abort
 from ..extensions import db
@@ -25,7 +26,7 @@ def load_user(token: str):
     user_id, _, _stamp = token.partition(":")
     if not user_id.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.get(User, int(user_id), options=[joinedload(User.unit)])  # the scope needs the unit
     if user is None or not user.active or user.get_id() != token:
         return None
     return user

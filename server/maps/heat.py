@@ -28,15 +28,24 @@ def heat_tile(tile: Tile, conditions: list) -> bytes:
     return _spatialite(tile, conditions)
 
 
+def _bins(tile: Tile, in_tile, ln):
+    """(bx, by, count) of the disputes passing `in_tile`, by bin of the tile counted from its south-west
+    corner. Web-Mercator metres come from plain arithmetic on the degrees, which on the benchmark county
+    runs in half the time of ST_Transform; `ln` is the database's natural logarithm."""
+    lon, lat = sa.func.ST_X(Dispute.location), sa.func.ST_Y(Dispute.location)
+    mx = EARTH_RADIUS * sa.func.radians(lon)
+    my = EARTH_RADIUS * ln(sa.func.tan(math.pi / 4 + sa.func.radians(lat) / 2))
+    bin_size = tile.size / BINS
+    bx = sa.func.floor((mx - tile.xmin) / bin_size).label("bx")
+    by = sa.func.floor((my - tile.ymin) / bin_size).label("by")
+    return sa.select(bx, by, sa.func.count().label("count")).where(in_tile).group_by(bx, by)
+
+
 def _postgis(tile: Tile, conditions: list) -> bytes:
     west, south, east, north = tile.lonlat_bounds(BUFFER_BINS / BINS)
+    in_tile = sa.and_(Dispute.location.op("&&")(sa.func.ST_MakeEnvelope(west, south, east, north, 4326)), *conditions)
+    bins = _bins(tile, in_tile, sa.func.ln).subquery("bins")
     bin_size = tile.size / BINS
-    points = (sa.select(sa.func.ST_Transform(Dispute.location, 3857).label("g"))
-              .where(Dispute.location.op("&&")(sa.func.ST_MakeEnvelope(west, south, east, north, 4326)), *conditions)
-              .subquery("points"))
-    bx = sa.func.floor((sa.func.ST_X(points.c.g) - tile.xmin) / bin_size).label("bx")
-    by = sa.func.floor((sa.func.ST_Y(points.c.g) - tile.ymin) / bin_size).label("by")
-    bins = sa.select(bx, by, sa.func.count().label("count")).group_by(bx, by).subquery("bins")
     centre = sa.func.ST_SetSRID(sa.func.ST_MakePoint(tile.xmin + (bins.c.bx + 0.5) * bin_size,
                                                      tile.ymin + (bins.c.by + 0.5) * bin_size), 3857)
     envelope = sa.func.ST_MakeEnvelope(tile.xmin, tile.ymin, tile.xmin + tile.size, tile.ymin + tile.size, 3857)
@@ -54,16 +63,8 @@ def _spatialite(tile: Tile, conditions: list) -> bytes:
                   .where(sa.literal_column("f_table_name") == "dispute",
                          sa.literal_column("f_geometry_column") == "location",
                          sa.literal_column("search_frame") == sa.func.BuildMbr(west, south, east, north, 4326)))
-    # Web-Mercator metres from degrees, with SpatiaLite's maths functions (Log is the natural logarithm)
-    mx = EARTH_RADIUS * sa.func.Radians(sa.func.ST_X(Dispute.location))
-    my = EARTH_RADIUS * sa.func.Log(sa.func.Tan(math.pi / 4 + sa.func.Radians(sa.func.ST_Y(Dispute.location)) / 2))
-    bin_size = tile.size / BINS
-    bx = sa.func.Floor((mx - tile.xmin) / bin_size).label("bx")
-    by = sa.func.Floor((my - tile.ymin) / bin_size).label("by")
-    rows = db.session.execute(
-        sa.select(bx, by, sa.func.count()).where(sa.literal_column("dispute.ROWID").in_(candidates),
-                                                 Dispute.location.is_not(None), *conditions)
-        .group_by(bx, by)).all()
+    in_tile = sa.and_(sa.literal_column("dispute.ROWID").in_(candidates), Dispute.location.is_not(None), *conditions)
+    rows = db.session.execute(_bins(tile, in_tile, sa.func.Log)).all()  # SpatiaLite's Log(x) is the natural one
     centre = UNITS_PER_BIN // 2
     return mvt.point_layer(LAYER, (
         (int(x) * UNITS_PER_BIN + centre, mvt.EXTENT - (int(y) * UNITS_PER_BIN + centre), {"count": n})
