@@ -30,6 +30,11 @@ def timed(fn, repeat: int):
     return statistics.median(times), max(times)
 
 
+def p95(times: list[float]) -> float:
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
 def open_database(args):
     """The benchmark database URL, building the county when the database is new."""
     url = os.environ.get("BENCHMARK_DATABASE_URL")
@@ -137,6 +142,108 @@ def bench_sync(app, label: str, batches: int, size: int = 500):
             "target": "≥ 2,000 visits/s on PostGIS"}
 
 
+def captured_sql(app, client, url) -> list[tuple]:
+    """The statements (with their parameters) one request sends to the database, but for the user's
+    session lookup: the "raw SQL" the request is measured against."""
+    from server.extensions import db
+    statements = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):
+        if not statement.startswith("SELECT app_user.id AS app_user_id"):
+            statements.append((statement, parameters))
+    with app.app_context():
+        sa.event.listen(db.engine, "before_cursor_execute", keep)
+        try:
+            assert client.get(url).status_code == 200, url
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", keep)
+    return statements
+
+
+def bench_request(app, client, name: str, url: str, repeat: int, target: str, raw_bytes=None) -> dict:
+    """p50 / p95 of a GET through the whole app (session, policy, scope, query, response), beside the same
+    statements sent straight to the database through the driver, alternating so both see the same caches."""
+    from server.extensions import db
+    statements = captured_sql(app, client, url)
+    with app.app_context():
+        raw = db.engine.raw_connection()
+    app_times, raw_times, size = [], [], 0
+    try:
+        for _ in range(repeat):
+            start = time.perf_counter()
+            size = len(client.get(url).data)
+            app_times.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            cursor = raw.cursor()
+            for statement, parameters in statements:
+                cursor.execute(statement, parameters)
+                cursor.fetchall()
+            raw.rollback()
+            raw_times.append(time.perf_counter() - start)
+    finally:
+        raw.close()
+    return {"name": name, "url": url, "p50": statistics.median(app_times), "p95": p95(app_times),
+            "raw_p50": statistics.median(raw_times), "raw_p95": p95(raw_times), "bytes": size,
+            "raw_bytes": raw_bytes, "target": target}
+
+
+def densest_town_centre(app) -> tuple[float, float, str]:
+    from server.extensions import db
+    with app.app_context():
+        return tuple(db.session.execute(sa.text(
+            "SELECT ST_X(t.centroid), ST_Y(t.centroid), t.name FROM grid_unit t JOIN "
+            "(SELECT substr(c.code, 1, 9) AS code, COUNT(*) AS n FROM dispute d JOIN grid_unit c ON c.id = d.cell_id "
+            " GROUP BY 1 ORDER BY 2 DESC LIMIT 1) busiest ON busiest.code = t.code")).one())
+
+
+def raw_points_geojson_bytes(app, tile) -> int:
+    """What the tile's disputes would weigh as a GeoJSON of points, the way a naive layer would send them."""
+    import json
+
+    from server.extensions import db
+    west, south, east, north = tile.lonlat_bounds()
+    with app.app_context():
+        rows = db.session.execute(sa.text(
+            "SELECT id, ST_X(location), ST_Y(location), category, risk_colour, state, reported_at FROM dispute "
+            "WHERE location && ST_MakeEnvelope(:w, :s, :e, :n, 4326)"), {"w": west, "s": south, "e": east, "n": north})
+        features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(x, 6), round(y, 6)]},
+                     "properties": {"id": str(i), "category": c, "risk_colour": r, "state": st,
+                                    "reported_at": at.isoformat()}} for i, x, y, c, r, st, at in rows]
+    return len(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode())
+
+
+def full_boundaries_bytes(app, level: str) -> int:
+    from server.extensions import db
+    with app.app_context():
+        return db.session.scalar(sa.text(
+            "SELECT SUM(LENGTH(ST_AsGeoJSON(boundary))) FROM grid_unit WHERE level = :l"), {"l": level})
+
+
+def bench_views(app, repeat: int) -> list[dict]:
+    """The township and county views' requests on the benchmark county, as county staff."""
+    from server import clock
+    from server.maps.tiles import lonlat_to_tile
+    from tests.conftest import signed_in
+    client = signed_in(app, "county01", "wangge2026")
+    lon, lat, town = densest_town_centre(app)
+    rows = [bench_request(app, client, "county coverage choropleth: 30 towns, coverage of the last 30 days",
+                          "/api/map/units?level=town", repeat, "p50 < 200 ms",
+                          full_boundaries_bytes(app, "town"))]
+    for z, zoom_name in ((9, "county"), (10, "county"), (11, "town"), (13, "village")):
+        tile = lonlat_to_tile(lon, lat, z)
+        rows.append(bench_request(
+            app, client, f"dispute heat tile z{z} ({zoom_name} zoom, over {town})",
+            f"/api/map/heat/{z}/{tile.x}/{tile.y}.mvt", repeat, "p50 < 100 ms, ≤ 1.3× raw, ≥ 10× fewer bytes",
+            raw_points_geojson_bytes(app, tile)))
+    first = clock.china_today().replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    rows.append(bench_request(app, client, "figures table: every figure for the 30 towns, this month",
+                              f"/api/stats/figures?level=town&start={first}&end={following}", repeat, "—"))
+    rows.append(bench_request(app, client, "figures table: every figure for the 1,200 villages, this month",
+                              f"/api/stats/figures?level=village&start={first}&end={following}", repeat, "—"))
+    return rows
+
+
 def write_results(rows, built):
     lines = [
         "# Benchmarks", "",
@@ -145,7 +252,7 @@ def write_results(rows, built):
         f"PostgreSQL + PostGIS. Benchmark county {built}.", "",
         "| measure | p50 | max | raw SQL p50 | ratio | target |", "|---|---|---|---|---|---|"]
     for r in rows:
-        if "rate" in r:
+        if "rate" in r or "url" in r:
             continue
         lines.append(f"| {r['name']} | {r['p50']:.2f} s | {r['max']:.2f} s | {r['raw_p50']:.2f} s | "
                      f"{r['p50'] / r['raw_p50']:.2f}× | {r['target']} |")
@@ -154,6 +261,18 @@ def write_results(rows, built):
         if "rate" in r:
             lines.append(f"| {r['name']} | {r['rate']:,.0f} visits/s | {r['raw_rate']:,.0f} rows/s | "
                          f"{r['rate'] / r['raw_rate']:.2f}× | {r['target']} |")
+    lines += ["", "The views' requests, as county staff through the whole app (session, access policy, scope, "
+              "query, response) beside the same SQL sent straight through the driver; p50 and p95 of alternating "
+              "runs. Raw GeoJSON: the heat tile's disputes as GeoJSON points, or the units' unsimplified boundaries.",
+              "", "| measure | p50 | p95 | raw SQL p50 | ratio | bytes | raw GeoJSON bytes | fewer bytes | target |",
+              "|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        if "url" in r:
+            raw_bytes = f"{r['raw_bytes']:,}" if r["raw_bytes"] else "—"
+            fewer = f"{r['raw_bytes'] / r['bytes']:.0f}×" if r["raw_bytes"] and r["bytes"] else "—"
+            lines.append(f"| {r['name']} | {r['p50'] * 1000:.1f} ms | {r['p95'] * 1000:.1f} ms | "
+                         f"{r['raw_p50'] * 1000:.1f} ms | {r['p50'] / r['raw_p50']:.2f}× | {r['bytes']:,} | "
+                         f"{raw_bytes} | {fewer} | {r['target']} |")
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -165,6 +284,8 @@ def main():
     parser.add_argument("--disputes", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--sync-batches", type=int, default=20)
+    parser.add_argument("--view-repeat", type=int, default=40, help="requests per view measure")
+    parser.add_argument("--only-views", action="store_true", help="skip assignment and sync")
     args = parser.parse_args()
 
     from tests.conftest import make_app
@@ -173,10 +294,16 @@ def main():
         app = make_app(url)
         built = build_if_empty(app, args)
         print(f"benchmark county: {built}")
-        rows = [bench_assignment(app, args.repeat), bench_sync(app, "PostGIS", args.sync_batches),
-                bench_sync(spatialite_app(), "SpatiaLite", args.sync_batches)]
+        rows = [] if args.only_views else [
+            bench_assignment(app, args.repeat), bench_sync(app, "PostGIS", args.sync_batches),
+            bench_sync(spatialite_app(), "SpatiaLite", args.sync_batches)]
+        rows += bench_views(app, args.view_repeat)
         for r in rows:
-            if "rate" in r:
+            if "url" in r:
+                print(f"{r['name']}: p50 {r['p50'] * 1000:.1f} ms, p95 {r['p95'] * 1000:.1f} ms, raw SQL p50 "
+                      f"{r['raw_p50'] * 1000:.1f} ms, ratio {r['p50'] / r['raw_p50']:.2f}×, {r['bytes']:,} bytes"
+                      + (f" (raw GeoJSON {r['raw_bytes']:,})" if r["raw_bytes"] else ""))
+            elif "rate" in r:
                 print(f"{r['name']}: {r['rate']:,.0f} visits/s, raw insert {r['raw_rate']:,.0f} rows/s, "
                       f"ratio {r['rate'] / r['raw_rate']:.2f}×, target {r['target']}")
             else:
