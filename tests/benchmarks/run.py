@@ -229,7 +229,7 @@ def bench_views(app, repeat: int) -> list[dict]:
     rows = [bench_request(app, client, "county coverage choropleth: 30 towns, coverage of the last 30 days",
                           "/api/map/units?level=town", repeat, "p50 < 200 ms",
                           full_boundaries_bytes(app, "town"))]
-    for z, zoom_name in ((9, "county"), (10, "county"), (11, "town"), (13, "village")):
+    for z, zoom_name in ((8, "county"), (9, "county"), (10, "county"), (11, "town"), (13, "village")):
         tile = lonlat_to_tile(lon, lat, z)
         rows.append(bench_request(
             app, client, f"dispute heat tile z{z} ({zoom_name} zoom, over {town})",
