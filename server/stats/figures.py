@@ -157,15 +157,14 @@ def cadres_with_unvisited_households(now: dt.datetime, days: int = 30) -> list[d
     """Cadres whose current linked households include some not visited in the last `days` days
     (counting any visitor), with how many, worst first."""
     since = sa.literal(now - dt.timedelta(days=days), UTCDateTime())
-    last = (sa.select(Visit.household_id, sa.func.max(Visit.visited_at).label("last_visit"))
-            .group_by(Visit.household_id).subquery())
-    unvisited = sa.or_(last.c.last_visit.is_(None), last.c.last_visit < since)
+    last_visit = Household.last_visit_at
+    unvisited = sa.or_(last_visit.is_(None), last_visit < since)
     link = CadreLink
     query = (sa.select(User.username, User.display_name, GridUnit.code.label("unit_code"), GridUnit.name.label("unit_name"),
                        sa.func.count().label("linked"), _count(unvisited).label("unvisited"),
-                       sa.func.min(last.c.last_visit).label("oldest_visit"))
+                       sa.func.min(last_visit).label("oldest_visit"))
              .select_from(link).join(User, User.id == link.cadre_id).join(GridUnit, GridUnit.id == User.unit_id)
-             .outerjoin(last, last.c.household_id == link.household_id)
+             .join(Household, Household.id == link.household_id)
              .where(link.valid_to.is_(None))
              .group_by(User.username, User.display_name, GridUnit.code, GridUnit.name))
     counted = query.subquery()

@@ -20,11 +20,8 @@ OVERLAP = dt.timedelta(minutes=2)  # rows committed late with an earlier time ar
 
 def pull(since: dt.datetime | None, now: dt.datetime) -> dict:
     changed = (lambda column: column >= since - OVERLAP) if since else (lambda column: sa.true())
-    last_visit = (sa.select(Visit.household_id, sa.func.max(Visit.visited_at).label("last_visit_at"))
-                  .group_by(Visit.household_id).subquery())
-    households = db.session.execute(
-        sa.select(Household, last_visit.c.last_visit_at).outerjoin(last_visit, last_visit.c.household_id == Household.id)
-        .where(changed(Household.updated_at)).order_by(Household.code)
+    households = db.session.scalars(
+        sa.select(Household).where(changed(Household.updated_at)).order_by(Household.code)
         .options(joinedload(Household.cell), selectinload(Household.tag_rows), selectinload(Household.members))).all()
     links = db.session.scalars(sa.select(CadreLink).where(changed(CadreLink.updated_at))
                                .options(joinedload(CadreLink.household), joinedload(CadreLink.cadre))).all()
@@ -39,7 +36,7 @@ def pull(since: dt.datetime | None, now: dt.datetime) -> dict:
     return {
         "server_time": now,
         "cursor": now,
-        "households": [_with(h, last_visit_at=last) for h, last in households],
+        "households": households,  # with last_visit_at, kept by the database
         "household_codes": db.session.scalars(sa.select(Household.code).order_by(Household.code)).all(),
         "cadre_links": links,
         "disputes": [_with(d, cell_code=code, due_at=due, deadline=colour) for d, code, due, colour in disputes],

@@ -5,7 +5,7 @@ import uuid
 import sqlalchemy as sa
 
 from server.extensions import db
-from server.models import CadreLink, Household, User
+from server.models import CadreLink, Household, User, Visit
 from tests.conftest import signed_in
 
 
@@ -30,7 +30,12 @@ def test_a_worker_pulls_their_cell_and_then_only_changes(small_app, monkeypatch)
     assert {h["code"] for h in first["households"]} == mine
     assert all("*" in h["head_id_number"] for h in first["households"])
     assert all(h["phone"] is None or "*" not in h["phone"] for h in first["households"])  # workers call people
-    assert any(h["last_visit_at"] for h in first["households"])
+    with small_app.app_context():
+        latest = dict(db.session.execute(
+            sa.select(Household.code, sa.func.max(Visit.visited_at)).outerjoin(Visit, Visit.household_id == Household.id)
+            .where(Household.cell_id == worker.unit_id).group_by(Household.code)).all())
+    pulled = {h["code"]: h["last_visit_at"] and dt.datetime.fromisoformat(h["last_visit_at"]) for h in first["households"]}
+    assert pulled == latest and any(latest.values())
     clock.at += dt.timedelta(hours=1)
     later = client.get("/api/sync/pull", query_string={"since": first["cursor"]}).get_json()
     assert later["households"] == [] and set(later["household_codes"]) == mine
