@@ -27,6 +27,16 @@ export async function login(username, password) {
   return session.user;
 }
 
+// The signed-in user, or an ApiError with status 401; keeps the CSRF token for later writes.
+export async function me() {
+  const session = await request("GET", "/api/auth/me");
+  await storage.put("kv", session.csrf_token, "csrf");
+  await storage.put("kv", session.user, "user");
+  return session.user;
+}
+
+export const get = (path) => request("GET", path);
+
 export async function logout() {
   try { await request("POST", "/api/auth/logout"); } finally { await storage.remove("kv", "user"); }
 }

@@ -62,6 +62,13 @@ export function t(key, values = {}) {
   return typeof text === "string" ? text.replace(/\{(\w+)\}/g, (_, k) => values[k]) : text;
 }
 
+// More entries for pages beyond the phone app (the desktop views): added per language, never replacing.
+export function addMessages(catalogues) {
+  for (const [lang, entries] of Object.entries(catalogues)) CATALOGUES[lang] = { ...entries, ...CATALOGUES[lang] };
+}
+
+export const currentLanguage = () => language;
+
 export function toggleLanguage() {
   language = language === "zh" ? "en" : "zh";
   localStorage.setItem("language", language);
