@@ -44,8 +44,8 @@ export const coverageLegend = () => [...COVERAGE_CLASSES.map(([, colour, label])
                                      [NO_DATA, t("no_data")]];
 export const disputeLegend = () => DISPUTE_CLASSES.map(([, colour, label]) => [colour, label]);
 
-/** Units of a GeoJSON FeatureCollection as polygons; fill(properties) gives each one's colour. */
-export function unitLayer(map, collection, { fill, onClick, tooltip }) {
+/** Units of a GeoJSON FeatureCollection as polygons; fill(properties) gives each one's colour; fit: zoom to them. */
+export function unitLayer(map, collection, { fill, onClick, tooltip, fit = true }) {
   const layer = L.geoJSON(collection, {
     coordsToLatLng: (coords) => map.toLatLng(coords),
     style: (feature) => ({
@@ -60,7 +60,7 @@ export function unitLayer(map, collection, { fill, onClick, tooltip }) {
     },
   }).addTo(map);
   const bounds = layer.getBounds();
-  if (bounds.isValid()) map.fitBounds(bounds, { padding: [12, 12] });
+  if (fit && bounds.isValid()) map.fitBounds(bounds, { padding: [12, 12] });
   return layer;
 }
 

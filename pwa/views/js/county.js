@@ -133,15 +133,15 @@ function drawUnits(view, level, fit) {
   const map = view.drillMap;
   const byCode = new Map(view.rows.map((row) => [row.code, row]));
   const coverage = (p) => (byCode.has(p.code) ? byCode.get(p.code).coverage : p.coverage);
-  const centre = map.getCenter(), zoom = map.getZoom();
   if (view.layer) view.layer.remove();
   view.layer = unitLayer(map, view.units, {
-    fill: (p) => coverageColour(coverage(p)),
+    fit, fill: (p) => coverageColour(coverage(p)),
     tooltip: (p) => unitTooltip({ ...p, coverage: coverage(p) }),
     onClick: (p, path) => (CHILD_LEVEL[level] ? drillInto(view, p, level) : select(view, p, path)),
   });
   if (fit && view.layer.getBounds().isValid()) view.heatMap.fitBounds(view.layer.getBounds());  // heat follows the drill
-  if (!fit) map.setView(centre, zoom, { animate: false });
+  const selected = view.layer.getLayers().find((path) => path.feature.properties.code === view.selected.code);
+  if (selected) selectPath(view.layer, selected);
   setLegend(map, `${t("coverage")} ${view.period.start} – ${addDays(view.period.end, -1)}`, coverageLegend());
 }
 

@@ -90,10 +90,12 @@ async function showTown(view, townCode) {
 function drawCells(view, fit = false) {
   const { map } = view;
   const colouring = COLOURINGS[view.colouring];
-  const centre = map.getCenter(), zoom = map.getZoom();
+  const selected = view.layer?.getLayers().find((path) => path.selected)?.feature.properties.code;
   if (view.layer) view.layer.remove();
-  view.layer = unitLayer(map, view.cells, { fill: colouring.fill, onClick: (cell, path) => showCell(view, cell, path) });
-  if (!fit) map.setView(centre, zoom, { animate: false });  // recolouring keeps the reader's place
+  view.layer = unitLayer(map, view.cells, {  // recolouring keeps the reader's place and the selected cell
+    fill: colouring.fill, fit, onClick: (cell, path) => showCell(view, cell, path) });
+  const again = view.layer.getLayers().find((path) => !fit && path.feature.properties.code === selected);
+  if (again) selectPath(view.layer, again);
   setLegend(map, t(colouring.title), colouring.legend());
 }
 
