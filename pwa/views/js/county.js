@@ -61,7 +61,7 @@ export async function render(main, user) {
   main.querySelector("#heat-filters").addEventListener("change", () => updateHeat(view));
   showPeriod(view);
   updateHeat(view);
-  await showLevel(view, true);
+  await showLevel(view);
 }
 
 function wirePeriod(view) {
@@ -102,22 +102,21 @@ function updateHeat(view) {
 const parent = (view) => view.path[view.path.length - 1];
 
 /** Loads the children of the current unit: map, table, trends, cadres and export links. */
-async function showLevel(view, fit = false) {
+async function showLevel(view) {
   const { main } = view;
   const unit = parent(view), level = CHILD_LEVEL[unit.level];
   const ticket = (view.ticket = (view.ticket || 0) + 1);  // a later click wins over slower answers
+  const sameUnit = view.unitsOf === unit.code;  // a new period: same shapes, new figures
   showBreadcrumb(view);
   showExports(view, level);
   try {
     const [units, rows] = await Promise.all([
-      fit || !view.units || view.unitsOf !== unit.code
-        ? api.get(`/api/map/units?${query({ level, under: unit.code })}`) : view.units,
+      sameUnit ? view.units : api.get(`/api/map/units?${query({ level, under: unit.code })}`),
       api.get(`/api/stats/figures?${query({ level, under: unit.code, ...view.period })}`),
     ]);
     if (ticket !== view.ticket) return;
-    const moved = view.unitsOf !== unit.code;
     Object.assign(view, { units, unitsOf: unit.code, rows });
-    drawUnits(view, level, moved);
+    drawUnits(view, level, !sameUnit);
     if (view.path.length === 1 && !view.outlines) drawOutlines(view, units);
     showTable(view, level);
     main.querySelector("#drill-map").dataset.level = level;
@@ -158,7 +157,7 @@ function drillInto(view, unit, level) {
   const next = { code: unit.code, name: unit.name, level };
   view.path.push(next);
   view.selected = next;
-  showLevel(view, true);
+  showLevel(view);
 }
 
 function select(view, unit, path) {
@@ -180,7 +179,7 @@ function showBreadcrumb(view) {
   nav.querySelectorAll("button:not([aria-current])").forEach((button) => button.addEventListener("click", () => {
     view.path = view.path.slice(0, Number(button.dataset.index) + 1);
     view.selected = parent(view);
-    showLevel(view, true);
+    showLevel(view);
   }));
 }
 
