@@ -17,7 +17,8 @@ from .tiles import EARTH_RADIUS, Tile
 
 LAYER = "disputes"
 BINS = 64         # bins per tile side: 64 units of the 4096 extent, 4 px on a 256 px tile
-BUFFER_BINS = 4   # bins beyond each edge, so heat drawn at an edge carries on into the next tile
+BUFFER_BINS = 6   # bins beyond each edge (24 px), wider than a heat blob's reach in the county view, so
+                  # each tile draws the blobs of its neighbours' edge bins too and no seam shows
 UNITS_PER_BIN = mvt.EXTENT // BINS
 
 

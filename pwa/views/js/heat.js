@@ -1,9 +1,9 @@
 // A heat map of disputes drawn in the browser from vector tiles (/api/map/heat/{z}/{x}/{y}.mvt): each tile
 // holds point bins with an integer `count`, decoded with pbf + @mapbox/vector-tile and drawn with simpleheat.
 //
-// No seams: a heat blob near a tile's edge spills into the next tile, so each tile is drawn from its own
-// bins and those of its eight neighbours (fetched once, cached). Each bin is taken only from the tile that
-// owns it (0 ≤ x, y < extent): bins repeated in a tile's buffer are not drawn twice.
+// No seams: a heat blob near a tile's edge spills into the next tile, so the server sends each tile with a
+// buffer of its neighbours' bins wider than a blob's reach (BUFFER_BINS in server/maps/heat.py), and each
+// tile is drawn from its own bins and that buffer: one request per tile.
 // Same scale everywhere: intensity is log(1 + count) against the largest seen at this zoom; when a larger
 // one turns up, the tiles already drawn with a smaller maximum are drawn again.
 import { PbfReader } from "/app/vendor/pbf/index.js";
@@ -67,11 +67,7 @@ export const HeatLayer = L.GridLayer.extend({
 
   async _draw(canvas, coords) {
     const generation = this._generation;
-    const around = [];
-    for (let dx = -1; dx <= 1; dx++) for (let dy = -1; dy <= 1; dy++) {
-      around.push(this._tileBins({ x: coords.x + dx, y: coords.y + dy, z: coords.z }));
-    }
-    const bins = (await Promise.all(around)).flat();
+    const bins = await this._tileBins(coords);
     if (generation !== this._generation) return;  // the filters changed meanwhile; redraw() follows
     canvas.heatBins = bins.map(([x, y, w]) => [x - coords.x * TILE, y - coords.y * TILE, w])
       .filter(([x, y]) => x > -REACH && x < TILE + REACH && y > -REACH && y < TILE + REACH);
@@ -111,7 +107,7 @@ export const HeatLayer = L.GridLayer.extend({
   },
 });
 
-/** The bins a tile owns, in global pixels at its zoom, weighted log(1 + count). */
+/** A tile's bins and those of its buffer, in global pixels at its zoom, weighted log(1 + count). */
 async function fetchBins(z, x, y, queryString, gcj02) {
   const response = await fetch(`/api/map/heat/${z}/${x}/${y}.mvt${queryString ? `?${queryString}` : ""}`,
                                { credentials: "same-origin" });
@@ -125,7 +121,6 @@ async function fetchBins(z, x, y, queryString, gcj02) {
     const feature = layer.feature(i);
     const weight = Math.log1p(Number(feature.properties.count) || 0);
     for (const ring of feature.loadGeometry()) for (const point of ring) {
-      if (point.x < 0 || point.y < 0 || point.x >= layer.extent || point.y >= layer.extent) continue;
       let gx = (x + point.x / layer.extent) * TILE, gy = (y + point.y / layer.extent) * TILE;
       if (gcj02) [gx, gy] = shiftToGcj02(gx, gy, z);
       bins.push([gx, gy, weight]);
