@@ -87,3 +87,28 @@ def _visit(spec, hid, cell_id, day, households, staff, rng, nprng) -> dict:
         "received_at": visited_at + dt.timedelta(minutes=rng.choice((1, 5, 30, 240, 1440, 2880))),
         "location": location, "gps_accuracy_m": round(accuracy, 1), "follow_up_on": follow_up,
     }
+
+
+def generate_zero_reports(spec, units, disputes: list[dict], staff: People, rng: random.Random, nprng,
+                          filing_rate: float = 0.9) -> list[dict]:
+    """Each cell's monthly report (零报告) for every calendar month in the period, filed by its grid worker in
+    the month's last ten days — most cells, not all (completeness is a figure the county watches). The
+    month still running is filed by a share of cells in proportion to how far it has got."""
+    with_disputes = {(d["cell_id"], d["reported_at"].astimezone(CHINA_TZ).date().replace(day=1)) for d in disputes}
+    first_months, month = [], spec.start_date.replace(day=1)
+    while month <= spec.end_date:
+        first_months.append(month)
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    rows = []
+    for cell in (u for u in units if u.level == "cell"):
+        for first in first_months:
+            last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+            share = 1.0 if last <= spec.end_date else (spec.end_date - first).days / (last - first).days
+            if rng.random() >= filing_rate * share:
+                continue
+            day = min(spec.end_date, last - dt.timedelta(days=rng.randrange(10)))
+            nothing = (cell.id, first) not in with_disputes
+            rows.append({"id": _uuid(nprng), "cell_id": cell.id, "kind": "monthly", "period": first,
+                         "nothing_to_report": nothing, "note": "" if nothing else "本月矛盾纠纷已按程序上报",
+                         "author_id": staff.worker_of_cell[cell.id], "reported_at": _local_time(day, rng)})
+    return rows

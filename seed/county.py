@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from tqdm import tqdm
 from werkzeug.security import generate_password_hash
 
-from .activity import generate_visits
+from .activity import generate_visits, generate_zero_reports
 from .disputes import generate_disputes
 from .grid import GridBuilder
 from .population import DEMO_PASSWORD, generate_households, generate_people
@@ -63,6 +63,8 @@ def generate_county(conn, spec: CountySpec, quiet: bool = False) -> SeedReport:
     disputes, events = generate_disputes(spec, units, households, people, rng, nprng)
     counts["dispute"] = insert_rows(conn, "dispute", disputes)
     counts["dispute_event"] = insert_rows(conn, "dispute_event", events)
+    counts["zero_report"] = insert_rows(conn, "zero_report", generate_zero_reports(
+        spec, units, disputes, people, rng, nprng))
     reset_sequences(conn)
     analyze(conn)
     return SeedReport(counts, time.monotonic() - started)

@@ -13,9 +13,12 @@ VISITED = "2026-11-19T09:30:00+08:00"
 
 @pytest.fixture
 def worker(small_app):
-    """The first grid worker, their cell, and the households in it."""
+    """The first grid worker, their cell, and the households in it; the cell has filed no zero report yet (the
+    seed files most months')."""
     with small_app.app_context():
         user = db.session.scalars(sa.select(User).where(User.role == "grid_worker").order_by(User.id)).first()
+        db.session.execute(sa.delete(ZeroReport).where(ZeroReport.cell_id == user.unit_id))
+        db.session.commit()
         households = db.session.execute(sa.select(Household.code, sa.func.ST_X(Household.location),
                                                   sa.func.ST_Y(Household.location))
                                         .where(Household.cell_id == user.unit_id, Household.location.is_not(None))
