@@ -17,10 +17,11 @@ from geoalchemy2.elements import WKBElement, WKTElement
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from .models import AuditLog, LoginAttempt, SyncItem
+from .models import AuditLog, LoginAttempt, SyncItem, UserSession
 from .privacy import mask_id_number, mask_phone
 
-NOT_AUDITED = (AuditLog, LoginAttempt, SyncItem)  # SyncItem: bookkeeping; each batch has its own row
+# SyncItem: bookkeeping, each batch has its own row; UserSession: sign-in and sign-out are recorded as such
+NOT_AUDITED = (AuditLog, LoginAttempt, SyncItem, UserSession)
 SECRET = {"password_hash"}
 MASKED = {"head_id_number": mask_id_number, "id_number": mask_id_number, "phone": mask_phone}
 SYSTEM = "system"

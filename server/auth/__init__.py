@@ -4,14 +4,16 @@ from __future__ import annotations
 import logging
 import secrets
 
+import sqlalchemy as sa
 from flask import g, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, current_user
 from sqlalchemy.orm import joinedload
 
+from .. import clock
 from ..errors import api_abort
 from ..extensions import db
-from ..models import User
+from ..models import User, UserSession
 from ..scope import Scope
 from .policy import ENDPOINT_ROLES, PUBLIC
 
@@ -21,15 +23,41 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 CSRF_HEADER = "X-CSRF-Token"
 
 
+SESSION_TOKEN = "sid"  # the session cookie's key for the token of its UserSession row
+
+
 @login_manager.user_loader
 def load_user(token: str):
+    """The user of a session that is still open: the cookie's user id and password stamp, and its session
+    token naming a UserSession row not yet ended (one query, with the unit the scope needs)."""
     user_id, _, _stamp = token.partition(":")
-    if not user_id.isdigit():
+    session_token = session.get(SESSION_TOKEN)
+    if not user_id.isdigit() or not isinstance(session_token, str):
         return None
-    user = db.session.get(User, int(user_id), options=[joinedload(User.unit)])  # the scope needs the unit
+    user = db.session.scalar(
+        sa.select(User).join(UserSession, sa.and_(UserSession.user_id == User.id, UserSession.ended_at.is_(None),
+                                                  UserSession.id == UserSession.key(session_token)))
+        .where(User.id == int(user_id)).options(joinedload(User.unit)))
     if user is None or not user.active or user.get_id() != token:
         return None
     return user
+
+
+def open_session(user) -> None:
+    """A new session for the user: a fresh cookie (no fixation) carrying a new token."""
+    session.clear()
+    session.permanent = True
+    token = secrets.token_urlsafe(32)
+    db.session.add(UserSession(id=UserSession.key(token), user_id=user.id))
+    session[SESSION_TOKEN] = token
+
+
+def end_sessions(user, keep_current: bool = False) -> None:
+    """End the current session, or (keep_current) all the user's other sessions."""
+    current = UserSession.key(session.get(SESSION_TOKEN) or "")
+    which = UserSession.id != current if keep_current else UserSession.id == current
+    db.session.execute(sa.update(UserSession).where(UserSession.user_id == user.id, UserSession.ended_at.is_(None),
+                                                    which).values(ended_at=clock.now()))
 
 
 @login_manager.unauthorized_handler

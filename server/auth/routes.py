@@ -12,7 +12,7 @@ from .. import audit
 from ..errors import api_abort
 from ..extensions import db
 from ..models import User
-from . import new_csrf_token
+from . import end_sessions, new_csrf_token, open_session
 from .ratelimit import minutes_to_wait, note_attempt
 from .schemas import LoginSchema, PasswordChangeSchema, SessionSchema
 
@@ -45,8 +45,7 @@ class Login(MethodView):
             audit.record("login_failed", "app_user", user.id if user else None, after={"username": username})
             db.session.commit()
             api_abort(401, "Wrong username or password", "用户名或密码错误")
-        session.clear()  # a fresh session on login: no fixation
-        session.permanent = True
+        open_session(user)
         login_user(user)
         g.user = user
         new_csrf_token()
@@ -61,6 +60,7 @@ class Logout(MethodView):
     def post(self):
         """Sign out."""
         audit.record("logout", "app_user", g.user.id)
+        end_sessions(g.user)  # every copy of this cookie stops working, not just the browser's
         db.session.commit()
         logout_user()
         session.clear()
@@ -87,5 +87,6 @@ class Password(MethodView):
             api_abort(422, "Choose a new password different from the old one and the username",
                       "新密码不能与旧密码或用户名相同", errors={"json": {"new_password": ["too weak / 过于简单"]}})
         user.password_hash = generate_password_hash(args["new_password"])
+        end_sessions(user, keep_current=True)
         db.session.commit()
         login_user(user)  # this session carries on with the new session id

@@ -4,8 +4,8 @@ from .dispute import Dispute, DisputeEvent
 from .grid import GridUnit
 from .household import Household, HouseholdMember, HouseholdTag
 from .sync import Setting, SyncItem, ZeroReport
-from .user import CadreLink, User
+from .user import CadreLink, User, UserSession
 from .visit import Visit
 
 __all__ = ["AuditLog", "CadreLink", "LoginAttempt", "Dispute", "DisputeEvent", "GridUnit", "Household", "HouseholdMember",
-           "HouseholdTag", "Setting", "SyncItem", "User", "Visit", "ZeroReport"]
+           "HouseholdTag", "Setting", "SyncItem", "User", "UserSession", "Visit", "ZeroReport"]

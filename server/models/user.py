@@ -60,3 +60,20 @@ class CadreLink(db.Model):
 
     cadre = relationship("User")
     household = relationship("Household")
+
+
+class UserSession(db.Model):
+    """A signed-in browser or phone. The session cookie carries a random token and this table only its
+    SHA-256, so neither the audit log nor a backup holds anything that signs anyone in. Sign-out ends the
+    row, which ends the session for every copy of the cookie (a cookie-only session cannot be revoked)."""
+
+    __tablename__ = "user_session"
+
+    id = sa.Column(sa.String(64), primary_key=True)  # hex SHA-256 of the token in the cookie
+    user_id = sa.Column(sa.Integer, sa.ForeignKey("app_user.id", ondelete="CASCADE"), nullable=False, index=True)
+    created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+    ended_at = sa.Column(UTCDateTime)
+
+    @staticmethod
+    def key(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()

@@ -3,7 +3,7 @@ import pytest
 import sqlalchemy as sa
 
 from server.extensions import db
-from server.models import AuditLog
+from server.models import AuditLog, UserSession
 from tests.conftest import DEMO_PASSWORD, signed_in
 
 
@@ -48,6 +48,34 @@ def test_logout_ends_the_session(small_app):
     client = signed_in(small_app, "t100")
     assert client.post("/api/auth/logout").status_code == 204
     assert client.get("/api/auth/me").status_code == 401
+
+
+def copy_of_cookie(app, client):
+    """Another client holding the same session cookie (a copy kept by a proxy, a stolen one, a second tab)."""
+    copy = app.test_client()
+    cookie = client.get_cookie("session")
+    copy.set_cookie("session", cookie.value)
+    copy.environ_base.update(client.environ_base)
+    return copy
+
+
+def test_logout_ends_every_copy_of_the_cookie(small_app):
+    client = signed_in(small_app, "t100")
+    copy = copy_of_cookie(small_app, client)
+    assert copy.get("/api/auth/me").status_code == 200
+    other_device = signed_in(small_app, "t100")
+    assert client.post("/api/auth/logout").status_code == 204
+    assert copy.get("/api/auth/me").status_code == 401
+    assert other_device.get("/api/auth/me").status_code == 200  # signing out here leaves the phone signed in
+
+
+def test_the_session_table_keeps_no_token(small_app):
+    client = signed_in(small_app, "t100")
+    with client.session_transaction() as session:
+        token = session["sid"]
+    with small_app.app_context():
+        keys = db.session.scalars(sa.select(UserSession.id)).all()
+    assert token not in keys and UserSession.key(token) in keys
 
 
 def test_writes_without_the_csrf_token_are_refused(small_app):
