@@ -16,7 +16,18 @@ from flask import g, has_request_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session, with_loader_criteria
 
-from .models import CadreLink, Dispute, DisputeEvent, GridUnit, Household, HouseholdMember, HouseholdTag, User, Visit
+from .models import (
+    Alert,
+    CadreLink,
+    Dispute,
+    DisputeEvent,
+    GridUnit,
+    Household,
+    HouseholdMember,
+    HouseholdTag,
+    User,
+    Visit,
+)
 from .models.vocab import CODE_LENGTH
 
 LONGEST = CODE_LENGTH["cell"]
@@ -65,6 +76,7 @@ class Scope:
             scoped(Dispute, dispute_in_scope),  # on its own columns, not through a second scan of dispute
             scoped(DisputeEvent, lambda cls: cls.dispute_id.in_(in_disputes)),
             scoped(User, lambda cls: sa.or_(cls.unit_id.in_(in_units), cls.id == me)),
+            scoped(Alert, lambda cls: cls.unit_id.in_(in_units)),
         ]
 
 

@@ -14,6 +14,17 @@ DEFAULTS = {
     "daily_reporting": False,       # sensitive periods: cells report every day (日报告制)
     "visit_max_distance_m": 300,    # a visit logged farther than this from the household is flagged
     "visit_max_accuracy_m": 100,    # a GPS fix worse than this is flagged
+    # early warnings (server/warnings/rules.py)
+    "repeat_dispute_days": 90,      # two disputes of a household (or the same parties) within this: a repeat
+    "cluster_days": 14,             # recent window of the cluster test ...
+    "cluster_baseline_days": 182,   # ... against the unit's own rate over the months before
+    "cluster_p_value": 0.01,        # Poisson upper tail below this: a cluster
+    "cluster_min_disputes": 3,
+    "high_risk_categories": ["land_rights", "land_requisition", "unpaid_wages"],
+    "high_risk_min_parties": 10,
+    "stalled_days": 7,              # yellow or red with no step for this long
+    "key_person_visit_days": 30,
+    "zero_report_grace_days": 5,    # days into a month before last month's missing reports are raised
 }
 
 

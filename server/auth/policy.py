@@ -52,6 +52,9 @@ ENDPOINT_ROLES = {
     "stats.Trend": SUPERVISORS | {"village_head", "town_secretary"},
     "maps.Units": SUPERVISORS | {"village_head", "town_secretary"},
     "maps.HeatTile": SUPERVISORS | {"village_head", "town_secretary"},
+    "alerts.Alerts": SUPERVISORS | {"village_head", "town_secretary"},
+    "alerts.Acknowledge": SUPERVISORS | {"village_head", "town_secretary"},
+    "alerts.Close": SUPERVISORS | {"village_head", "town_secretary"},
 }
 
 # Roles that work with households' phone numbers every day see them unmasked (in their scope).

@@ -1,4 +1,5 @@
 """All models, importable from one place (Alembic and the seed generator need the full metadata)."""
+from .alert import Alert
 from .audit import AuditLog, LoginAttempt
 from .dispute import Dispute, DisputeEvent
 from .grid import GridUnit
@@ -7,5 +8,5 @@ from .sync import Setting, SyncItem, ZeroReport
 from .user import CadreLink, User, UserSession
 from .visit import Visit
 
-__all__ = ["AuditLog", "CadreLink", "LoginAttempt", "Dispute", "DisputeEvent", "GridUnit", "Household", "HouseholdMember",
+__all__ = ["Alert", "AuditLog", "CadreLink", "LoginAttempt", "Dispute", "DisputeEvent", "GridUnit", "Household", "HouseholdMember",
            "HouseholdTag", "Setting", "SyncItem", "User", "UserSession", "Visit", "ZeroReport"]

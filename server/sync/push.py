@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import uuid
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -20,7 +21,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import audit, settings
 from ..extensions import db
-from ..models import SyncItem, User
+from ..models import Dispute, SyncItem, User
+from ..warnings.engine import on_new_disputes
 from .handlers import HANDLERS, Rejected, reason
 from .items import DATA_SCHEMAS, ItemSchema
 
@@ -111,6 +113,10 @@ def _push_once(user, raw_items, now) -> list[Outcome]:
                 outcomes[i] = _remember(user, now, item_id, kind, digest, previous, "rejected", result.reason)
             else:
                 outcomes[i] = _remember(user, now, item_id, kind, digest, previous, "accepted", None)
+    new_disputes = [uuid.UUID(o.id) for o in outcomes if o and o.type == "dispute" and o.status == "accepted"]
+    if new_disputes:  # the cheap early-warning rules run on write; the scan catches the rest
+        db.session.flush()
+        on_new_disputes(db.session.scalars(sa.select(Dispute).where(Dispute.id.in_(new_disputes))).all(), now)
     _audit(outcomes)
     return outcomes
 

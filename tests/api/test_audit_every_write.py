@@ -37,6 +37,21 @@ def assign_after_scrambling(app):
     return "/api/admin/grid/assign", {"json": {"apply": True}}
 
 
+def an_alert(app):
+    """An open alert about a cell of town 610923100, raised as the scan raises them (a Core insert)."""
+    import uuid
+
+    from server.models import Alert
+    cell = first(app, GridUnit, GridUnit.code.startswith("610923100"), GridUnit.level == "cell")
+    alert_id = uuid.uuid4()
+    with app.app_context():
+        db.session.execute(sa.insert(Alert).values(
+            id=alert_id, key=f"test:{alert_id}", rule="cluster", severity="medium", level="town", unit_id=cell.id,
+            reason="test", reason_zh="测试", evidence=[], state="open", close_note=""))
+        db.session.commit()
+    return alert_id
+
+
 def note_on_a_dispute(app):
     dispute = first(app, Dispute, Dispute.cell_id.in_(sa.select(GridUnit.id).where(
         GridUnit.code.startswith("610923100"))))
@@ -57,6 +72,8 @@ WRITES = {
         "type": "visit", "id": "2b9f7c1e-1d2a-4c3b-9e8f-0a1b2c3d4e5f", "data": {
             "household_code": first(app, Household, Household.code.startswith("610923100")).code, "kind": "policy",
             "visited_at": "2026-11-20T09:00:00+08:00"}}]}})),
+    ("alerts.Acknowledge", "POST"): ("t100", lambda app: (f"/api/alerts/{an_alert(app)}/acknowledge", {})),
+    ("alerts.Close", "POST"): ("t100", lambda app: (f"/api/alerts/{an_alert(app)}/close", {"json": {"note": "已约谈"}})),
     ("visits.Visits", "POST"): ("t100", lambda app: ("/api/visits", {"json": {
         "id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "kind": "counselling", "visited_at": "2026-11-20T09:00:00+08:00",
         "household_code": first(app, Household, Household.code.startswith("610923100")).code}})),

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from server.auth.policy import ADMIN, EVERYONE, FIELD, PUBLIC, SUPERVISORS
 from server.extensions import db
-from server.models import CadreLink, Dispute, GridUnit, Household, User
+from server.models import Alert, CadreLink, Dispute, GridUnit, Household, User
 from tests.conftest import DEMO_PASSWORD, signed_in
 
 ANONYMOUS = "anonymous"
@@ -87,6 +87,12 @@ MATRIX = {
                             lambda t, s: ("/api/map/units?level=village", {})),
     ("maps.HeatTile", "GET"): (frozenset({"village_head", "town_secretary", "county_staff", "admin"}), False,
                                lambda t, s: ("/api/map/heat/9/409/205.mvt", {})),
+    ("alerts.Alerts", "GET"): (frozenset({"village_head", "town_secretary", "county_staff", "admin"}), False,
+                               lambda t, s: ("/api/alerts?level=all", {})),
+    ("alerts.Acknowledge", "POST"): (frozenset({"village_head", "town_secretary", "county_staff", "admin"}), True,
+                                     lambda t, s: (f"/api/alerts/{t['alert_' + s]}/acknowledge", {})),
+    ("alerts.Close", "POST"): (frozenset({"village_head", "town_secretary", "county_staff", "admin"}), True,
+                               lambda t, s: (f"/api/alerts/{t['alert_' + s]}/close", {"json": {"note": "已处置"}})),
     ("audit.AuditLogList", "GET"): (SUPERVISORS, False, lambda t, s: ("/api/audit", {})),
 }
 
@@ -135,10 +141,20 @@ def targets_for(user) -> dict:
                                        .where(GridUnit.code.startswith(OTHER_TOWN)).order_by(Household.id)).first()
     village_in = db.session.scalar(sa.select(GridUnit.code).where(GridUnit.level == "village").order_by(GridUnit.code))
     dispute_in, dispute_out = dispute_of(household_in, user), dispute_of(household_out, user)
-    return {"dispute_in": dispute_in.id, "dispute_out": dispute_out.id, "version_in": dispute_in.version,
+    alert_in, alert_out = alert_on(household_in.cell_id), alert_on(household_out.cell_id)
+    return {"alert_in": alert_in, "alert_out": alert_out, "dispute_in": dispute_in.id, "dispute_out": dispute_out.id, "version_in": dispute_in.version,
             "version_out": dispute_out.version,"username": user.username, "user_id": user.id, "unit_in": unit_in, "unit_out": OTHER_TOWN,
             "cell_in": household_in.cell.code, "cell_out": household_out.cell.code,
             "household_in": household_in.code, "household_out": household_out.code, "village_in": village_in}
+
+
+def alert_on(cell_id) -> uuid.UUID:
+    """A new open alert about the cell (each case acts on its own: a closed alert cannot be closed again)."""
+    alert = Alert(id=uuid.uuid4(), key=f"test:{uuid.uuid4()}", rule="cluster", severity="medium", level="village",
+                  unit_id=cell_id, reason="test", reason_zh="测试", evidence=[])
+    db.session.add(alert)
+    db.session.commit()
+    return alert.id
 
 
 def dispute_of(household, user) -> Dispute:

@@ -5,7 +5,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from ... import settings
 from ...extensions import db
-from ...models.vocab import DISPUTE_CHANNELS
+from ...models.vocab import DISPUTE_CATEGORIES, DISPUTE_CHANNELS
 
 blp = Blueprint("settings", __name__, url_prefix="/api/settings", description="County settings 县级设置")
 DAYS = validate.Range(min=1, max=365)
@@ -19,6 +19,16 @@ class SettingsSchema(Schema):
     daily_reporting = fields.Boolean(metadata={"description": "sensitive period: cells report every day"})
     visit_max_distance_m = fields.Integer(validate=validate.Range(min=10, max=100_000))
     visit_max_accuracy_m = fields.Integer(validate=validate.Range(min=1, max=100_000))
+    repeat_dispute_days = fields.Integer(validate=DAYS)
+    cluster_days = fields.Integer(validate=validate.Range(min=1, max=90))
+    cluster_baseline_days = fields.Integer(validate=DAYS)
+    cluster_p_value = fields.Float(validate=validate.Range(min=0.000001, max=0.2))
+    cluster_min_disputes = fields.Integer(validate=validate.Range(min=1, max=1000))
+    high_risk_categories = fields.List(fields.String(validate=validate.OneOf(DISPUTE_CATEGORIES)))
+    high_risk_min_parties = fields.Integer(validate=validate.Range(min=2, max=100_000))
+    stalled_days = fields.Integer(validate=DAYS)
+    key_person_visit_days = fields.Integer(validate=DAYS)
+    zero_report_grace_days = fields.Integer(validate=validate.Range(min=0, max=28))
 
     @validates("acceptance_days")
     def _channels(self, value, **_):

@@ -1,0 +1,133 @@
+"""Early warnings 预警: each role's inbox, acknowledging and closing (both audited)."""
+import uuid
+
+import sqlalchemy as sa
+from flask import g
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from ... import clock
+from ...errors import api_abort, found_or_404
+from ...extensions import db
+from ...models import Alert, GridUnit, User
+from ...models.alert import ALERT_RULES, ALERT_SEVERITIES, ALERT_STATES
+from ...models.vocab import HANDLING_LEVELS
+from ..pagination import PageArgsSchema, page_schema, paginate
+
+blp = Blueprint("alerts", __name__, url_prefix="/api/alerts", description="Early warnings 预警")
+INBOX_LEVEL = {"village_head": "village", "town_secretary": "town", "county_staff": "county", "admin": "county"}
+users = User.__table__.c  # who acknowledged or closed may work outside the reader's scope
+
+
+class AlertQuerySchema(PageArgsSchema):
+    state = fields.String(load_default="active", validate=validate.OneOf(("active", "all") + ALERT_STATES),
+                          metadata={"description": "active (open or acknowledged, the default), all, or one state"})
+    level = fields.String(load_default=None, validate=validate.OneOf(HANDLING_LEVELS + ("all",)),
+                          metadata={"description": "whose alerts: your own level's by default, or all in your area"})
+    rule = fields.String(validate=validate.OneOf(ALERT_RULES))
+    severity = fields.String(validate=validate.OneOf(ALERT_SEVERITIES))
+
+
+class AlertSchema(Schema):
+    id = fields.UUID()
+    rule = fields.String()
+    severity = fields.String()
+    level = fields.String()
+    unit_code = fields.String()
+    unit_name = fields.String()
+    reason = fields.String()
+    reason_zh = fields.String()
+    evidence = fields.List(fields.Dict(), metadata={"description": "[{type: dispute|household|unit, id or code}]"})
+    state = fields.String()
+    raised_at = fields.DateTime()
+    acknowledged_at = fields.DateTime(allow_none=True)
+    acknowledged_by = fields.String(allow_none=True)
+    closed_at = fields.DateTime(allow_none=True)
+    closed_by = fields.String(allow_none=True)
+    close_note = fields.String()
+
+
+class CloseSchema(Schema):
+    note = fields.String(required=True, validate=validate.Length(min=2, max=2000),
+                         metadata={"description": "what was done / 处置情况"})
+
+
+def _rows(condition):
+    acknowledger, closer = User.__table__.alias("acknowledger"), User.__table__.alias("closer")
+    return (sa.select(Alert, GridUnit.code.label("unit_code"), GridUnit.name.label("unit_name"),
+                      acknowledger.c.username.label("acknowledged_by_name"), closer.c.username.label("closed_by_name"))
+            .join(GridUnit, GridUnit.id == Alert.unit_id)
+            .outerjoin(acknowledger, acknowledger.c.id == Alert.acknowledged_by)
+            .outerjoin(closer, closer.c.id == Alert.closed_by).where(condition))
+
+
+def _as_dict(row) -> dict:
+    alert = row[0]
+    out = {c.key: getattr(alert, c.key) for c in sa.inspect(Alert).column_attrs}
+    out.update(unit_code=row.unit_code, unit_name=row.unit_name, acknowledged_by=row.acknowledged_by_name,
+               closed_by=row.closed_by_name)
+    return out
+
+
+@blp.route("")
+class Alerts(MethodView):
+    @blp.arguments(AlertQuerySchema, location="query")
+    @blp.response(200, page_schema(AlertSchema, "AlertPage"))
+    def get(self, args):
+        """Your inbox: alerts in your area for your level (village head, town secretary, county), most severe
+        and newest first."""
+        query = _rows(sa.true())
+        if args["state"] == "active":
+            query = query.where(Alert.state.in_(("open", "acknowledged")))
+        elif args["state"] != "all":
+            query = query.where(Alert.state == args["state"])
+        level = args["level"] or INBOX_LEVEL.get(g.user.role, "county")
+        if level != "all":
+            query = query.where(Alert.level == level)
+        for key in ("rule", "severity"):
+            if args.get(key):
+                query = query.where(getattr(Alert, key) == args[key])
+        severity_order = sa.case({"high": 0, "medium": 1, "low": 2}, value=Alert.severity)
+        return paginate(query, args, severity_order, Alert.raised_at.desc(), Alert.id, row=_as_dict)
+
+
+def alert_or_404(alert_id: uuid.UUID) -> Alert:
+    return found_or_404(db.session.scalar(sa.select(Alert).where(Alert.id == alert_id)),
+                        f"No alert {alert_id}", f"未找到预警 {alert_id}")
+
+
+def _answer(alert_id):
+    db.session.expire_all()
+    return _as_dict(db.session.execute(_rows(Alert.id == alert_id)).one())
+
+
+@blp.route("/<uuid:alert_id>/acknowledge")
+class Acknowledge(MethodView):
+    @blp.response(200, AlertSchema)
+    def post(self, alert_id):
+        """Acknowledge an alert: you have seen it and someone is on it (签收)."""
+        alert = alert_or_404(alert_id)
+        if alert.state == "closed":
+            api_abort(409, "The alert is closed", "该预警已办结")
+        if alert.state == "open":
+            alert.state, alert.acknowledged_at, alert.acknowledged_by = "acknowledged", clock.now(), g.user.id
+            db.session.commit()
+        return _answer(alert_id)
+
+
+@blp.route("/<uuid:alert_id>/close")
+class Close(MethodView):
+    @blp.arguments(CloseSchema)
+    @blp.response(200, AlertSchema)
+    def post(self, args, alert_id):
+        """Close an alert, saying what was done (办结)."""
+        alert = alert_or_404(alert_id)
+        if alert.state == "closed":
+            api_abort(409, "The alert is already closed", "该预警已办结")
+        now = clock.now()
+        if alert.acknowledged_at is None:
+            alert.acknowledged_at, alert.acknowledged_by = now, g.user.id
+        alert.state, alert.closed_at, alert.closed_by, alert.close_note = "closed", now, g.user.id, args["note"]
+        db.session.commit()
+        return _answer(alert_id)
