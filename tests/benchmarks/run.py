@@ -244,6 +244,33 @@ def bench_views(app, repeat: int) -> list[dict]:
     return rows
 
 
+def bench_warnings(app) -> list[dict]:
+    """`flask warnings scan` on the benchmark county: each rule's query, the whole scan raising its alerts,
+    and the same scan again (it must raise nothing). Rolled back, so every run starts from no alerts."""
+    from server import clock, settings
+    from server.extensions import db
+    from server.warnings.engine import scan
+    from server.warnings.rules import RULES
+    now = clock.now()
+    rows = []
+    with app.app_context():
+        config = settings.all_settings()
+        for rule, find in RULES.items():
+            start = time.perf_counter()
+            found = len(find(now, config))
+            rows.append({"warning": f"rule {rule}", "seconds": time.perf_counter() - start, "alerts": found})
+        start = time.perf_counter()
+        raised = scan(now)
+        rows.append({"warning": "whole scan, raising the alerts", "seconds": time.perf_counter() - start,
+                     "alerts": sum(raised.values())})
+        start = time.perf_counter()
+        again = scan(now)
+        rows.append({"warning": "the same scan again (idempotent)", "seconds": time.perf_counter() - start,
+                     "alerts": sum(again.values())})
+        db.session.rollback()
+    return rows
+
+
 def write_results(rows, built):
     lines = [
         "# Benchmarks", "",
@@ -252,7 +279,7 @@ def write_results(rows, built):
         f"PostgreSQL + PostGIS. Benchmark county {built}.", "",
         "| measure | p50 | max | raw SQL p50 | ratio | target |", "|---|---|---|---|---|---|"]
     for r in rows:
-        if "rate" in r or "url" in r:
+        if "rate" in r or "url" in r or "warning" in r:
             continue
         lines.append(f"| {r['name']} | {r['p50']:.2f} s | {r['max']:.2f} s | {r['raw_p50']:.2f} s | "
                      f"{r['p50'] / r['raw_p50']:.2f}× | {r['target']} |")
@@ -276,6 +303,12 @@ def write_results(rows, built):
             lines.append(f"| {r['name']} | {r['p50'] * 1000:.1f} ms | {r['p95'] * 1000:.1f} ms | "
                          f"{r['raw_p50'] * 1000:.1f} ms | {r['p50'] / r['raw_p50']:.2f}× | {r['bytes']:,} | "
                          f"{raw_bytes} | {fewer} | {r['target']} |")
+    warnings = [r for r in rows if "warning" in r]
+    if warnings:
+        lines += ["", "Early warnings on the benchmark county (`flask warnings scan`; target: the whole scan under 60 s). "
+                  "Alerts: candidates a rule finds, or alerts a scan raised.", "",
+                  "| early warnings | seconds | alerts |", "|---|---|---|"]
+        lines += [f"| {r['warning']} | {r['seconds']:.2f} | {r['alerts']:,} |" for r in warnings]
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -288,7 +321,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--sync-batches", type=int, default=20)
     parser.add_argument("--view-repeat", type=int, default=40, help="requests per view measure")
-    parser.add_argument("--only-views", action="store_true", help="skip assignment and sync")
+    parser.add_argument("--only", choices=("views", "warnings"), help="only the views' or the warnings' measures, printed (BENCHMARKS.md is written by full runs)")
     args = parser.parse_args()
 
     from tests.conftest import make_app
@@ -297,12 +330,15 @@ def main():
         app = make_app(url)
         built = build_if_empty(app, args)
         print(f"benchmark county: {built}")
-        rows = [] if args.only_views else [
+        rows = [] if args.only else [
             bench_assignment(app, args.repeat), bench_sync(app, "PostGIS", args.sync_batches),
             bench_sync(spatialite_app(), "SpatiaLite", args.sync_batches)]
-        rows += bench_views(app, args.view_repeat)
+        rows += bench_views(app, args.view_repeat) if args.only in (None, "views") else []
+        rows += bench_warnings(app) if args.only in (None, "warnings") else []
         for r in rows:
-            if "url" in r:
+            if "warning" in r:
+                print(f"warnings, {r['warning']}: {r['seconds']:.2f} s, {r['alerts']:,} alerts")
+            elif "url" in r:
                 print(f"{r['name']}: p50 {r['p50'] * 1000:.1f} ms, p95 {r['p95'] * 1000:.1f} ms, raw SQL p50 "
                       f"{r['raw_p50'] * 1000:.1f} ms, ratio {r['p50'] / r['raw_p50']:.2f}×, {r['bytes']:,} bytes"
                       + (f" (raw GeoJSON {r['raw_bytes']:,})" if r["raw_bytes"] else ""))
@@ -312,8 +348,11 @@ def main():
             else:
                 print(f"{r['name']}: p50 {r['p50']:.2f} s (max {r['max']:.2f} s), raw SQL {r['raw_p50']:.2f} s, "
                       f"ratio {r['p50'] / r['raw_p50']:.2f}×, target {r['target']}")
-        write_results(rows, built)
-        print(f"→ {RESULTS.relative_to(ROOT)}")
+        if args.only:
+            print(f"(--only: {RESULTS.relative_to(ROOT)} left as it was)")
+        else:
+            write_results(rows, built)
+            print(f"→ {RESULTS.relative_to(ROOT)}")
     finally:
         if cluster:
             cluster.stop()
