@@ -79,5 +79,6 @@ def test_a_high_risk_dispute_pushed_from_a_phone_raises_an_alert_for_the_town(sm
     answer = signed_in(small_app, worker.username).post("/api/sync/push", json={"items": [item]}).get_json()
     assert answer["accepted"] == 1
     inbox = signed_in(small_app, "t" + town[6:]).get("/api/alerts?rule=high_risk").get_json()["items"]
-    assert [a["evidence"] for a in inbox] == [[{"type": "dispute", "id": item["id"]}]]
+    assert [a["evidence"] for a in inbox] == [[{"type": "dispute", "id": item["id"],
+                                                "href": f"/api/disputes/{item['id']}"}]]
     assert inbox[0]["severity"] == "high" and inbox[0]["level"] == "town"

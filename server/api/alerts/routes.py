@@ -17,7 +17,7 @@ from ..pagination import PageArgsSchema, page_schema, paginate
 
 blp = Blueprint("alerts", __name__, url_prefix="/api/alerts", description="Early warnings 预警")
 INBOX_LEVEL = {"village_head": "village", "town_secretary": "town", "county_staff": "county", "admin": "county"}
-users = User.__table__.c  # who acknowledged or closed may work outside the reader's scope
+EVIDENCE_HREF = {"dispute": "/api/disputes/{id}", "household": "/api/households/{code}", "unit": "/api/grid/units/{code}"}
 
 
 class AlertQuerySchema(PageArgsSchema):
@@ -38,7 +38,8 @@ class AlertSchema(Schema):
     unit_name = fields.String()
     reason = fields.String()
     reason_zh = fields.String()
-    evidence = fields.List(fields.Dict(), metadata={"description": "[{type: dispute|household|unit, id or code}]"})
+    evidence = fields.List(fields.Dict(), metadata={
+        "description": "[{type: dispute|household|unit, id or code, href: where the API shows it}]"})
     state = fields.String()
     raised_at = fields.DateTime()
     acknowledged_at = fields.DateTime(allow_none=True)
@@ -66,7 +67,8 @@ def _as_dict(row) -> dict:
     alert = row[0]
     out = {c.key: getattr(alert, c.key) for c in sa.inspect(Alert).column_attrs}
     out.update(unit_code=row.unit_code, unit_name=row.unit_name, acknowledged_by=row.acknowledged_by_name,
-               closed_by=row.closed_by_name)
+               closed_by=row.closed_by_name, evidence=[{**e, "href": EVIDENCE_HREF[e["type"]].format(**e)}
+                                                       for e in alert.evidence or [] if e.get("type") in EVIDENCE_HREF])
     return out
 
 
