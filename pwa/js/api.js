@@ -36,6 +36,7 @@ export async function me() {
 }
 
 export const get = (path) => request("GET", path);
+export const post = (path, body) => request("POST", path, body);
 
 export async function logout() {
   try { await request("POST", "/api/auth/logout"); } finally { await storage.remove("kv", "user"); }

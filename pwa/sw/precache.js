@@ -1,5 +1,5 @@
 // The app shell, precached at install. Change VERSION with every release: the old cache is deleted.
-export const VERSION = "4";
+export const VERSION = "5";
 export const SHELL = [
   "/app/", "/app/manifest.webmanifest", "/app/icons/icon.svg", "/app/icons/icon-192.png", "/app/css/app.css",
   "/app/js/app.js", "/app/js/api.js", "/app/js/data.js", "/app/js/gps.js", "/app/js/i18n.js",

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from server import clock
 from server.disputes.deadlines import deadline_columns
 from server.extensions import db
-from server.models import Dispute, GridUnit, Household, User, ZeroReport
+from server.models import Alert, Dispute, GridUnit, Household, User, ZeroReport
 from tests.browser.conftest import screenshot
 from tests.conftest import DEMO_PASSWORD, signed_in
 
@@ -186,6 +186,38 @@ def test_zero_report_completeness_names_the_cells_that_have_not_filed(live_serve
     finally:
         with app.app_context():
             db.session.execute(sa.delete(ZeroReport).where(ZeroReport.period == month))
+            db.session.commit()
+
+
+def test_the_warnings_inbox_signs_for_and_closes_an_alert(live_server, tablet):
+    app, _ = live_server
+    town = busiest_town(app)
+    with app.app_context():
+        cell = db.session.scalar(sa.select(GridUnit.id).where(GridUnit.level == "cell",
+                                                              GridUnit.code.startswith(town.code)))
+        alerts = {level: uuid.uuid4() for level in ("town", "village")}
+        db.session.add_all(Alert(id=alert_id, key=f"test:{alert_id}", rule="high_risk", severity="high", level=level,
+                                 unit_id=cell, reason="A <b>land</b> dispute with 12 parties",
+                                 reason_zh=f"{level}：<b>征地</b>纠纷 12 方当事人", evidence=[])
+                           for level, alert_id in alerts.items())
+        db.session.commit()
+    try:
+        page = sign_in(tablet, "/views/town", secretary_of(app, town.code))
+        item = page.wait_for_selector(f"#alerts li[data-id='{alerts['town']}']")
+        assert page.locator("#alerts li").count() == 1  # the secretary's inbox holds the town's level only
+        assert "town：<b>征地</b>纠纷" in item.text_content()  # markup in a reason is shown, not obeyed
+        item.query_selector("button[data-action='acknowledge']").click()
+        page.wait_for_selector(f"#alerts li[data-id='{alerts['town']}'][data-state='acknowledged']")
+        page.fill(f"#alerts li[data-id='{alerts['town']}'] input[name='note']", "已约谈双方，移交镇司法所")
+        page.click(f"#alerts li[data-id='{alerts['town']}'] .close-alert button")
+        page.wait_for_selector("#alerts .ok")
+        with app.app_context():
+            closed = db.session.get(Alert, alerts["town"])
+            assert (closed.state, closed.close_note) == ("closed", "已约谈双方，移交镇司法所")
+            assert db.session.get(Alert, alerts["village"]).state == "open"
+    finally:
+        with app.app_context():
+            db.session.execute(sa.delete(Alert).where(Alert.id.in_(list(alerts.values()))))
             db.session.commit()
 
 

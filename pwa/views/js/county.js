@@ -4,6 +4,7 @@
 import * as api from "/app/js/api.js";
 import { esc } from "/app/js/html.js";
 import { t } from "/app/js/i18n.js";
+import { alertSection, showAlerts } from "./alerts.js";
 import { lineChart } from "./charts.js";
 import { coverageColour, coverageLegend, createMap, selectPath, setLegend, unitLayer, unitTooltip } from "./choropleth.js";
 import { cadreColumns, figureColumns, totalRow, trendCharts } from "./figures.js";
@@ -43,7 +44,8 @@ export async function render(main, user) {
       <span class="muted">${esc(t("sort_hint"))}</span></h2><div id="figures-table">${esc(t("loading"))}</div></section>
     <section class="card"><h2 id="trend-title">${esc(t("trends"))}</h2><div class="charts" id="charts"></div></section>
     <section class="card"><h2>${esc(t("overdue_cadres"))} <span class="count" id="cadre-count"></span></h2>
-      <div id="cadres-table" class="scroll">${esc(t("loading"))}</div></section>`;
+      <div id="cadres-table" class="scroll">${esc(t("loading"))}</div></section>
+    ${alertSection()}`;
   const root = { code: user.unit_code, name: user.unit_name, level: LEVEL_OF_LENGTH[user.unit_code.length] };
   const view = {
     main, path: [root], selected: root, period: monthPeriod(thisMonth()), rows: [], units: null, layer: null,
@@ -57,6 +59,7 @@ export async function render(main, user) {
     heatElement.dataset.heatDraws = Number(heatElement.dataset.heatDraws || 0) + 1;
     heatElement.dataset.heatQuery = view.heat.getQuery();
   });
+  showAlerts(main.querySelector("#alerts"));
   wirePeriod(view);
   main.querySelector("#heat-filters").addEventListener("change", () => updateHeat(view));
   showPeriod(view);

@@ -19,6 +19,10 @@ addMessages({
     overdue_cadres: "超过30天未走访包联户的干部", cadre: "干部", linked: "包联户", unvisited: "未走访",
     oldest_visit: "最久未访户的上次走访", filed: "已报送", not_filed_one: "未报送", exports: "导出", export_xlsx: "月报 (Excel)", export_csv: "CSV",
     export_geojson: "GeoJSON", sort_hint: "点击表头排序", loading: "加载中…", heat_legend: "少 → 多",
+    alerts: "预警", no_alerts: "暂无预警", acknowledge: "签收", acknowledged_by: "{who} 已签收", close_alert: "办结",
+    close_note: "处置情况", severity_high: "高", severity_medium: "中", severity_low: "低",
+    rule_repeat_dispute: "重复纠纷", rule_cluster: "纠纷聚集", rule_high_risk: "高风险纠纷", rule_deadline: "临期无进展",
+    rule_key_person_unvisited: "重点人员未走访", rule_zero_report_missed: "未报月报",
   },
   en: {
     town_view: "Town grid view", county_view: "County overview", signed_in_as: "Signed in", view_error: "Loading failed",
@@ -40,5 +44,10 @@ addMessages({
     filed: "filed", not_filed_one: "not filed", exports: "Export", export_xlsx: "Monthly report (Excel)",
     export_csv: "CSV", export_geojson: "GeoJSON", sort_hint: "Click a heading to sort", loading: "Loading…",
     heat_legend: "few → many",
+    alerts: "Early warnings", no_alerts: "No warnings", acknowledge: "Sign for", acknowledged_by: "signed for by {who}",
+    close_alert: "Close", close_note: "What was done", severity_high: "High", severity_medium: "Medium",
+    severity_low: "Low", rule_repeat_dispute: "Repeat disputes", rule_cluster: "Cluster",
+    rule_high_risk: "High-risk dispute", rule_deadline: "Stalled near the limit",
+    rule_key_person_unvisited: "Key person unvisited", rule_zero_report_missed: "Report missed",
   },
 });

@@ -1,11 +1,12 @@
 // The town view (/views/town): the town's cells on a map coloured by visit coverage or open disputes,
-// a cell's details on click, overdue and escalated disputes, and this month's zero reports.
+// a cell's details on click, overdue and escalated disputes, this month's zero reports, and the warnings inbox.
 import * as api from "/app/js/api.js";
 import { esc } from "/app/js/html.js";
 import { t } from "/app/js/i18n.js";
 import {
   coverageColour, coverageLegend, createMap, disputeColour, disputeLegend, selectPath, setLegend, unitLayer,
 } from "./choropleth.js";
+import { alertSection, showAlerts } from "./alerts.js";
 import { disputeList, fetchDisputes, fetchEscalated } from "./disputes.js";
 import { count, percent, query } from "./format.js";
 import { showError, startView } from "./session.js";
@@ -35,6 +36,7 @@ export async function render(main, user) {
         <div class="body">${esc(t("loading"))}</div></section>
       <section class="card" id="zero-report"><h2>${esc(t("zero_report"))}</h2>
         <div class="body">${esc(t("loading"))}</div></section>
+      ${alertSection()}
     </div>`;
   const map = await createMap(main.querySelector("#town-map"));
   const view = { main, map, layer: null, cells: null, colouring: "coverage", loading: 0 };
@@ -42,6 +44,7 @@ export async function render(main, user) {
     view.colouring = event.target.value;
     drawCells(view);
   });
+  showAlerts(main.querySelector("#alerts"));
   const town = await chooseTown(main, user, (code) => showTown(view, code));
   if (town) await showTown(view, town);
   else main.querySelector("#town-name").textContent = t("none");
