@@ -206,7 +206,7 @@ def test_the_warnings_inbox_signs_for_and_closes_an_alert(live_server, tablet):
         item = page.wait_for_selector(f"#alerts li[data-id='{alerts['town']}']")
         assert page.locator("#alerts li").count() == 1  # the secretary's inbox holds the town's level only
         assert "town：<b>征地</b>纠纷" in item.text_content()  # markup in a reason is shown, not obeyed
-        item.scroll_into_view_if_needed()
+        page.evaluate("scrollTo(0, 0)")  # the full-page shot keeps the sticky header at the top
         screenshot(page, "16-town-view-alerts")
         item.query_selector("button[data-action='acknowledge']").click()
         page.wait_for_selector(f"#alerts li[data-id='{alerts['town']}'][data-state='acknowledged']")
