@@ -9,6 +9,7 @@ import logging
 
 from flask import jsonify, request
 from flask_smorest import abort
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .i18n import bilingual_errors
@@ -18,7 +19,7 @@ log = logging.getLogger(__name__)
 DEFAULT_ZH = {
     400: "请求无效", 401: "请先登录", 403: "无权执行此操作", 404: "未找到", 405: "不支持此请求方法",
     409: "数据已被他人修改", 413: "提交内容过大", 415: "不支持的内容类型", 422: "提交的数据有误",
-    429: "请求过于频繁，请稍后再试", 500: "服务器内部错误",
+    429: "请求过于频繁，请稍后再试", 500: "服务器内部错误", 507: "服务器存储空间已满",
 }
 
 
@@ -63,9 +64,29 @@ def handle_http_exception(exc: HTTPException):
     return response
 
 
+class InsufficientStorage(HTTPException):
+    code = 507  # Werkzeug has no class for it
+    description = "Insufficient Storage"
+
+
+def storage_full(exc: Exception) -> bool:
+    """The database could not write for want of space: SQLite's SQLITE_FULL, PostgreSQL's disk_full (53100)."""
+    orig = getattr(exc, "orig", None)
+    return isinstance(exc, OperationalError) and (
+        "database or disk is full" in str(orig) or getattr(orig, "pgcode", None) == "53100")
+
+
 def handle_unexpected(exc: Exception):
     if isinstance(exc, HTTPException):
         return handle_http_exception(exc)
+    if storage_full(exc) and request.path.startswith("/api"):
+        # the request's transaction is rolled back with its session: nothing of it was saved
+        log.error("storage full on %s %s: %s", request.method, request.path, exc.orig)
+        full = InsufficientStorage()
+        full.data = {"message": "The server's storage is full: nothing of this request was saved. Try again later; "
+                                "the administrators have been told",
+                     "message_zh": "服务器存储空间已满：本次提交未保存，请稍后重试（已通知管理员）"}
+        return handle_http_exception(full)
     log.exception("unhandled error on %s %s", request.method, request.path)
     wrapped = InternalServerError()
     if not request.path.startswith("/api"):
