@@ -26,7 +26,8 @@ def _bindir() -> str:
     return os.path.dirname(found[-1])
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -44,7 +45,7 @@ class TemporaryPostgres:
         self.dir = os.path.abspath(directory) if directory else tempfile.mkdtemp(prefix="wangge-pg-")
         os.makedirs(self.dir, exist_ok=True)
         self.data = os.path.join(self.dir, "data")
-        self.port = _free_port()
+        self.port = free_port()
         self.as_root = os.geteuid() == 0
         if self.as_root:
             shutil.chown(self.dir, "postgres", "postgres")

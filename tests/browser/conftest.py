@@ -1,6 +1,5 @@
 """A live server and Debian's Chromium driven by Playwright, at a phone's size."""
 import gzip
-import socket
 import threading
 from pathlib import Path
 
@@ -14,16 +13,10 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.fixture(scope="module")
 def live_server(db_server):
-    from seed.county import generate_county
-    from seed.spec import small_spec
-    from server.extensions import db
-    from tests.conftest import DEMO_END_DATE, migrated_app
-    app = migrated_app(db_server)
-    with app.app_context(), db.engine.begin() as conn:
-        generate_county(conn, small_spec(DEMO_END_DATE), quiet=True)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    from tests.conftest import small_county_app
+    from tests.pg_cluster import free_port
+    app = small_county_app(db_server)
+    port = free_port()
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

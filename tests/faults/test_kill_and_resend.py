@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from server.extensions import db
 from server.models import SyncItem, User, Visit
 from tests.conftest import DEMO_PASSWORD, small_county_app
+from tests.pg_cluster import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
@@ -30,9 +31,7 @@ class Server:
     def __init__(self, database_url: str):
         self.env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "fault-tests"}
         self.process = None
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
+        self.port = free_port()
 
     def start(self):
         self.process = subprocess.Popen(
