@@ -14,6 +14,8 @@ import sqlalchemy as sa
 from tqdm import tqdm
 from werkzeug.security import generate_password_hash
 
+from server.partitions import ensure_partitions
+
 from .activity import generate_visits, generate_zero_reports
 from .disputes import generate_disputes
 from .grid import GridBuilder
@@ -53,6 +55,7 @@ def generate_county(conn, spec: CountySpec, quiet: bool = False) -> SeedReport:
                         ("cadre_link", people.links)):
         counts[table] = insert_rows(conn, table, rows)
 
+    ensure_partitions(conn, since=spec.start_date)  # PostgreSQL: the months the visits fall in
     say("生成走访 generating twelve months of visits…")
     bar = tqdm(total=spec.visits, unit=" visits", disable=quiet, file=sys.stderr, mininterval=1)
     counts["visit"] = sum(insert_rows(conn, "visit", chunk, bar) for chunk in

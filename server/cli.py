@@ -1,4 +1,6 @@
 """Command-line commands (flask ...)."""
+import click
+from flask.cli import AppGroup
 
 
 def register_cli(app):
@@ -9,3 +11,21 @@ def register_cli(app):
     app.cli.add_command(seed_cli)
     app.cli.add_command(grids_cli)
     app.cli.add_command(warnings_cli)
+    app.cli.add_command(partitions_cli)
+
+
+partitions_cli = AppGroup("partitions", help="PostgreSQL partitions of the growing tables 分区")
+
+
+@partitions_cli.command("ensure")
+@click.option("--since", type=click.DateTime(["%Y-%m"]), help="also create the months from this one (YYYY-MM)")
+def ensure_command(since):
+    """Create the coming months' partitions and give rows in a default partition their own (cron it monthly)."""
+    from .extensions import db
+    from .partitions import ensure_partitions
+    if db.engine.dialect.name != "postgresql":
+        click.echo("SQLite has no partitions: nothing to do 无需分区")
+        return
+    with db.engine.begin() as conn:
+        created = ensure_partitions(conn, since.date() if since else None)
+    click.echo(f"created {len(created)} partition(s) 新建分区 {len(created)} 个" + "".join(f"\n  {n}" for n in created))
