@@ -170,6 +170,7 @@ def _rebuild(conn, part: Partitioned, partitioned: bool, since: dt.date | None =
     conn.execute(sa.text(f"ALTER TABLE {table} ADD CONSTRAINT {name} PRIMARY KEY ({columns})"))
     for statement in saved["indexes"] + saved["constraints"] + saved["triggers"]:
         conn.execute(sa.text(statement))  # read before the rename, so they name the new table
+    conn.execute(sa.text(f"ANALYZE {table}"))  # a new table has no statistics: the first plans would be blind
 
 
 def partition_tables(conn) -> None:
