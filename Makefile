@@ -19,7 +19,7 @@ define ensure_packages
 	fi
 endef
 
-.PHONY: run test bench install install-test-system clean-db _python-venv _nodejs
+.PHONY: run test bench loadtest install install-test-system clean-db _python-venv _nodejs
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -63,6 +63,10 @@ test: install install-test-system
 
 bench: install install-test-system
 	$(PY) -m tests.benchmarks.run
+
+# 200 grid workers syncing and 20 county users browsing for 60 s against gunicorn + PostGIS (LOADTEST_ARGS to change)
+loadtest: install install-test-system
+	$(PY) -m tests.load.run $(LOADTEST_ARGS)
 
 clean-db:
 	rm -f instance/wangge.sqlite instance/wangge.sqlite-wal instance/wangge.sqlite-shm

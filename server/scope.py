@@ -10,6 +10,7 @@ out of scope simply finds nothing and answers 404, which does not reveal that it
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import sqlalchemy as sa
 from flask import g, has_request_context
@@ -47,9 +48,11 @@ class Scope:
     def code_range(self) -> tuple[str, str]:
         return self.unit_code, self.unit_code.ljust(LONGEST, "9")
 
+    @cached_property
     def criteria(self) -> list:
-        """Loader criteria for every scoped model. The subqueries use the plain tables, which the
-        criteria do not touch, so they say exactly what they say."""
+        """Loader criteria for every scoped model, built once per request's scope (building them is a fifth of a
+        sync request's time). The subqueries use the plain tables, which the criteria do not touch, so they say
+        exactly what they say."""
         low, high = self.code_range
         me = self.user_id
         unit, household, link, dispute = (m.__table__.c for m in (GridUnit, Household, CadreLink, Dispute))
@@ -89,4 +92,4 @@ def _apply_scope(state):
     scope = current_scope()
     if scope is None or not state.is_select or state.is_column_load:
         return
-    state.statement = state.statement.options(*scope.criteria())
+    state.statement = state.statement.options(*scope.criteria)

@@ -44,12 +44,13 @@ def figures(level: str, start: dt.datetime, end: dt.datetime, under: str | None 
     length = CODE_LENGTH[level]
     unit = sa.orm.aliased(GridUnit, name="unit")
     cell = sa.orm.aliased(GridUnit, name="cell")
-    # every cell with the unit above it at the level asked for (a cell is its own unit at level "cell")
-    cells = (sa.select(cell.id.label("cell_id"), unit.id.label("unit_id"))
-             .join(unit, sa.and_(unit.level == level, sa.func.substr(cell.code, 1, length) == unit.code))
+    # every cell with the code of the unit above it at the level asked for (a cell is its own unit at level
+    # "cell"), taken from the cell's code: joining the units on that prefix instead, PostgreSQL expects one
+    # cell under all of them and runs each per-cell count again for every cell (1.3 s instead of 50 ms a month)
+    cells = (sa.select(cell.id.label("cell_id"), sa.func.substr(cell.code, 1, length).label("unit_code"))
              .where(cell.level == "cell"))
     if under:
-        cells = cells.where(unit.code.startswith(under, autoescape=True))
+        cells = cells.where(cell.code.startswith(under, autoescape=True) if len(under) <= length else sa.false())
     cells = cells.subquery("cells")
     lo, hi = sa.literal(start, UTCDateTime()), sa.literal(end, UTCDateTime())
     month = zero_report_month or start.date().replace(day=1)
@@ -57,14 +58,15 @@ def figures(level: str, start: dt.datetime, end: dt.datetime, under: str | None 
                 "disputes": lambda: [_disputes(lo, hi)], "open_disputes": lambda: [_open_disputes()],
                 "zero_reports": lambda: [_zero_reports(month)]}
     summed = [_per_unit(cells, query) for part in parts for query in per_cell[part]()]
-    cell_count = sa.select(cells.c.unit_id, sa.func.count().label("cells")).group_by(cells.c.unit_id).subquery()
+    cell_count = sa.select(cells.c.unit_code, sa.func.count().label("cells")).group_by(cells.c.unit_code).subquery()
 
     columns = [unit.code, unit.name, sa.func.coalesce(cell_count.c.cells, 0).label("cells")]
     for part in summed:
-        columns += [sa.func.coalesce(c, 0).label(c.name) for c in part.c if c.name != "unit_id"]
-    query = sa.select(*columns).select_from(unit).join(cell_count, cell_count.c.unit_id == unit.id)
+        columns += [sa.func.coalesce(c, 0).label(c.name) for c in part.c if c.name != "unit_code"]
+    query = (sa.select(*columns).select_from(unit).join(cell_count, cell_count.c.unit_code == unit.code)
+             .where(unit.level == level))
     for part in summed:
-        query = query.outerjoin(part, part.c.unit_id == unit.id)
+        query = query.outerjoin(part, part.c.unit_code == unit.code)
     base = query.subquery("base")
     rates = [sa.case((base.c[d] > 0, sa.cast(base.c[n], sa.Float) / base.c[d]), else_=sa.null()).label(name)
              for name, (n, d) in RATES.items() if n in base.c and d in base.c]
@@ -150,8 +152,8 @@ def _per_unit(cells, per_cell):
     per_cell = per_cell.subquery()
     # cast: PostgreSQL sums integers as numeric, which would reach JSON as strings
     sums = [sa.cast(sa.func.sum(c), sa.BigInteger).label(c.name) for c in per_cell.c if c.name != "cell_id"]
-    return (sa.select(cells.c.unit_id, *sums).join(per_cell, per_cell.c.cell_id == cells.c.cell_id)
-            .group_by(cells.c.unit_id).subquery())
+    return (sa.select(cells.c.unit_code, *sums).join(per_cell, per_cell.c.cell_id == cells.c.cell_id)
+            .group_by(cells.c.unit_code).subquery())
 
 
 def cadres_with_unvisited_households(now: dt.datetime, days: int = 30) -> list[dict]:

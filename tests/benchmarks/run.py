@@ -17,6 +17,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from tests.benchmarks.report import LOAD_TEST, percentile, replace_section, split_section
+
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "BENCHMARKS.md"
 
@@ -31,53 +33,44 @@ def timed(fn, repeat: int):
 
 
 def p95(times: list[float]) -> float:
-    ordered = sorted(times)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return percentile(times, 95)
 
 
-def open_database(args):
-    """The benchmark database URL, building the county when the database is new."""
-    url = os.environ.get("BENCHMARK_DATABASE_URL")
+def open_database(directory: str = "bench-pg", name: str = "wangge_bench", env: str = "BENCHMARK_DATABASE_URL"):
+    """The database URL from the environment variable `env`, or a database `name` in a PostgreSQL cluster
+    kept under instance/`directory` (created when new), and that cluster to stop."""
+    url = os.environ.get(env)
     cluster = None
     if not url:
         from tests.pg_cluster import TemporaryPostgres
-        cluster = TemporaryPostgres(str(ROOT / "instance" / "bench-pg")).start()
-        if not cluster.database_exists("wangge_bench"):
-            cluster.create_database("wangge_bench")
-        url = cluster.url("wangge_bench")
+        cluster = TemporaryPostgres(str(ROOT / "instance" / directory)).start()
+        if not cluster.database_exists(name):
+            cluster.create_database(name)
+        url = cluster.url(name)
     return url, cluster
 
 
-def build_if_empty(app, args) -> str:
+def build_if_empty(app, make_spec) -> str:
+    """Migrates the app's database and generates the county make_spec() describes when it is empty."""
     from flask_migrate import upgrade
 
     from seed.county import database_is_empty, generate_county
-    from seed.spec import benchmark_spec
     from server.extensions import db
     with app.app_context():
         upgrade()
         with db.engine.begin() as conn:
             if not database_is_empty(conn):
                 return "reused"
-            spec = benchmark_spec(dt.date(2026, 11, 20), args.households, args.cells, args.visits, args.disputes)
-            report = generate_county(conn, spec)
+            report = generate_county(conn, make_spec())
         return f"built in {report.seconds:.0f} s"
 
 
 def spatialite_app():
     """The demo county in a SpatiaLite file under instance/, built once."""
-    from flask_migrate import upgrade
-
-    from seed.county import database_is_empty, generate_county
     from seed.spec import demo_spec
-    from server.extensions import db
     from tests.conftest import make_app
     app = make_app(f"sqlite:///{ROOT / 'instance' / 'bench-spatialite.sqlite'}")
-    with app.app_context():
-        upgrade()
-        with db.engine.begin() as conn:
-            if database_is_empty(conn):
-                generate_county(conn, demo_spec(dt.date(2026, 11, 20)))
+    build_if_empty(app, lambda: demo_spec(dt.date(2026, 11, 20)))
     return app
 
 
@@ -309,7 +302,9 @@ def write_results(rows, built):
                   "Alerts: candidates a rule finds, or alerts a scan raised.", "",
                   "| early warnings | seconds | alerts |", "|---|---|---|"]
         lines += [f"| {r['warning']} | {r['seconds']:.2f} | {r['alerts']:,} |" for r in warnings]
-    RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    text = "\n".join(lines) + "\n"
+    _, load_test, _ = split_section(RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "", LOAD_TEST)
+    RESULTS.write_text(replace_section(text, LOAD_TEST, load_test) if load_test else text, encoding="utf-8")
 
 
 def main():
@@ -324,11 +319,13 @@ def main():
     parser.add_argument("--only", choices=("views", "warnings"), help="only the views' or the warnings' measures, printed (BENCHMARKS.md is written by full runs)")
     args = parser.parse_args()
 
+    from seed.spec import benchmark_spec
     from tests.conftest import make_app
-    url, cluster = open_database(args)
+    url, cluster = open_database()
     try:
         app = make_app(url)
-        built = build_if_empty(app, args)
+        built = build_if_empty(app, lambda: benchmark_spec(dt.date(2026, 11, 20), args.households, args.cells,
+                                                           args.visits, args.disputes))
         print(f"benchmark county: {built}")
         rows = [] if args.only else [
             bench_assignment(app, args.repeat), bench_sync(app, "PostGIS", args.sync_batches),

@@ -26,16 +26,18 @@ GUNICORN = Path(sys.executable).parent / "gunicorn"
 
 
 class Server:
-    """gunicorn serving wsgi:app on a free port of loopback, started and killed at will."""
+    """gunicorn serving wsgi:app on a free port of loopback, started and killed at will; `options` are
+    gunicorn's (workers, worker class, threads)."""
 
-    def __init__(self, database_url: str):
+    def __init__(self, database_url: str, options: tuple[str, ...] = ("--workers", "2")):
         self.env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "fault-tests"}
+        self.options = options
         self.process = None
         self.port = free_port()
 
     def start(self):
         self.process = subprocess.Popen(
-            [str(GUNICORN), "--workers", "2", "--bind", f"127.0.0.1:{self.port}", "wsgi:app"], cwd=ROOT,
+            [str(GUNICORN), *self.options, "--bind", f"127.0.0.1:{self.port}", "wsgi:app"], cwd=ROOT,
             env=self.env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
