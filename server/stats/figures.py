@@ -41,6 +41,14 @@ def figures(level: str, start: dt.datetime, end: dt.datetime, under: str | None 
             zero_report_month: dt.date | None = None) -> list[dict]:
     """One row per unit of `level` (under the unit code `under`, if given) for [start, end): its code, name,
     cells and the counts and rates of the `parts` asked for."""
+    rows = _figures(level, [(start, end)], [zero_report_month or start.date().replace(day=1)], under, parts)
+    return [{k: v for k, v in row.items() if k != "period"} for row in rows]
+
+
+def _figures(level: str, periods: list[tuple[dt.datetime, dt.datetime]], months: list[dt.date],
+             under: str | None, parts) -> list[dict]:
+    """The figures of each unit for each of the consecutive `periods` (zero reports of the matching `months`),
+    in one query: rows carry the period's index and come ordered by unit code, then period."""
     length = CODE_LENGTH[level]
     unit = sa.orm.aliased(GridUnit, name="unit")
     cell = sa.orm.aliased(GridUnit, name="cell")
@@ -52,55 +60,85 @@ def figures(level: str, start: dt.datetime, end: dt.datetime, under: str | None 
     if under:
         cells = cells.where(cell.code.startswith(under, autoescape=True) if len(under) <= length else sa.false())
     cells = cells.subquery("cells")
-    lo, hi = sa.literal(start, UTCDateTime()), sa.literal(end, UTCDateTime())
-    month = zero_report_month or start.date().replace(day=1)
-    per_cell = {"coverage": lambda: _coverage(lo, hi, end), "visits": lambda: [_visits(lo, hi)],
-                "disputes": lambda: [_disputes(lo, hi)], "open_disputes": lambda: [_open_disputes()],
-                "zero_reports": lambda: [_zero_reports(month)]}
-    summed = [_per_unit(cells, query) for part in parts for query in per_cell[part]()]
+    window = Window([(sa.literal(lo, UTCDateTime()), sa.literal(hi, UTCDateTime())) for lo, hi in periods],
+                    periods[-1][1], months)
+    per_cell = {"coverage": lambda: _coverage(window), "visits": lambda: [_visits(window)],
+                "disputes": lambda: [_disputes(window)], "open_disputes": lambda: [_open_disputes()],
+                "zero_reports": lambda: [_zero_reports(window)]}
+    summed = [_per_unit(cells, query, narrowed=bool(under)) for part in parts for query in per_cell[part]()]
     cell_count = sa.select(cells.c.unit_code, sa.func.count().label("cells")).group_by(cells.c.unit_code).subquery()
+    indexes = sa.union_all(*(sa.select(sa.literal(i, sa.Integer).label("period")) for i in range(len(periods))))
+    indexes = indexes.subquery("periods")
 
-    columns = [unit.code, unit.name, sa.func.coalesce(cell_count.c.cells, 0).label("cells")]
+    columns = [unit.code, unit.name, indexes.c.period, sa.func.coalesce(cell_count.c.cells, 0).label("cells")]
     for part in summed:
-        columns += [sa.func.coalesce(c, 0).label(c.name) for c in part.c if c.name != "unit_code"]
+        columns += [sa.func.coalesce(c, 0).label(c.name) for c in part.c if c.name not in ("unit_code", "period")]
     query = (sa.select(*columns).select_from(unit).join(cell_count, cell_count.c.unit_code == unit.code)
-             .where(unit.level == level))
+             .join(indexes, sa.true()).where(unit.level == level))
     for part in summed:
-        query = query.outerjoin(part, part.c.unit_code == unit.code)
+        on = part.c.unit_code == unit.code
+        query = query.outerjoin(part, sa.and_(on, part.c.period == indexes.c.period) if "period" in part.c else on)
     base = query.subquery("base")
     rates = [sa.case((base.c[d] > 0, sa.cast(base.c[n], sa.Float) / base.c[d]), else_=sa.null()).label(name)
              for name, (n, d) in RATES.items() if n in base.c and d in base.c]
-    rows = db.session.execute(sa.select(base, *rates).order_by(base.c.code)).mappings().all()
+    rows = db.session.execute(sa.select(base, *rates).order_by(base.c.code, base.c.period)).mappings().all()
     return [dict(r) for r in rows]
 
 
-def _coverage(lo, hi, end: dt.datetime) -> list:
-    """Households, and households visited in [lo, hi), per cell."""
-    if end >= clock.now() + CLOCK_SKEW:
+class Window:
+    """Consecutive periods: the whole span, and which period a moment falls in (a CASE over the bounds,
+    so one grouped scan counts every period)."""
+
+    def __init__(self, bounds, end: dt.datetime, months: list[dt.date]):
+        self.bounds, self.end, self.months = bounds, end, months
+        self.lo, self.hi = bounds[0][0], bounds[-1][1]
+
+    def within(self, column):
+        return sa.and_(column >= self.lo, column < self.hi)
+
+    def period(self, column):
+        if len(self.bounds) == 1:
+            return sa.literal(0, sa.Integer).label("period")
+        return sa.case(*((column < hi, i) for i, (_, hi) in enumerate(self.bounds[:-1])),
+                       else_=len(self.bounds) - 1).label("period")
+
+    def group_by(self, period) -> list:
+        """The period among the GROUP BY keys, unless there is one period (PostgreSQL reads a constant
+        there as a column's position)."""
+        return [period] if len(self.bounds) > 1 else []
+
+
+def _coverage(window: Window) -> list:
+    """Households per cell, and households visited in each period per cell."""
+    if len(window.bounds) == 1 and window.end >= clock.now() + CLOCK_SKEW:
         # No visit is later than now (sync refuses future times), so a household was visited in the period
         # exactly when its latest visit (kept by a trigger) falls in it: one scan of households, no visits.
-        visited = sa.and_(Household.last_visit_at >= lo, Household.last_visit_at < hi)
-        return [sa.select(Household.cell_id, sa.func.count().label("households"),
+        visited = window.within(Household.last_visit_at)
+        return [sa.select(Household.cell_id, window.period(None), sa.func.count().label("households"),
                           _count(visited).label("visited_households")).group_by(Household.cell_id)]
     # Two grouped queries, joined per unit: joining households to the period's visits instead leaves SQLite
     # to choose between an index and a scan per household, and it chose the scan (8 s for a month of the demo)
+    period = window.period(Visit.visited_at)
     return [sa.select(Household.cell_id, sa.func.count().label("households")).group_by(Household.cell_id),
-            sa.select(Household.cell_id, sa.func.count(sa.distinct(Visit.household_id)).label("visited_households"))
+            sa.select(Household.cell_id, period, sa.func.count(sa.distinct(Visit.household_id)).label("visited_households"))
             .join(Visit, Visit.household_id == Household.id)
-            .where(Visit.visited_at >= lo, Visit.visited_at < hi).group_by(Household.cell_id)]
+            .where(window.within(Visit.visited_at)).group_by(Household.cell_id, *window.group_by(period))]
 
 
-def _visits(lo, hi):
-    return (sa.select(Household.cell_id, sa.func.count(Visit.id).label("visits"))
+def _visits(window: Window):
+    period = window.period(Visit.visited_at)
+    return (sa.select(Household.cell_id, period, sa.func.count(Visit.id).label("visits"))
             .join(Visit, Visit.household_id == Household.id)
-            .where(Visit.visited_at >= lo, Visit.visited_at < hi).group_by(Household.cell_id))
+            .where(window.within(Visit.visited_at)).group_by(Household.cell_id, *window.group_by(period)))
 
 
-def _disputes(lo, hi):
+def _disputes(window: Window):
+    period = window.period(Dispute.reported_at)
     resolve_due = add_days(Dispute.reported_at, settings.get("resolution_days"))
     resolved = Dispute.resolved_at.is_not(None)
     return sa.select(
         Dispute.cell_id,
+        period,
         sa.func.count().label("reported"),
         _count(resolved).label("resolved"),
         _count(sa.and_(resolved, Dispute.resolved_at <= resolve_due)).label("resolved_on_time"),
@@ -109,7 +147,7 @@ def _disputes(lo, hi):
         _count(Dispute.channel.in_(EARLY_CHANNELS)).label("early"),
         _count(sa.and_(resolved, Dispute.level == "village")).label("resolved_in_village"),
         _count(sa.and_(resolved, Dispute.level.in_(("village", "town")))).label("resolved_in_town"),
-    ).where(Dispute.reported_at >= lo, Dispute.reported_at < hi).group_by(Dispute.cell_id)
+    ).where(window.within(Dispute.reported_at)).group_by(Dispute.cell_id, *window.group_by(period))
 
 
 def _open_disputes():
@@ -120,22 +158,22 @@ def _open_disputes():
             .where(Dispute.state.in_(OPEN)).group_by(Dispute.cell_id))
 
 
-def _zero_reports(month: dt.date):
-    return (sa.select(ZeroReport.cell_id, sa.func.count(sa.distinct(ZeroReport.cell_id)).label("cells_reported"))
-            .where(ZeroReport.kind == "monthly", ZeroReport.period == month).group_by(ZeroReport.cell_id))
+def _zero_reports(window: Window):
+    period = (sa.case(*((ZeroReport.period == month, i) for i, month in enumerate(window.months))).label("period")
+              if len(window.months) > 1 else window.period(None))
+    return (sa.select(ZeroReport.cell_id, period, sa.func.count(sa.distinct(ZeroReport.cell_id)).label("cells_reported"))
+            .where(ZeroReport.kind == "monthly", ZeroReport.period.in_(window.months))
+            .group_by(ZeroReport.cell_id, *window.group_by(period)))
 
 
 def monthly_trend(code: str, last_month: dt.date, months: int) -> list[dict]:
     """The period figures of one unit (county, town, village or cell) for each of `months` China calendar
-    months up to `last_month`, oldest first; one figures query a month."""
+    months up to `last_month`, oldest first, in one query."""
     level = next(level for level, length in CODE_LENGTH.items() if length == len(code))
-    trend = []
-    for back in range(months - 1, -1, -1):
-        first = _add_months(last_month.replace(day=1), -back)
-        rows = figures(level, clock.china_midnight(first), clock.china_midnight(_add_months(first, 1)), code,
-                       parts=("coverage", "visits", "disputes", "zero_reports"))
-        trend += [{"month": first.strftime("%Y-%m"), **row} for row in rows]
-    return trend
+    firsts = [_add_months(last_month.replace(day=1), -back) for back in range(months - 1, -1, -1)]
+    periods = [(clock.china_midnight(first), clock.china_midnight(_add_months(first, 1))) for first in firsts]
+    rows = _figures(level, periods, firsts, code, ("coverage", "visits", "disputes", "zero_reports"))
+    return [{"month": firsts[row.pop("period")].strftime("%Y-%m"), **row} for row in rows]
 
 
 def _add_months(first: dt.date, months: int) -> dt.date:
@@ -147,13 +185,18 @@ def _count(condition):
     return sa.func.sum(sa.case((condition, 1), else_=0))
 
 
-def _per_unit(cells, per_cell):
-    """Sum a per-cell aggregate up to the units (one grouped query, joined on the cell)."""
+def _per_unit(cells, per_cell, narrowed: bool):
+    """Sum a per-cell aggregate up to the units (one grouped query, joined on the cell). Narrowed to a part of
+    the county, the cells are named inside the aggregate too, so it counts only theirs."""
+    if narrowed:
+        per_cell = per_cell.where(per_cell.selected_columns.cell_id.in_(sa.select(cells.c.cell_id)))
     per_cell = per_cell.subquery()
     # cast: PostgreSQL sums integers as numeric, which would reach JSON as strings
-    sums = [sa.cast(sa.func.sum(c), sa.BigInteger).label(c.name) for c in per_cell.c if c.name != "cell_id"]
-    return (sa.select(cells.c.unit_code, *sums).join(per_cell, per_cell.c.cell_id == cells.c.cell_id)
-            .group_by(cells.c.unit_code).subquery())
+    keys = [cells.c.unit_code] + ([per_cell.c.period] if "period" in per_cell.c else [])
+    sums = [sa.cast(sa.func.sum(c), sa.BigInteger).label(c.name) for c in per_cell.c
+            if c.name not in ("cell_id", "period")]
+    return (sa.select(*keys, *sums).join(per_cell, per_cell.c.cell_id == cells.c.cell_id)
+            .group_by(*keys).subquery())
 
 
 def cadres_with_unvisited_households(now: dt.datetime, days: int = 30) -> list[dict]:
