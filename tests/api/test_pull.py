@@ -68,3 +68,18 @@ def test_a_cadre_pulls_their_linked_households_and_link_changes(small_app):
 def test_a_bad_cursor_is_422(small_app):
     client = signed_in(small_app, "t100")
     assert client.get("/api/sync/pull?since=yesterday").status_code == 422
+
+
+def test_follow_ups_reach_the_phone_with_iso_dates(small_app):
+    """The phone sorts and flags follow-ups by comparing ISO dates ("2026-12-01"), not HTTP dates."""
+    with small_app.app_context():
+        worker = db.session.scalars(sa.select(User).where(User.role == "grid_worker").order_by(User.id)).first()
+        code = db.session.scalar(sa.select(Household.code).where(Household.cell_id == worker.unit_id).limit(1))
+    client = signed_in(small_app, worker.username)
+    due = (dt.date.today() + dt.timedelta(days=7)).isoformat()
+    item = {"type": "visit", "id": str(uuid.uuid4()), "data": {
+        "household_code": code, "kind": "policy", "notes": "", "findings": "低保材料待补",
+        "visited_at": dt.datetime.now(dt.timezone.utc).isoformat(), "follow_up_on": due}}
+    assert client.post("/api/sync/push", json={"items": [item]}).get_json()["accepted"] == 1
+    follow_ups = client.get("/api/sync/pull").get_json()["follow_ups"]
+    assert {"visit_id": item["id"], "household_code": code, "follow_up_on": due, "findings": "低保材料待补"} in follow_ups

@@ -45,6 +45,13 @@ class PulledLinkSchema(Schema):
     valid_to = fields.Date(allow_none=True)
 
 
+class FollowUpSchema(Schema):
+    visit_id = fields.UUID()
+    household_code = fields.String()
+    follow_up_on = fields.Date()
+    findings = fields.String()
+
+
 class PullResultSchema(Schema):
     server_time = fields.DateTime()
     cursor = fields.DateTime(metadata={"description": "send it as `since` next time"})
@@ -53,7 +60,7 @@ class PullResultSchema(Schema):
     cadre_links = fields.List(fields.Nested(PulledLinkSchema))
     disputes = fields.List(fields.Nested(DisputeSchema))
     open_dispute_ids = fields.List(fields.UUID(), metadata={"description": "all open in scope: drop any other"})
-    follow_ups = fields.List(fields.Dict())
+    follow_ups = fields.List(fields.Nested(FollowUpSchema))
 
 
 @blp.route("/pull")
