@@ -13,11 +13,22 @@ import sqlalchemy as sa
 
 from server import clock
 from server.extensions import db
-from server.models import Alert, Dispute, DisputeEvent, GridUnit, Household, HouseholdMember, User, Visit, ZeroReport
+from server.models import (
+    Alert,
+    CadreLink,
+    Dispute,
+    DisputeEvent,
+    GridUnit,
+    Household,
+    HouseholdMember,
+    User,
+    Visit,
+    ZeroReport,
+)
 from server.models.vocab import ROLES
 from tests.browser.conftest import PHONE, screenshot
 from tests.browser.test_views import DESKTOP, busiest_town, secretary_of, sign_in
-from tests.conftest import signed_in
+from tests.conftest import DEMO_PASSWORD, signed_in
 
 FIELDS = (
     *(f"{level}.name" for level in ("county", "town", "village", "cell")),
@@ -88,6 +99,8 @@ def planted(live_server):
                         for level, alert_id in alerts.items())
         session.commit()
         worker_name = worker.username
+        cadre = session.scalar(sa.select(User.username).join(CadreLink, CadreLink.cadre_id == User.id)
+                               .where(CadreLink.valid_to.is_(None)).order_by(User.id).limit(1))
 
     now = clock.now()
     ids = {kind: str(uuid.uuid4()) for kind in ("visit", "dispute", "dispute_event", "zero_report")}
@@ -108,7 +121,8 @@ def planted(live_server):
             "cell_code": cell_code, "period": last_month.isoformat(), "note": payload("zero_report.note"),
             "reported_at": now.isoformat()}},
     ])
-    return {"town": town.code, "cell": cell_code, "worker": worker_name, "household": household, "pushed": ids,
+    return {"town": town.code, "cell": cell_code, "worker": worker_name, "cadre": cadre, "household": household,
+            "pushed": ids,
             "alerts": alerts}
 
 
@@ -124,6 +138,15 @@ def test_text_pushed_through_the_api_is_stored_verbatim(live_server, planted):
         assert db.session.get(DisputeEvent, ids["dispute_event"]).note == payload("dispute_event.note")
         assert db.session.get(ZeroReport, ids["zero_report"]).note == payload("zero_report.note")
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Household)) > 1000  # no table was dropped
+
+
+def test_sql_in_a_username_or_password_signs_nobody_in(live_server, planted):
+    app, _ = live_server
+    for username, password in [(planted["cadre"], "' OR '1'='1"), ("' OR '1'='1' --", DEMO_PASSWORD),
+                               (payload("cadre.username"), DEMO_PASSWORD)]:
+        answer = app.test_client().post("/api/auth/login", json={"username": username, "password": password})
+        assert answer.status_code == 401, username
+    signed_in(app, planted["cadre"])  # the username is a name like any other
 
 
 # --- the browser, watching for anything a payload would do ----------------------------------------------
@@ -226,6 +249,14 @@ def test_phone_app_shows_every_text_as_text(live_server, planted, watched):
     assert rejected.count(CODE_PAYLOAD) == 3  # the code, and the reason in both languages
     assert page.query_selector("#app b") is None
     watch.assert_clean(page, "sync")
+
+
+def test_a_cadre_with_such_a_username_signs_in_and_sees_their_households_as_text(live_server, planted, watched):
+    watch = watched(PHONE)
+    page = watch.sign_in("/app/", planted["cadre"])
+    page.wait_for_selector("#households li")
+    all_equal(page, "#households li strong", "household.head_name")
+    watch.assert_clean(page, "a cadre's households")
 
 
 # --- the desktop views ----------------------------------------------------------------------------------
