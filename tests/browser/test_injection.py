@@ -13,18 +13,7 @@ import sqlalchemy as sa
 
 from server import clock
 from server.extensions import db
-from server.models import (
-    Alert,
-    CadreLink,
-    Dispute,
-    DisputeEvent,
-    GridUnit,
-    Household,
-    HouseholdMember,
-    User,
-    Visit,
-    ZeroReport,
-)
+from server.models import Alert, Dispute, DisputeEvent, GridUnit, Household, User, Visit, ZeroReport
 from server.models.vocab import ROLES
 from tests.browser.conftest import PHONE, screenshot
 from tests.browser.test_views import DESKTOP, busiest_town, secretary_of, sign_in
@@ -41,6 +30,7 @@ FIELDS = (
 # match every household.
 CODE_PAYLOAD = "<b>' OR 1=1; --</b>"
 WATCH = "window.__xss = [];"
+TABLES = db.metadata.tables
 
 
 def payload(field: str) -> str:
@@ -75,7 +65,7 @@ def planted(live_server):
             session.execute(sa.update(GridUnit).where(GridUnit.level == level).values(name=payload(f"{level}.name")))
         session.execute(sa.update(Household).values(head_name=payload("household.head_name"),
                                                     address=payload("household.address")))
-        session.execute(sa.update(HouseholdMember).values(name=payload("member.name")))
+        session.execute(sa.update(TABLES["household_member"]).values(name=payload("member.name")))
         for role in ROLES:
             session.execute(sa.update(User).where(User.role == role).values(display_name=payload(f"{role}.display_name")))
         cadres = session.scalars(sa.select(User.id).where(User.role == "cadre")).all()
@@ -99,8 +89,9 @@ def planted(live_server):
                         for level, alert_id in alerts.items())
         session.commit()
         worker_name = worker.username
-        cadre = session.scalar(sa.select(User.username).join(CadreLink, CadreLink.cadre_id == User.id)
-                               .where(CadreLink.valid_to.is_(None)).order_by(User.id).limit(1))
+        links = TABLES["cadre_link"].c
+        cadre = session.scalar(sa.select(User.username).join(TABLES["cadre_link"], links.cadre_id == User.id)
+                               .where(links.valid_to.is_(None)).order_by(User.id).limit(1))
 
     now = clock.now()
     ids = {kind: str(uuid.uuid4()) for kind in ("visit", "dispute", "dispute_event", "zero_report")}
