@@ -62,7 +62,9 @@ def _figures(level: str, periods: list[tuple[dt.datetime, dt.datetime]], months:
     cells = cells.subquery("cells")
     window = Window([(sa.literal(lo, UTCDateTime()), sa.literal(hi, UTCDateTime())) for lo, hi in periods],
                     periods[-1][1], months)
-    per_cell = {"coverage": lambda: _coverage(window), "visits": lambda: [_visits(window)],
+    counted_with_coverage = "coverage" in parts and not window.running
+    per_cell = {"coverage": lambda: _coverage(window, visits_too="visits" in parts),
+                "visits": lambda: [] if counted_with_coverage else [_visit_counts(window)],
                 "disputes": lambda: [_disputes(window)], "open_disputes": lambda: [_open_disputes()],
                 "zero_reports": lambda: [_zero_reports(window)]}
     summed = [_per_unit(cells, query, narrowed=bool(under)) for part in parts for query in per_cell[part]()]
@@ -93,6 +95,11 @@ class Window:
         self.bounds, self.end, self.months = bounds, end, months
         self.lo, self.hi = bounds[0][0], bounds[-1][1]
 
+    @property
+    def running(self) -> bool:
+        """One period, not over yet (allowing for clocks a little ahead)."""
+        return len(self.bounds) == 1 and self.end >= clock.now() + CLOCK_SKEW
+
     def within(self, column):
         return sa.and_(column >= self.lo, column < self.hi)
 
@@ -108,9 +115,10 @@ class Window:
         return [period] if len(self.bounds) > 1 else []
 
 
-def _coverage(window: Window) -> list:
-    """Households per cell, and households visited in each period per cell."""
-    if len(window.bounds) == 1 and window.end >= clock.now() + CLOCK_SKEW:
+def _coverage(window: Window, visits_too: bool) -> list:
+    """Households per cell, and households visited in each period per cell (and visits, if asked: the same
+    scan of the visits counts both)."""
+    if window.running:
         # No visit is later than now (sync refuses future times), so a household was visited in the period
         # exactly when its latest visit (kept by a trigger) falls in it: one scan of households, no visits.
         visited = window.within(Household.last_visit_at)
@@ -118,17 +126,15 @@ def _coverage(window: Window) -> list:
                           _count(visited).label("visited_households")).group_by(Household.cell_id)]
     # Two grouped queries, joined per unit: joining households to the period's visits instead leaves SQLite
     # to choose between an index and a scan per household, and it chose the scan (8 s for a month of the demo)
-    period = window.period(Visit.visited_at)
     return [sa.select(Household.cell_id, sa.func.count().label("households")).group_by(Household.cell_id),
-            sa.select(Household.cell_id, period, sa.func.count(sa.distinct(Visit.household_id)).label("visited_households"))
-            .join(Visit, Visit.household_id == Household.id)
-            .where(window.within(Visit.visited_at)).group_by(Household.cell_id, *window.group_by(period))]
+            _visit_counts(window, households=True, visits=visits_too)]
 
 
-def _visits(window: Window):
+def _visit_counts(window: Window, households: bool = False, visits: bool = True):
     period = window.period(Visit.visited_at)
-    return (sa.select(Household.cell_id, period, sa.func.count(Visit.id).label("visits"))
-            .join(Visit, Visit.household_id == Household.id)
+    counts = ([sa.func.count(Visit.id).label("visits")] if visits else []) + (
+        [sa.func.count(sa.distinct(Visit.household_id)).label("visited_households")] if households else [])
+    return (sa.select(Household.cell_id, period, *counts).join(Visit, Visit.household_id == Household.id)
             .where(window.within(Visit.visited_at)).group_by(Household.cell_id, *window.group_by(period)))
 
 
