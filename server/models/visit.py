@@ -15,6 +15,9 @@ class Visit(db.Model):
         sa.Index("ix_visit_household_visited", "household_id", "visited_at"),
         sa.Index("ix_visit_author_visited", "author_id", "visited_at"),
         sa.Index("ix_visit_visited_at", "visited_at"),
+        # pull sends each phone the follow-ups due in its area: few visits have one, so the index is small
+        sa.Index("ix_visit_follow_up_on", "follow_up_on", postgresql_where=sa.text("follow_up_on IS NOT NULL"),
+                 sqlite_where=sa.text("follow_up_on IS NOT NULL")),
     )
 
     id = sa.Column(sa.Uuid, primary_key=True)
