@@ -17,6 +17,7 @@ from flask import g, has_request_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session, with_loader_criteria
 
+from .extensions import db
 from .models import (
     Alert,
     CadreLink,
@@ -39,10 +40,18 @@ class Scope:
     user_id: int
     role: str
     unit_code: str
+    everything: bool = False  # the user's unit is the only top unit in the database: nothing to filter
 
     @classmethod
     def of(cls, user) -> "Scope":
-        return cls(user.id, user.role, user.unit.code)
+        everything = False
+        if user.role != "cadre" and user.unit.parent_id is None:
+            # Without criteria, a county user's queries skip a test of every visit against every household
+            # of the county (a town's trend through the API: 365 → 60 ms on the demo county). Checked per
+            # request: a second county imported into the same database puts the criteria back at once.
+            everything = db.session.scalar(sa.select(sa.func.count()).select_from(GridUnit)
+                                           .where(GridUnit.parent_id.is_(None))) == 1
+        return cls(user.id, user.role, user.unit.code, everything)
 
     @property
     def code_range(self) -> tuple[str, str]:
@@ -53,6 +62,8 @@ class Scope:
         """Loader criteria for every scoped model, built once per request's scope (building them is a fifth of a
         sync request's time). The subqueries use the plain tables, which the criteria do not touch, so they say
         exactly what they say."""
+        if self.everything:
+            return []
         low, high = self.code_range
         me = self.user_id
         unit, household, link, dispute = (m.__table__.c for m in (GridUnit, Household, CadreLink, Dispute))
