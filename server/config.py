@@ -39,6 +39,9 @@ class Config:
     TILE_CRS = os.environ.get("TILE_CRS", "wgs84")
     TILE_ATTRIBUTION = os.environ.get("TILE_ATTRIBUTION", "")
 
+    # Seconds the trend's closed months are reused (server/stats/cache.py); 0: count them on every request
+    STATS_CACHE_SECONDS = int(os.environ.get("STATS_CACHE_SECONDS", "300"))
+
     # Pagination of list endpoints
     PAGE_SIZE_DEFAULT = 50
     PAGE_SIZE_MAX = 500

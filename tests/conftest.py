@@ -66,6 +66,7 @@ def backend(db_server) -> str:
 def make_app(database_url: str):
     class TestConfig(Config):
         TESTING = True
+        STATS_CACHE_SECONDS = 0  # tests read what they just wrote; tests/api/test_maps.py turns it on
         SQLALCHEMY_DATABASE_URI = database_url
         SECRET_KEY = "test"
 

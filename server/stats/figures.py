@@ -28,6 +28,7 @@ from ..models import CadreLink, Dispute, GridUnit, Household, User, Visit, ZeroR
 from ..models.types import UTCDateTime
 from ..models.vocab import CODE_LENGTH
 from ..sync.push import CLOCK_SKEW
+from .cache import cached_for_scope
 
 EARLY_CHANNELS = ("grid_screening", "visit")
 RATES = {"coverage": ("visited_households", "households"), "resolution_rate": ("resolved", "reported"),
@@ -174,12 +175,21 @@ def _zero_reports(window: Window):
 
 def monthly_trend(code: str, last_month: dt.date, months: int) -> list[dict]:
     """The period figures of one unit (county, town, village or cell) for each of `months` China calendar
-    months up to `last_month`, oldest first, in one query."""
+    months up to `last_month`, oldest first: the closed months in one query (cached briefly, see cache.py),
+    the running month counted afresh."""
     level = next(level for level, length in CODE_LENGTH.items() if length == len(code))
     firsts = [_add_months(last_month.replace(day=1), -back) for back in range(months - 1, -1, -1)]
-    periods = [(clock.china_midnight(first), clock.china_midnight(_add_months(first, 1))) for first in firsts]
-    rows = _figures(level, periods, firsts, code, ("coverage", "visits", "disputes", "zero_reports"))
-    return [{"month": firsts[row.pop("period")].strftime("%Y-%m"), **row} for row in rows]
+    running = clock.china_today().replace(day=1)
+    parts = ("coverage", "visits", "disputes", "zero_reports")
+
+    def count(months_: list[dt.date]) -> list[dict]:
+        periods = [(clock.china_midnight(first), clock.china_midnight(_add_months(first, 1))) for first in months_]
+        rows = _figures(level, periods, months_, code, parts) if months_ else []
+        return [{"month": months_[row.pop("period")].strftime("%Y-%m"), **row} for row in rows]
+
+    closed = [first for first in firsts if first < running]
+    rows = cached_for_scope("trend", (code, tuple(closed)), lambda: count(closed))
+    return rows + count([first for first in firsts if first >= running])
 
 
 def _add_months(first: dt.date, months: int) -> dt.date:

@@ -3,13 +3,18 @@ import collections
 import datetime as dt
 import json
 import math
+import time
+import uuid
 
 import mapbox_vector_tile
 import pytest
 import sqlalchemy as sa
 
+from server import clock
+from server.extensions import db
 from server.maps.heat import BINS, BUFFER_BINS
 from server.maps.tiles import EARTH_RADIUS, Tile, lonlat_to_tile
+from server.models import GridUnit, Household, User
 from tests.conftest import signed_in
 
 TOWNS = ("610923100", "610923101")
@@ -166,3 +171,38 @@ def test_monthly_trend_matches_the_figures_of_each_month(county):
     # the whole county by default for county staff; nothing for a unit out of a secretary's scope
     assert staff.get("/api/stats/trend?months=1").get_json()[0]["code"] == "610923"
     assert signed_in(county, "t101").get("/api/stats/trend?under=610923100&months=2").get_json() == []
+
+
+def test_the_trend_counts_the_running_month_afresh_and_reuses_closed_months_briefly(small_app, monkeypatch):
+    from server.stats import cache
+    small_app.config["STATS_CACHE_SECONDS"] = 300
+    town = "610923100"
+    with small_app.app_context():
+        worker, code = db.session.execute(
+            sa.select(User.username, Household.code).join(Household, Household.cell_id == User.unit_id)
+            .join(GridUnit, GridUnit.id == User.unit_id)
+            .where(User.role == "grid_worker", GridUnit.code.startswith(town)).limit(1)).one()
+    today = clock.china_today()
+    last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=15)
+    staff = signed_in(small_app, "county01")
+
+    def visits(client):
+        return {row["month"]: row["visits"] for row in client.get(f"/api/stats/trend?under={town}&months=3").get_json()}
+
+    before = visits(staff)
+    assert list(before) == sorted(before) and f"{today:%Y-%m}" in before and len(before) == 3
+    items = [{"type": "visit", "id": str(uuid.uuid4()), "data": {
+        "household_code": code, "kind": "policy", "notes": "", "findings": "",
+        "visited_at": moment.isoformat()}} for moment in (clock.now() - dt.timedelta(minutes=1),
+                                                          dt.datetime(*last_month.timetuple()[:3], 2, tzinfo=dt.timezone.utc))]
+    assert signed_in(small_app, worker).post("/api/sync/push", json={"items": items}).get_json()["accepted"] == 2
+
+    after = visits(staff)
+    assert after[f"{today:%Y-%m}"] == before[f"{today:%Y-%m}"] + 1  # the running month is counted afresh
+    assert after[f"{last_month:%Y-%m}"] == before[f"{last_month:%Y-%m}"]  # a closed month, reused
+    # another scope has entries of its own: the secretary sees the late visit, a neighbour sees nothing
+    assert visits(signed_in(small_app, "t100"))[f"{last_month:%Y-%m}"] == before[f"{last_month:%Y-%m}"] + 1
+    assert signed_in(small_app, "t101").get(f"/api/stats/trend?under={town}&months=3").get_json() == []
+    later = time.monotonic() + 301
+    monkeypatch.setattr(cache.time, "monotonic", lambda: later)
+    assert visits(staff)[f"{last_month:%Y-%m}"] == before[f"{last_month:%Y-%m}"] + 1
