@@ -45,4 +45,7 @@ def cached_for_scope(name: str, key: tuple, compute):
     if seconds <= 0:
         return compute()
     cache = current_app.extensions.setdefault("stats_cache", TTLCache(seconds))
-    return cache.get_or_compute((name, current_scope(), *key), compute)
+    scope = current_scope()
+    # a scope of everything filters nothing, so all its users share entries; other scopes name their user
+    shared = ("everything", scope.unit_code) if scope is not None and scope.everything else scope
+    return cache.get_or_compute((name, shared, *key), compute)
