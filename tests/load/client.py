@@ -188,7 +188,7 @@ class CountyUser:
     username: str
     area: Area
     rng: random.Random
-    think: tuple[float, float] = (1.0, 5.0)
+    think: tuple[float, float] = (3.0, 12.0)  # reading a map or a table before the next click
 
     def start(self, password: str) -> bool:
         return self.session.sign_in(self.username, password)

@@ -144,7 +144,8 @@ def markdown(summary: dict, items: dict, setting: dict) -> str:
         f"whose reply was lost, and pull what changed, every {setting['think'] * 0.5:.1f}–{setting['think'] * 1.5:.1f} s; "
         f"{setting['county_users']} county users on {setting['accounts']} county staff accounts (several share one) "
         "browse the county view (units, figures and trends town → village → cell, heat tiles over the county at "
-        "z9–z10 and over a town at z11, open disputes) with 1–5 s between actions. Signing in and each phone's first "
+        f"z9–z10 and over a town at z11, open disputes) with {CountyUser.think[0]:g}–{CountyUser.think[1]:g} s between "
+        "actions. Signing in and each phone's first "
         f"full pull come before the {summary['seconds']:.0f} s measured; rows after the line are those warm-up "
         "requests.", "",
         "| request | requests | req/s | p50 | p95 | p99 | max | errors | target p95 < 300 ms |",
