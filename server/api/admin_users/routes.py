@@ -3,7 +3,6 @@ import datetime as dt
 
 import sqlalchemy as sa
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy.orm import joinedload
 
 from ...accounts.links import bulk_link, link_household
@@ -11,6 +10,7 @@ from ...accounts.users import AccountError, create_user, update_user
 from ...errors import api_abort, found_or_404
 from ...extensions import db
 from ...models import CadreLink, GridUnit, Household, User
+from ..blueprint import Blueprint
 from ..pagination import paginate
 from .schemas import (
     AccountSchema,

@@ -3,7 +3,6 @@ import datetime as dt
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ... import clock
@@ -15,6 +14,7 @@ from ...maps.units import feature_collection
 from ...models import Dispute
 from ...models.vocab import CODE_LENGTH, DISPUTE_CATEGORIES, DISPUTE_STATES, RISK_COLOURS
 from ...stats.figures import figures
+from ..blueprint import Blueprint
 
 blp = Blueprint("maps", __name__, url_prefix="/api/map", description="Map layers 网格地图")
 GEOJSON = "application/geo+json"

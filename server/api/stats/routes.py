@@ -3,13 +3,13 @@ import datetime as dt
 
 from flask import Response, g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ... import clock
 from ...maps.units import feature_collection
 from ...stats.export import monthly_report, to_csv
 from ...stats.figures import RATES, cadres_with_unvisited_households, figures, monthly_trend
+from ..blueprint import Blueprint
 from ..maps.routes import GEOJSON, UNIT_CODE
 
 blp = Blueprint("stats", __name__, url_prefix="/api/stats", description="Figures 统计指标")
