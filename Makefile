@@ -19,7 +19,7 @@ define ensure_packages
 	fi
 endef
 
-.PHONY: run test bench install install-test-system clean-db _python-venv _nodejs
+.PHONY: run test bench fuzz install install-test-system clean-db _python-venv _nodejs
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -63,6 +63,11 @@ test: install install-test-system
 
 bench: install install-test-system
 	$(PY) -m tests.benchmarks.run
+
+# schemathesis against /api/openapi.json, in process, signed in as four roles (FUZZ_ARGS: --db=postgis, --examples=N,
+# --max-time=S); writes the "## API fuzzing" section of BENCHMARKS.md
+fuzz: install install-test-system
+	$(PY) -m tests.fuzz.run $(FUZZ_ARGS)
 
 clean-db:
 	rm -f instance/wangge.sqlite instance/wangge.sqlite-wal instance/wangge.sqlite-shm
