@@ -19,7 +19,7 @@ define ensure_packages
 	fi
 endef
 
-.PHONY: run test bench loadtest install install-test-system clean-db _python-venv _nodejs
+.PHONY: run test bench loadtest fuzz install install-test-system clean-db _python-venv _nodejs
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -67,6 +67,11 @@ bench: install install-test-system
 # 200 grid workers syncing and 20 county users browsing for 60 s against gunicorn + PostGIS (LOADTEST_ARGS to change)
 loadtest: install install-test-system
 	$(PY) -m tests.load.run $(LOADTEST_ARGS)
+
+# schemathesis against /api/openapi.json, in process, signed in as four roles (FUZZ_ARGS: --db=postgis, --examples=N,
+# --max-time=S); writes the "## API fuzzing" section of BENCHMARKS.md
+fuzz: install install-test-system
+	$(PY) -m tests.fuzz.run $(FUZZ_ARGS)
 
 clean-db:
 	rm -f instance/wangge.sqlite instance/wangge.sqlite-wal instance/wangge.sqlite-shm

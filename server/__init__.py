@@ -1,6 +1,5 @@
 """The wangge application factory."""
 from flask import Flask, render_template
-from flask_smorest import Api
 
 from .config import INSTANCE_DIR, Config
 from .database import engine_options, prepare_engine
@@ -26,7 +25,8 @@ def create_app(config_class=Config) -> Flask:
     with app.app_context():
         prepare_engine(db.engine)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
-    rest_api = Api(app)  # one per app: the OpenAPI document belongs to the app
+    from .errors import WanggeApi
+    rest_api = WanggeApi(app)  # one per app: the OpenAPI document belongs to the app
 
     from .errors import register_error_handlers
     from .logging_setup import install as install_log_masking

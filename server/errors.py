@@ -7,8 +7,9 @@ from flask-smorest as 422 with field-level `errors`.
 """
 import logging
 
+import marshmallow as ma
 from flask import jsonify, request
-from flask_smorest import abort
+from flask_smorest import Api, abort
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -21,6 +22,23 @@ DEFAULT_ZH = {
     409: "数据已被他人修改", 413: "提交内容过大", 415: "不支持的内容类型", 422: "提交的数据有误",
     429: "请求过于频繁，请稍后再试", 500: "服务器内部错误", 507: "服务器存储空间已满",
 }
+
+
+class ErrorSchema(ma.Schema):
+    """The error body, as the OpenAPI document declares it for every operation's error responses."""
+    class Meta:
+        unknown = ma.INCLUDE  # a view may add fields of its own (e.g. retry_after_minutes on 429)
+
+    code = ma.fields.Integer(required=True, metadata={"description": "HTTP status code"})
+    status = ma.fields.String(required=True, metadata={"description": "HTTP status name"})
+    message = ma.fields.String(required=True, metadata={"description": "What went wrong, in English"})
+    message_zh = ma.fields.String(required=True, metadata={"description": "What went wrong, in Chinese 中文说明"})
+    errors = ma.fields.Dict(metadata={"description": "Messages by location and field, in both languages"})
+
+
+class WanggeApi(Api):
+    """flask-smorest's Api with the app's own error body in the document."""
+    ERROR_SCHEMA = ErrorSchema
 
 
 def api_abort(status: int, message: str, message_zh: str, errors=None, **extra):

@@ -1,4 +1,5 @@
 """The README keeps up with the code."""
+import re
 from pathlib import Path
 
 import click
@@ -30,7 +31,7 @@ def test_openapi_lists_every_api_endpoint_and_the_docs_page_loads(db_server):
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/") or rule.endpoint in ("api-docs.openapi_json", "api_docs"):
             continue
-        path = rule.rule.replace("<int:", "<").replace("<uuid:", "<").replace("<", "{").replace(">", "}")
+        path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)  # <int(max=…):user_id> → {user_id}
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert (path, method) in documented, (path, method)
     page = client.get("/api/docs")

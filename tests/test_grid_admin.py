@@ -103,20 +103,25 @@ def test_importing_new_cells_moves_households_into_them(small_app):
 
 # ---------------------------------------------------------------- partition apply
 
-def test_applying_a_partition_replaces_the_cells_and_keeps_every_reference(small_app):
+@pytest.mark.parametrize("target", [25, 150])  # more cells; fewer, so some cells (with zero reports) are removed
+def test_applying_a_partition_replaces_the_cells_and_keeps_every_reference(small_app, target):
     with small_app.app_context():
         village = db.session.scalar(sa.select(GridUnit).where(GridUnit.level == "village").order_by(GridUnit.code))
         households_before = db.session.scalar(sa.text("SELECT COUNT(*) FROM household"))
-        proposal = partitioning.propose(village, target=25)
+        reports_before = db.session.scalar(sa.text("SELECT COUNT(*) FROM zero_report"))
+        proposal = partitioning.propose(village, target=target)
         outcome = partitioning.apply(village, proposal)
         db.session.commit()
+        assert bool(outcome["removed"]) == (target == 150)
+        assert (db.session.scalar(sa.text("SELECT COUNT(*) FROM zero_report")) < reports_before) == (target == 150)
         cells = db.session.scalars(sa.select(GridUnit).where(GridUnit.parent_id == village.id)).all()
         assert len(cells) == len(proposal.cells) == outcome["cells"]
         assert sorted(c.code for c in cells) == [f"{village.code}{i:03d}" for i in range(1, len(cells) + 1)]
         assert db.session.scalar(sa.text("SELECT COUNT(*) FROM household")) == households_before
-        for table, column in (("app_user", "unit_id"), ("dispute", "cell_id"), ("household", "cell_id")):
-            dangling = db.session.scalar(sa.text(
-                f"SELECT COUNT(*) FROM {table} t LEFT JOIN grid_unit g ON g.id = t.{column} WHERE g.id IS NULL"))
+        for table, column in (("app_user", "unit_id"), ("dispute", "cell_id"), ("dispute", "owner_unit_id"),
+                              ("household", "cell_id"), ("zero_report", "cell_id")):
+            dangling = db.session.scalar(sa.text(f"SELECT COUNT(*) FROM {table} t LEFT JOIN grid_unit g "
+                                                 f"ON g.id = t.{column} WHERE t.{column} IS NOT NULL AND g.id IS NULL"))
             assert dangling == 0, table
         misplaced = db.session.scalar(sa.text(
             "SELECT COUNT(*) FROM household h JOIN grid_unit c ON c.id = h.cell_id "

@@ -7,7 +7,7 @@ from ..extensions import db
 
 
 class PageArgsSchema(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
     page_size = fields.Integer(load_default=None, metadata={"description": "default 50, at most 500"})
 
     @validates("page_size")

@@ -5,10 +5,10 @@ import sqlalchemy as sa
 from flask import g, request, session
 from flask.views import MethodView
 from flask_login import login_user, logout_user
-from flask_smorest import Blueprint
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import audit
+from ..api.blueprint import Blueprint
 from ..errors import api_abort
 from ..extensions import db
 from ..models import User

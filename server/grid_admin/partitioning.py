@@ -10,7 +10,7 @@ from grids.partition import TOLERANCE, Partition, partition_village
 
 from ..api.grid.queries import cells_between
 from ..extensions import db
-from ..models import Dispute, GridUnit, Household, User
+from ..models import Dispute, GridUnit, Household, User, ZeroReport
 from .assignment import reassign_households
 from .importer import COMMUNITY_TARGET, VILLAGE_TARGET
 from .store import household_points, set_geometry, unit_geometries
@@ -83,13 +83,24 @@ def apply(village: GridUnit, partition: Partition) -> dict:
     db.session.flush()
     for code, unit in old.items():
         heir = max(new_units, key=lambda nu: shapely.area(shapely.intersection(nu[1], old_shapes[code])))[0]
-        for model, column in ((User, User.unit_id), (Dispute, Dispute.cell_id), (Household, Household.cell_id)):
+        for model, column in ((User, User.unit_id), (Dispute, Dispute.cell_id), (Dispute, Dispute.owner_unit_id),
+                              (Household, Household.cell_id)):
             db.session.execute(sa.update(model).where(column == unit.id).values({column.key: heir.id}))
+        _hand_over_zero_reports(unit, heir)
         db.session.delete(unit)
     db.session.flush()
     moved = reassign_households(village, apply=True)
     return {"cells": len(new_units), "removed": sorted(old), "households_moved": len(moved.moved),
             "outside": len(moved.outside)}
+
+
+def _hand_over_zero_reports(unit: GridUnit, heir: GridUnit) -> None:
+    """A removed cell's zero reports go to its heir for the periods the heir has not reported itself; for the
+    others the heir's own report stands for the merged area (a cell has one report a period)."""
+    heirs_periods = sa.select(ZeroReport.kind, ZeroReport.period).where(ZeroReport.cell_id == heir.id)
+    db.session.execute(sa.delete(ZeroReport).where(
+        ZeroReport.cell_id == unit.id, sa.tuple_(ZeroReport.kind, ZeroReport.period).in_(heirs_periods)))
+    db.session.execute(sa.update(ZeroReport).where(ZeroReport.cell_id == unit.id).values(cell_id=heir.id))
 
 
 def _cell_code(village: GridUnit, seq: int) -> str:

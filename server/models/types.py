@@ -6,6 +6,7 @@ from geoalchemy2 import Geometry
 from sqlalchemy.types import TypeDecorator
 
 SRID = 4326
+INT_MAX = 2**31 - 1  # the largest id or count an INTEGER column holds (PostgreSQL; SQLite fails beyond 2**63)
 
 
 def point_column(**kw):

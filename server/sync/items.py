@@ -88,7 +88,7 @@ class PushSchema(Schema):
 
 
 class ItemResultSchema(Schema):
-    id = fields.String()
+    id = fields.String(allow_none=True, metadata={"description": "the item's id as sent; null if it sent none"})
     type = fields.String(allow_none=True)
     status = fields.String(metadata={"enum": ["accepted", "duplicate", "rejected"]})
     reason = fields.Dict(allow_none=True)

@@ -121,6 +121,23 @@ def test_a_reused_id_with_other_content_is_a_duplicate_and_changes_nothing(small
         assert db.session.get(Visit, uuid.UUID(item["id"])).notes == "第一次"
 
 
+def test_an_id_already_used_by_a_record_that_did_not_come_by_sync_is_a_duplicate(small_app, worker):
+    """The generated county's visits and zero reports, or another cell's (out of the worker's sight), carry ids
+    that no sync item remembers: sending one of them again answers duplicate instead of failing on the key."""
+    with small_app.app_context():
+        theirs = db.session.scalar(sa.select(Visit.id).join(Household).where(Household.cell_id != sa.select(
+            User.unit_id).where(User.username == worker["username"]).scalar_subquery()).limit(1))
+        report = db.session.scalar(sa.select(ZeroReport.id).limit(1))
+    items = [{**visit_item(worker["households"][0][0]), "id": str(theirs)},
+             {"type": "zero_report", "id": str(report), "data": {
+                 "cell_code": worker["cell"], "period": "2026-10-01", "nothing_to_report": True,
+                 "reported_at": VISITED}}]
+    response = worker["client"].post("/api/sync/push", json={"items": items})
+    assert response.status_code == 200
+    assert [r["status"] for r in response.get_json()["results"]] == ["duplicate", "duplicate"]
+    assert "already used" in response.get_json()["results"][0]["reason"]["message"]
+
+
 def test_a_rejected_item_can_be_corrected_and_sent_again(small_app, worker):
     item = visit_item(worker["households"][0][0], kind="gossip")
     assert worker["client"].post("/api/sync/push", json={"items": [item]}).get_json()["rejected"] == 1

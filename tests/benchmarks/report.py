@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 LOAD_TEST = "## Load test"
+API_FUZZING = "## API fuzzing"
+SECTIONS = (LOAD_TEST, API_FUZZING)  # written by make loadtest and make fuzz; make bench writes the rest
 
 
 def percentile(values, q: float) -> float:
@@ -36,3 +38,19 @@ def replace_section(text: str, heading: str, section: str) -> str:
     section = section.rstrip("\n") + "\n"
     joined = (before.rstrip("\n") + "\n\n" if before.strip() else "") + section
     return joined + ("\n" + after.lstrip("\n") if after else "")
+
+
+def write_section(path, heading: str, section: str) -> None:
+    """Replace (or add) one section of the file at `path`, keeping everything else."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    path.write_text(replace_section(text, heading, section), encoding="utf-8")
+
+
+def write_keeping_sections(path, text: str) -> None:
+    """Write `text` as the file, keeping the sections other runs wrote (SECTIONS) from the file as it was."""
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    for heading in SECTIONS:
+        _, kept, _ = split_section(old, heading)
+        if kept:
+            text = replace_section(text, heading, kept)
+    path.write_text(text, encoding="utf-8")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from tests.benchmarks.report import LOAD_TEST, percentile, replace_section, split_section
+from tests.benchmarks.report import percentile, write_keeping_sections
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "BENCHMARKS.md"
@@ -302,9 +302,7 @@ def write_results(rows, built):
                   "Alerts: candidates a rule finds, or alerts a scan raised.", "",
                   "| early warnings | seconds | alerts |", "|---|---|---|"]
         lines += [f"| {r['warning']} | {r['seconds']:.2f} | {r['alerts']:,} |" for r in warnings]
-    text = "\n".join(lines) + "\n"
-    _, load_test, _ = split_section(RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "", LOAD_TEST)
-    RESULTS.write_text(replace_section(text, LOAD_TEST, load_test) if load_test else text, encoding="utf-8")
+    write_keeping_sections(RESULTS, "\n".join(lines) + "\n")
 
 
 def main():

@@ -20,7 +20,7 @@ import uuid
 
 import sqlalchemy as sa
 
-from tests.benchmarks.report import LOAD_TEST, replace_section
+from tests.benchmarks.report import LOAD_TEST, write_section
 from tests.benchmarks.run import RESULTS, build_if_empty, open_database
 from tests.conftest import DEMO_PASSWORD, make_app
 from tests.load.client import Area, CountyUser, GridWorker, Session
@@ -209,8 +209,7 @@ def main():
         section = markdown(summary, items, setting)
         print("\n".join(section.splitlines()[-3:]))
         if not args.no_write:
-            RESULTS.write_text(replace_section(RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "",
-                                               LOAD_TEST, section), encoding="utf-8")
+            write_section(RESULTS, LOAD_TEST, section)
             print(f"→ {RESULTS.relative_to(RESULTS.parent)} ({LOAD_TEST})")
     finally:
         if server:

@@ -2,7 +2,7 @@
 BENCHMARKS.md section that `make bench` and `make loadtest` each keep for the other."""
 import pytest
 
-from tests.benchmarks.report import LOAD_TEST, percentile, replace_section, split_section
+from tests.benchmarks.report import API_FUZZING, LOAD_TEST, percentile, replace_section, split_section, write_section
 from tests.load.client import Sample
 from tests.load.summary import summarise, table_lines
 
@@ -31,14 +31,17 @@ def test_a_section_is_replaced_in_place_and_the_rest_kept():
     assert replace_section("", LOAD_TEST, LOAD_TEST) == f"{LOAD_TEST}\n"
 
 
-def test_the_benchmarks_keep_the_load_test_section(tmp_path, monkeypatch):
+def test_the_benchmarks_keep_the_load_test_and_fuzzing_sections(tmp_path, monkeypatch):
     from tests.benchmarks import run
     results = tmp_path / "BENCHMARKS.md"
     monkeypatch.setattr(run, "RESULTS", results)
-    results.write_text(f"# Benchmarks\n\nold\n\n{LOAD_TEST}\n\n| push | 1 |\n", encoding="utf-8")
+    results.write_text(f"# Benchmarks\n\nold\n\n{LOAD_TEST}\n\n| push | 1 |\n\n{API_FUZZING}\n\n0 errors\n",
+                       encoding="utf-8")
     run.write_results([], "reused")
     text = results.read_text(encoding="utf-8")
-    assert "old" not in text and text.endswith(f"{LOAD_TEST}\n\n| push | 1 |\n")
+    assert "old" not in text and text.endswith(f"{LOAD_TEST}\n\n| push | 1 |\n\n{API_FUZZING}\n\n0 errors\n")
+    write_section(results, API_FUZZING, f"{API_FUZZING}\n\n1 error\n")
+    assert results.read_text(encoding="utf-8") == text.replace("0 errors", "1 error")
 
 
 def test_the_summary_counts_measured_and_warm_up_requests_apart():

@@ -2,7 +2,6 @@
 Dry runs by default; `apply` writes in one transaction."""
 import sqlalchemy as sa
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from grids.io import FieldMapping
 
@@ -12,6 +11,7 @@ from ...grid_admin import partitioning
 from ...grid_admin.assignment import reassign_households
 from ...grid_admin.importer import import_units
 from ...models import GridUnit
+from ..blueprint import OBJECT, Blueprint, also_as
 from .schemas import (
     AssignArgsSchema,
     AssignResultSchema,
@@ -53,6 +53,7 @@ class Import(MethodView):
 class Partition(MethodView):
     @blp.arguments(PartitionArgsSchema)
     @blp.response(200)
+    @blp.doc(**also_as(200, {"application/json": OBJECT}))
     def post(self, args, code):
         """Propose cells of about `target` households for a village (GeoJSON); with apply, replace its cells."""
         try:

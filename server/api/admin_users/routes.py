@@ -3,7 +3,6 @@ import datetime as dt
 
 import sqlalchemy as sa
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy.orm import joinedload
 
 from ...accounts.links import bulk_link, link_household
@@ -11,6 +10,8 @@ from ...accounts.users import AccountError, create_user, update_user
 from ...errors import api_abort, found_or_404
 from ...extensions import db
 from ...models import CadreLink, GridUnit, Household, User
+from ...models.types import INT_MAX
+from ..blueprint import OBJECT, Blueprint, also_as
 from ..pagination import paginate
 from .schemas import (
     AccountSchema,
@@ -69,7 +70,7 @@ class Users(MethodView):
         return user
 
 
-@blp.route("/users/<int:user_id>")
+@blp.route(f"/users/<int(max={INT_MAX}):user_id>")  # beyond the column's range: no such user (404)
 class UserById(MethodView):
     @blp.response(200, AccountSchema)
     def get(self, user_id):
@@ -119,7 +120,7 @@ class CadreLinks(MethodView):
         return link
 
 
-@blp.route("/cadre-links/<int:link_id>")
+@blp.route(f"/cadre-links/<int(max={INT_MAX}):link_id>")
 class CadreLinkById(MethodView):
     @blp.arguments(LinkPatchSchema)
     @blp.response(200, LinkSchema)
@@ -138,6 +139,7 @@ class CadreLinkImport(MethodView):
     @blp.arguments(LinkImportFormSchema, location="form")
     @blp.arguments(LinkImportFileSchema, location="files")
     @blp.response(200)
+    @blp.doc(**also_as(200, {"application/json": OBJECT}))
     def post(self, form, files):
         """Link many households from a CSV or .xlsx, with a report for every row. In `all` mode nothing is
         written unless every row is good (422 with the report); `partial` writes the good rows."""

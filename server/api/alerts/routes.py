@@ -4,7 +4,6 @@ import uuid
 import sqlalchemy as sa
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ... import clock
@@ -13,6 +12,7 @@ from ...extensions import db
 from ...models import Alert, GridUnit, User
 from ...models.alert import ALERT_RULES, ALERT_SEVERITIES, ALERT_STATES
 from ...models.vocab import HANDLING_LEVELS
+from ..blueprint import Blueprint
 from ..pagination import PageArgsSchema, page_schema, paginate
 
 blp = Blueprint("alerts", __name__, url_prefix="/api/alerts", description="Early warnings 预警")

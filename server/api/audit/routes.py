@@ -1,10 +1,10 @@
 """Reading the audit log (county staff and admin). There is no way to change it."""
 import sqlalchemy as sa
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ...models import AuditLog
+from ..blueprint import Blueprint
 from ..pagination import PageArgsSchema, page_schema, paginate
 
 blp = Blueprint("audit", __name__, url_prefix="/api/audit", description="Audit log 操作日志")

@@ -4,7 +4,6 @@ import uuid
 import sqlalchemy as sa
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -14,6 +13,7 @@ from ...disputes.workflow import WorkflowError, take_step
 from ...errors import api_abort, found_or_404
 from ...extensions import db
 from ...models import Dispute, GridUnit, Household, User
+from ..blueprint import Blueprint
 from ..grid.queries import cells_between
 from ..pagination import paginate
 from .schemas import DisputeDetailSchema, DisputePageSchema, DisputeQuerySchema, StepSchema

@@ -1,7 +1,6 @@
 """Read-only grid API: the tree, one unit with its boundary, its children, the households under it."""
 import sqlalchemy as sa
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy.orm import joinedload, selectinload
 
 from ...errors import api_abort, found_or_404
@@ -9,6 +8,7 @@ from ...extensions import db
 from ...geojson import unit_feature
 from ...models import GridUnit, Household
 from ...models.vocab import UNIT_LEVELS
+from ..blueprint import Blueprint
 from ..pagination import PageArgsSchema, paginate
 from . import queries
 from .schemas import (

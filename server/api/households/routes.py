@@ -1,13 +1,13 @@
 """One household, and revealing one piece of its personal data (an audited action)."""
 import sqlalchemy as sa
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy.orm import joinedload, selectinload
 
 from ... import audit, settings
 from ...errors import api_abort, found_or_404
 from ...extensions import db
 from ...models import Household, HouseholdMember, User, Visit
+from ..blueprint import Blueprint
 from ..pagination import PageArgsSchema, paginate
 from .schemas import HouseholdDetailSchema, RevealArgsSchema, RevealedSchema, VisitPageSchema
 

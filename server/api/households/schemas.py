@@ -1,5 +1,6 @@
 from marshmallow import Schema, fields, validate
 
+from ...models.types import INT_MAX
 from ...privacy import mask_id_number
 from ..grid.schemas import HouseholdSchema
 from ..pagination import page_schema
@@ -23,7 +24,7 @@ class HouseholdDetailSchema(HouseholdSchema):
 
 class RevealArgsSchema(Schema):
     field = fields.String(required=True, validate=validate.OneOf(REVEALABLE))
-    member_id = fields.Integer(load_default=None, metadata={"description": "for member_id_number"})
+    member_id = fields.Integer(load_default=None, validate=validate.Range(min=1, max=INT_MAX), metadata={"description": "for member_id_number"})
     reason = fields.String(required=True, validate=validate.Length(min=2, max=200),
                            metadata={"description": "why it is needed; kept in the audit log"})
 

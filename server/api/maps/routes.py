@@ -3,7 +3,6 @@ import datetime as dt
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ... import clock
@@ -15,6 +14,7 @@ from ...maps.units import feature_collection
 from ...models import Dispute
 from ...models.vocab import CODE_LENGTH, DISPUTE_CATEGORIES, DISPUTE_STATES, RISK_COLOURS
 from ...stats.figures import figures
+from ..blueprint import BINARY, OBJECT, Blueprint, also_as
 
 blp = Blueprint("maps", __name__, url_prefix="/api/map", description="Map layers 网格地图")
 GEOJSON = "application/geo+json"
@@ -41,6 +41,7 @@ class Units(MethodView):
                   "code, name, level, parent_code, households, visited_households, coverage, open_disputes, "
                   "overdue_disputes, escalated_disputes, cells, cells_reported, zero_report_completeness "
                   "(this month) and, for cells, workers")
+    @blp.doc(**also_as(200, {GEOJSON: OBJECT}))
     def get(self, args):
         """Units of a level in your area with simplified boundaries, coverage over the last days, disputes open
         now (overdue, escalated) and this month's zero reports: the choropleth of the town and county views."""
@@ -85,6 +86,7 @@ class HeatTile(MethodView):
     @blp.arguments(HeatArgsSchema, location="query")
     @blp.response(200, content_type=MVT, description=f"Mapbox Vector Tile, layer `{LAYER}`: one point per bin "
                   "with its `count`; empty when no dispute falls in the tile")
+    @blp.doc(**also_as(200, {MVT: BINARY}))
     def get(self, args, z, x, y):
         """Disputes in your area counted in bins of a map tile, for the heat map (filter by period, category,
         risk colour and state)."""

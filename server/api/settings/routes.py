@@ -1,11 +1,11 @@
 """County settings: dispute time limits, the daily-reporting switch, visit GPS thresholds."""
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from ... import settings
 from ...extensions import db
 from ...models.vocab import DISPUTE_CATEGORIES, DISPUTE_CHANNELS
+from ..blueprint import Blueprint
 
 blp = Blueprint("settings", __name__, url_prefix="/api/settings", description="County settings 县级设置")
 DAYS = validate.Range(min=1, max=365)

@@ -3,15 +3,16 @@ import datetime as dt
 
 from flask import Response, g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ... import clock
 from ...maps.units import feature_collection
 from ...stats.export import monthly_report, to_csv
 from ...stats.figures import RATES, cadres_with_unvisited_households, figures, monthly_trend
+from ..blueprint import BINARY, OBJECT, TEXT, Blueprint, also_as
 from ..maps.routes import GEOJSON, UNIT_CODE
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 blp = Blueprint("stats", __name__, url_prefix="/api/stats", description="Figures 统计指标")
 LEVELS = ("town", "village", "cell")
 
@@ -52,6 +53,7 @@ def _bounds(args):
 class Figures(MethodView):
     @blp.arguments(FiguresArgsSchema, location="query")
     @blp.response(200, FigureRowSchema(many=True))
+    @blp.doc(**also_as(200, {XLSX: BINARY, "text/csv": TEXT, GEOJSON: OBJECT}))
     def get(self, args):
         """Coverage, visits, resolution, on-time, satisfaction and early-warning rates, the shares resolved in
         the village and town, and zero-report completeness, for each unit of a level in your area."""
@@ -61,7 +63,7 @@ class Figures(MethodView):
             title = f"月报 {args['start']} 至 {args['end'] - dt.timedelta(days=1)}"
             return Response(monthly_report(sheets, title), headers={
                 "Content-Disposition": f'attachment; filename="wangge-{args["start"]}.xlsx"'},
-                mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                mimetype=XLSX)
         rows = figures(args["level"], start, end, args["under"])
         if args["format"] in ("csv", "geojson"):
             text, mimetype = ((to_csv(rows), "text/csv") if args["format"] == "csv" else

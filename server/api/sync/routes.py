@@ -1,7 +1,6 @@
 """Push (and pull) for phones that work offline."""
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from ... import clock
@@ -9,6 +8,7 @@ from ...errors import api_abort
 from ...sync.items import MAX_BATCH, PullArgsSchema, PushResultSchema, PushSchema
 from ...sync.pull import pull
 from ...sync.push import push
+from ..blueprint import Blueprint
 from ..disputes.schemas import DisputeSchema
 from ..households.schemas import HouseholdDetailSchema
 

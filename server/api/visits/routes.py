@@ -1,13 +1,13 @@
 """Logging one visit online; phones usually send visits in sync batches, through the same code."""
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields
 
 from ... import clock
 from ...errors import api_abort
 from ...sync.items import ItemResultSchema, VisitData
 from ...sync.push import push
+from ..blueprint import Blueprint
 
 blp = Blueprint("visits", __name__, url_prefix="/api/visits", description="Visits 走访")
 
