@@ -31,6 +31,8 @@ def create_app(config_class=Config) -> Flask:
     from .errors import register_error_handlers
     from .logging_setup import install as install_log_masking
     register_error_handlers(app)
+    from .api.blueprint import refuse_nul_in_path
+    app.before_request(refuse_nul_in_path)
     install_log_masking()
 
     from .auth import init_auth
