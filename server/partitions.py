@@ -119,11 +119,6 @@ def is_partitioned(conn, table: str) -> bool:
         "SELECT relkind = 'p' FROM pg_class WHERE oid = to_regclass(:t)"), {"t": table}).scalar() is True
 
 
-def is_partition(conn, name: str) -> bool:
-    return conn.dialect.name == "postgresql" and conn.execute(sa.text(
-        "SELECT relispartition FROM pg_class WHERE oid = to_regclass(:n)"), {"n": name}).scalar() is True
-
-
 def _definitions(conn, table: str) -> dict[str, list[str]]:
     """What a rebuilt table must get back: indexes, foreign keys, triggers and owned sequences."""
     def column(sql):
@@ -144,7 +139,7 @@ def _definitions(conn, table: str) -> dict[str, list[str]]:
     }
 
 
-def _rebuild(conn, part: Partitioned, partitioned: bool, since: dt.date | None = None) -> None:
+def _rebuild(conn, part: Partitioned, partitioned: bool) -> None:
     """Copy a table into a new one, partitioned or plain, with the same name, columns, constraints,
     indexes, foreign keys and triggers. A partitioned table's primary key must hold its partition
     key; the id stays unique without it, as every row arrives with a fresh UUID or sequence value and
@@ -159,9 +154,8 @@ def _rebuild(conn, part: Partitioned, partitioned: bool, since: dt.date | None =
         conn.execute(sa.text(f"ALTER SEQUENCE {sequence} OWNED BY {table}.id"))
     if partitioned:
         conn.execute(sa.text(f"CREATE TABLE {part.default} PARTITION OF {table} DEFAULT"))
-        if since is None:
-            first = conn.execute(sa.text(f"SELECT MIN({part.key} AT TIME ZONE '{ZONE}')::date FROM {old}")).scalar()
-            since = first or china_today()
+        first = conn.execute(sa.text(f"SELECT MIN({part.key} AT TIME ZONE '{ZONE}')::date FROM {old}")).scalar()
+        since = first or china_today()
         _ensure_table(conn, part, _add_months(since, 0), china_today())  # before the copy: nothing moves
     conn.execute(sa.text(f"INSERT INTO {table} SELECT * FROM {old}"))
     conn.execute(sa.text(f"DROP TABLE {old}"))

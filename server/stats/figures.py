@@ -104,16 +104,13 @@ class Window:
     def within(self, column):
         return sa.and_(column >= self.lo, column < self.hi)
 
-    def period(self, column):
+    def period(self, column) -> list:
+        """Which period `column` falls in, as columns to select and group by: none when there is one period
+        (a constant would do, but PostgreSQL reads a constant in GROUP BY as a column's position)."""
         if len(self.bounds) == 1:
-            return sa.literal(0, sa.Integer).label("period")
-        return sa.case(*((column < hi, i) for i, (_, hi) in enumerate(self.bounds[:-1])),
-                       else_=len(self.bounds) - 1).label("period")
-
-    def group_by(self, period) -> list:
-        """The period among the GROUP BY keys, unless there is one period (PostgreSQL reads a constant
-        there as a column's position)."""
-        return [period] if len(self.bounds) > 1 else []
+            return []
+        return [sa.case(*((column < hi, i) for i, (_, hi) in enumerate(self.bounds[:-1])),
+                        else_=len(self.bounds) - 1).label("period")]
 
 
 def _coverage(window: Window, visits_too: bool) -> list:
@@ -123,7 +120,7 @@ def _coverage(window: Window, visits_too: bool) -> list:
         # No visit is later than now (sync refuses future times), so a household was visited in the period
         # exactly when its latest visit (kept by a trigger) falls in it: one scan of households, no visits.
         visited = window.within(Household.last_visit_at)
-        return [sa.select(Household.cell_id, window.period(None), sa.func.count().label("households"),
+        return [sa.select(Household.cell_id, sa.func.count().label("households"),
                           _count(visited).label("visited_households")).group_by(Household.cell_id)]
     # Two grouped queries, joined per unit: joining households to the period's visits instead leaves SQLite
     # to choose between an index and a scan per household, and it chose the scan (8 s for a month of the demo)
@@ -135,8 +132,8 @@ def _visit_counts(window: Window, households: bool = False, visits: bool = True)
     period = window.period(Visit.visited_at)
     counts = ([sa.func.count(Visit.id).label("visits")] if visits else []) + (
         [sa.func.count(sa.distinct(Visit.household_id)).label("visited_households")] if households else [])
-    return (sa.select(Household.cell_id, period, *counts).join(Visit, Visit.household_id == Household.id)
-            .where(window.within(Visit.visited_at)).group_by(Household.cell_id, *window.group_by(period)))
+    return (sa.select(Household.cell_id, *period, *counts).join(Visit, Visit.household_id == Household.id)
+            .where(window.within(Visit.visited_at)).group_by(Household.cell_id, *period))
 
 
 def _disputes(window: Window):
@@ -145,7 +142,7 @@ def _disputes(window: Window):
     resolved = Dispute.resolved_at.is_not(None)
     return sa.select(
         Dispute.cell_id,
-        period,
+        *period,
         sa.func.count().label("reported"),
         _count(resolved).label("resolved"),
         _count(sa.and_(resolved, Dispute.resolved_at <= resolve_due)).label("resolved_on_time"),
@@ -154,7 +151,7 @@ def _disputes(window: Window):
         _count(Dispute.channel.in_(EARLY_CHANNELS)).label("early"),
         _count(sa.and_(resolved, Dispute.level == "village")).label("resolved_in_village"),
         _count(sa.and_(resolved, Dispute.level.in_(("village", "town")))).label("resolved_in_town"),
-    ).where(window.within(Dispute.reported_at)).group_by(Dispute.cell_id, *window.group_by(period))
+    ).where(window.within(Dispute.reported_at)).group_by(Dispute.cell_id, *period)
 
 
 def _open_disputes():
@@ -166,11 +163,11 @@ def _open_disputes():
 
 
 def _zero_reports(window: Window):
-    period = (sa.case(*((ZeroReport.period == month, i) for i, month in enumerate(window.months))).label("period")
-              if len(window.months) > 1 else window.period(None))
-    return (sa.select(ZeroReport.cell_id, period, sa.func.count(sa.distinct(ZeroReport.cell_id)).label("cells_reported"))
+    period = ([sa.case(*((ZeroReport.period == month, i) for i, month in enumerate(window.months))).label("period")]
+              if len(window.months) > 1 else [])
+    return (sa.select(ZeroReport.cell_id, *period, sa.func.count(sa.distinct(ZeroReport.cell_id)).label("cells_reported"))
             .where(ZeroReport.kind == "monthly", ZeroReport.period.in_(window.months))
-            .group_by(ZeroReport.cell_id, *window.group_by(period)))
+            .group_by(ZeroReport.cell_id, *period))
 
 
 def monthly_trend(code: str, last_month: dt.date, months: int) -> list[dict]:
