@@ -1,5 +1,8 @@
-// The service worker only wires events; what to cache is listed in sw/precache.js.
-import { VERSION, SHELL } from "./sw/precache.js";
+// The service worker only wires events; what to cache is listed in sw/precache.js. A classic worker
+// (importScripts, no ES modules): module service workers need Chromium 91+, which older Android WebViews,
+// WeChat's browser and some vendor browsers do not have.
+/* global VERSION, SHELL */
+importScripts("/app/sw/precache.js");
 
 const CACHE = `wangge-shell-${VERSION}`;
 

@@ -1,5 +1,7 @@
 // The server's API: JSON in and out, the session cookie, and the CSRF token on every write.
-import * as storage from "./storage.js";
+// A 401 on any request but the sign-in itself means the session has ended (30 days, a password change,
+// a sign-out elsewhere): the "session-ended" event tells the app, which asks the user to sign in again.
+import { device } from "./storage.js";
 
 export class ApiError extends Error {
   constructor(status, body) {
@@ -9,29 +11,33 @@ export class ApiError extends Error {
   }
 }
 
+// True when the request never reached the server (no network, server down): the caller keeps its data.
+export const unreachable = (error) => !(error instanceof ApiError);
+
 async function request(method, path, body) {
   const headers = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
-  if (method !== "GET") headers["X-CSRF-Token"] = (await storage.get("kv", "csrf")) || "";
+  if (method !== "GET") headers["X-CSRF-Token"] = (await device.get("kv", "csrf")) || "";
   const response = await fetch(path, { method, headers, credentials: "same-origin",
                                        body: body === undefined ? undefined : JSON.stringify(body) });
   const data = response.status === 204 ? null : await response.json().catch(() => null);
-  if (!response.ok) throw new ApiError(response.status, data);
+  if (!response.ok) {
+    if (response.status === 401 && path !== "/api/auth/login") window.dispatchEvent(new CustomEvent("session-ended"));
+    throw new ApiError(response.status, data);
+  }
   return data;
 }
 
 export async function login(username, password) {
   const session = await request("POST", "/api/auth/login", { username, password });
-  await storage.put("kv", session.csrf_token, "csrf");
-  await storage.put("kv", session.user, "user");
+  await device.put("kv", session.csrf_token, "csrf");
   return session.user;
 }
 
 // The signed-in user, or an ApiError with status 401; keeps the CSRF token for later writes.
 export async function me() {
   const session = await request("GET", "/api/auth/me");
-  await storage.put("kv", session.csrf_token, "csrf");
-  await storage.put("kv", session.user, "user");
+  await device.put("kv", session.csrf_token, "csrf");
   return session.user;
 }
 
@@ -39,7 +45,7 @@ export const get = (path) => request("GET", path);
 export const post = (path, body) => request("POST", path, body);
 
 export async function logout() {
-  try { await request("POST", "/api/auth/logout"); } finally { await storage.remove("kv", "user"); }
+  try { await request("POST", "/api/auth/logout"); } finally { await device.remove("kv", "csrf"); }
 }
 
 export const pull = (since) => request("GET", "/api/sync/pull" + (since ? `?since=${encodeURIComponent(since)}` : ""));

@@ -1,53 +1,91 @@
-// The controller: routes between screens, keeps the network status and syncs when the network returns.
+// The controller: who is signed in, routes between screens, the network status, and syncing when the
+// network returns, every minute, and right after signing in again (what waited goes first).
 import * as data from "./data.js";
 import * as outbox from "./outbox.js";
-import * as storage from "./storage.js";
-import * as views from "./views.js";
-import * as map from "./map.js";
+import * as session from "./session.js";
+import * as login from "./login.js";
+import * as households from "./households.js";
+import * as household from "./household.js";
+import * as dispute from "./dispute.js";
+import * as reportDispute from "./report-dispute.js";
+import * as report from "./report.js";
+import * as syncScreen from "./sync-screen.js";
 import * as tasks from "./tasks.js";
-import { t, toggleLanguage } from "./i18n.js";
+import * as map from "./map.js";
+import * as me from "./me.js";
+import { t } from "./i18n.js";
 
 const root = document.getElementById("app");
+const NAV = { households: "nav_households", tasks: "nav_tasks", map: "nav_map", sync: "nav_sync", me: "nav_me" };
 
 function go(hash) {
   if (location.hash === hash) render(); else location.hash = hash;
 }
 
-async function render() {
-  document.getElementById("nav-households").textContent = t("households");
-  document.getElementById("nav-sync").textContent = t("sync");
-  document.getElementById("nav-tasks").textContent = t("tasks");
-  document.getElementById("nav-map").textContent = t("map");
-  document.getElementById("language").textContent = t("language");
+async function header(current, screen) {
+  for (const [name, key] of Object.entries(NAV)) {
+    const link = document.getElementById(`nav-${name}`);
+    link.hidden = !current || current.ended;
+    link.classList.toggle("current", screen === name);
+    link.textContent = t(key);
+  }
+  if (current && !current.ended) {
+    const count = (await outbox.items()).length;
+    const badge = document.createElement("span");
+    badge.className = "count";
+    badge.id = "outbox-count";
+    badge.textContent = count ? String(count) : "";
+    document.getElementById("nav-sync").append(badge);
+  }
   const status = document.getElementById("status");
   status.textContent = navigator.onLine ? t("online") : t("offline");
   status.className = navigator.onLine ? "online" : "offline";
-  const user = await storage.get("kv", "user");
-  const [, screen, arg] = (location.hash || "#/households").split("/");
-  if (!user) return views.login(root, go);
-  if (screen === "household") return views.household(root, go, decodeURIComponent(arg));
-  if (screen === "sync") return views.sync(root, go);
-  if (screen === "tasks") return tasks.show(root);
-  if (screen === "map") return map.show(root);
-  return views.households(root, go);
+}
+
+async function render() {
+  const current = await session.current();
+  const [, screen, arg, extra] = (location.hash || "#/households").split("/");
+  await header(current, screen);
+  if (!current) return login.show(root, go, { kept: screen === "login" && arg === "kept" ? Number(extra) : 0 });
+  if (current.ended) return login.show(root, go, { ended: current.user });
+  const user = current.user;
+  if (screen === "login") return go("#/households");
+  if (screen === "household") return household.show(root, go, decodeURIComponent(arg));
+  if (screen === "dispute") return dispute.show(root, go, decodeURIComponent(arg), user);
+  if (screen === "report") return report.show(root, go, user);
+  if (screen === "report-dispute") return reportDispute.show(root, user);
+  if (screen === "sync") return syncScreen.show(root);
+  if (screen === "tasks") return tasks.show(root, user);
+  if (screen === "map") return map.show(root, user);
+  if (screen === "me") return me.show(root, go, user);
+  return households.show(root, user);
 }
 
 async function syncNow() {
-  if (!navigator.onLine || !(await storage.get("kv", "user"))) return;
+  const current = await session.current();
+  if (!navigator.onLine || !current || current.ended) return;
   try {
     await outbox.sync();
     await data.refresh();
-    await data.refreshMapData(await storage.get("kv", "user"));
+    await data.refreshMapData(current.user);
   } catch (error) {
     console.warn("sync failed", error);
   }
-  render();
+  // redraw only screens without a form being filled in
+  if (!root.querySelector("form")) render();
 }
 
+window.addEventListener("session-ended", async () => {
+  await session.markEnded();
+  render();
+});
+window.addEventListener("signed-in", () => { outbox.sync().catch(() => {}); });
 window.addEventListener("hashchange", render);
 window.addEventListener("online", syncNow);
 window.addEventListener("offline", render);
-document.getElementById("language").addEventListener("click", () => { toggleLanguage(); render(); });
 setInterval(syncNow, 60000);
-if ("serviceWorker" in navigator) navigator.serviceWorker.register("/app/sw.js", { scope: "/app/", type: "module" });
-render().then(syncNow);
+
+// A classic worker: module service workers are missing from older Chromium WebViews (WeChat's X5/XWeb,
+// vendor browsers), and without a service worker the app still works online.
+if ("serviceWorker" in navigator) navigator.serviceWorker.register("/app/sw.js", { scope: "/app/" }).catch((e) => console.warn(e));
+session.adoptLegacy().catch((e) => console.warn("old data not moved", e)).then(render).then(syncNow);

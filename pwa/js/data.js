@@ -1,6 +1,11 @@
-// What the phone keeps to work offline: the households and disputes of the user's area, refreshed by pull.
+// What the phone keeps to work offline, refreshed by pull: the households of the user's area with their
+// recent visits, the disputes not yet closed with their timelines, the open follow-ups, the cell's reports
+// and the settings the app obeys. Everything read here counts what still waits in the outbox.
 import * as api from "./api.js";
 import * as storage from "./storage.js";
+
+export const OVERDUE_DAYS = 30;
+const CHINA_OFFSET_MS = 8 * 3600000;  // China keeps one time zone and no daylight saving
 
 export async function refresh() {
   const since = await storage.get("kv", "cursor");
@@ -11,36 +16,32 @@ export async function refresh() {
   for (const code of Object.keys(households)) if (!keep.has(code)) delete households[code];  // deleted or moved away
   const disputes = (await storage.get("kv", "disputes")) || {};
   for (const d of reply.disputes) disputes[d.id] = d;
-  const open = new Set(reply.open_dispute_ids);
-  for (const id of Object.keys(disputes)) if (!open.has(id)) delete disputes[id];
+  const kept = new Set(reply.dispute_ids || reply.open_dispute_ids);
+  for (const id of Object.keys(disputes)) if (!kept.has(id)) delete disputes[id];
   await storage.put("kv", households, "households");
   await storage.put("kv", disputes, "disputes");
-  await storage.put("kv", reply.follow_ups, "followUps");
+  await storage.put("kv", reply.follow_ups, "followUps");  // the complete list of open follow-ups, every pull
+  await storage.put("kv", reply.zero_reports || [], "reports");
+  await storage.put("kv", reply.settings || {}, "settings");
   await storage.put("kv", reply.cursor, "cursor");
 }
 
-// The cell's boundary for the map, and the tile settings; fetched while online, kept for offline.
+// The cells' boundaries for the map (a worker's cell; a cadre's households' cells), and the tile settings;
+// fetched while online, kept for offline.
 export async function refreshMapData(user) {
   const config = await fetch("/app/config.json").then((r) => r.json());
   await storage.put("kv", config, "config");
-  if (user.role === "grid_worker") {
-    const response = await fetch(`/api/grid/units/${encodeURIComponent(user.unit_code)}`, { credentials: "same-origin" });
-    if (response.ok) await storage.put("kv", await response.json(), "cellShape");
+  const codes = user.role === "grid_worker" ? [user.unit_code]
+    : [...new Set((await households()).map((h) => h.cell_code))];
+  const shapes = [];
+  for (const code of codes.slice(0, 20)) {
+    const response = await fetch(`/api/grid/units/${encodeURIComponent(code)}`, { credentials: "same-origin" });
+    if (response.ok) shapes.push(await response.json());
   }
+  await storage.put("kv", shapes, "cellShapes");
 }
 
-// A household's recent visits: fetched when online, the last copy otherwise.
-export async function visits(code) {
-  const key = `visits:${code}`;
-  if (navigator.onLine) {
-    try {
-      const response = await fetch(`/api/households/${encodeURIComponent(code)}/visits?page_size=10`,
-                                   { credentials: "same-origin" });
-      if (response.ok) await storage.put("kv", (await response.json()).items, key);
-    } catch (error) { /* offline after all: use the copy */ }
-  }
-  return storage.get("kv", key);
-}
+export const cellShapes = async () => (await storage.get("kv", "cellShapes")) || [];
 
 export async function households() {
   return Object.values((await storage.get("kv", "households")) || {});
@@ -50,6 +51,24 @@ export async function household(code) {
   return ((await storage.get("kv", "households")) || {})[code];
 }
 
+export async function disputes() {
+  return Object.values((await storage.get("kv", "disputes")) || {});
+}
+
+export async function dispute(id) {
+  return ((await storage.get("kv", "disputes")) || {})[id];
+}
+
+export const settings = async () => (await storage.get("kv", "settings")) || {};
+
+// A household's visits, newest first: those waiting in the outbox, then the ones the server sent.
+export function visitsOf(household, outboxItems) {
+  const pending = outboxItems.filter((i) => i.type === "visit" && i.data.household_code === household.code)
+    .map((i) => ({ ...i.data, id: i.id, pending: i.status, reason: i.reason }));
+  return [...pending, ...(household.recent_visits || [])]
+    .sort((a, b) => Date.parse(b.visited_at) - Date.parse(a.visited_at));
+}
+
 // Days since the last visit, counting visits still waiting in the outbox.
 export function daysSince(household, outboxItems, now = Date.now()) {
   const times = outboxItems.filter((i) => i.type === "visit" && i.data.household_code === household.code)
@@ -57,4 +76,41 @@ export function daysSince(household, outboxItems, now = Date.now()) {
   if (household.last_visit_at) times.push(Date.parse(household.last_visit_at));
   if (!times.length) return null;
   return Math.floor((now - Math.max(...times)) / 86400000);
+}
+
+// Open follow-ups: the server's list, less those a visit or a "done" waiting in the outbox has settled.
+export async function followUps(outboxItems) {
+  const list = (await storage.get("kv", "followUps")) || [];
+  return list.filter((f) => !outboxItems.some((i) =>
+    (i.type === "follow_up_done" && i.data.visit_id === f.visit_id)
+    || (i.type === "visit" && i.data.household_code === f.household_code && Date.parse(i.data.visited_at) > Date.parse(f.visited_at))))
+    .sort((a, b) => a.follow_up_on.localeCompare(b.follow_up_on));
+}
+
+// China's calendar: today as "YYYY-MM-DD", and a moment's day.
+export const chinaDay = (moment = Date.now()) => new Date(new Date(moment).getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+
+// The report the cell owes now: today's in daily reporting (日报告制); otherwise last month's during the
+// first days of a month if it was not filed, else this month's. With whether it is filed (or waiting).
+export async function reportDue(cellCode, outboxItems, today = chinaDay()) {
+  const config = await settings();
+  const reports = (await storage.get("kv", "reports")) || [];
+  const filed = (kind, period) => reports.find((r) => r.cell_code === cellCode && r.kind === kind && r.period === period)
+    || outboxItems.find((i) => i.type === "zero_report" && i.data.kind === kind && i.data.period === period);
+  if (config.daily_reporting) return { kind: "daily", period: today, filed: filed("daily", today) };
+  const thisMonth = today.slice(0, 8) + "01";
+  const day = Number(today.slice(8));
+  const last = new Date(Date.parse(thisMonth) - 86400000).toISOString().slice(0, 8) + "01";
+  if (day <= (config.zero_report_grace_days ?? 5) && !filed("monthly", last)) {
+    return { kind: "monthly", period: last, late: true, filed: null };
+  }
+  return { kind: "monthly", period: thisMonth, filed: filed("monthly", thisMonth) };
+}
+
+// A cadre's duty: of their linked households, how many were visited this China month (by anyone).
+export function monthlyDuty(list, outboxItems, today = chinaDay()) {
+  const month = today.slice(0, 7);
+  const visited = list.filter((h) => (h.last_visit_at && chinaDay(h.last_visit_at).startsWith(month))
+    || outboxItems.some((i) => i.type === "visit" && i.data.household_code === h.code && chinaDay(i.data.visited_at).startsWith(month)));
+  return { visited: visited.length, linked: list.length };
 }

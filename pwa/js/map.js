@@ -14,6 +14,11 @@ export function ageColour(days) {
   return "#1b6e35";                                   // green: visited this month
 }
 
+function outline(shape, latLng, style) {
+  const rings = shape.geometry.coordinates.flatMap((polygon) => polygon.map((ring) => ring.map(latLng)));
+  return window.L.polygon(rings, style);
+}
+
 export async function show(root) {
   root.innerHTML = `<div id="map" role="img" aria-label="${t("map")}"></div><p class="muted" id="map-legend">
     <span style="color:#1b6e35">● ≤30</span> <span style="color:#c77700">● 31–60</span>
@@ -25,14 +30,16 @@ export async function show(root) {
   const map = window.L.map(root.querySelector("#map"), { zoomControl: true, zoomSnap: 0.25,
                                                          attributionControl: !!config.tile_url });
   if (config.tile_url) window.L.tileLayer(config.tile_url, { maxZoom: 19, attribution: config.tile_attribution || "" }).addTo(map);
-  const shape = await storage.get("kv", "cellShape");
   const layers = [];
-  if (shape && shape.geometry) {
-    const rings = shape.geometry.coordinates.flatMap((polygon) => polygon.map((ring) => ring.map(latLng)));
-    layers.push(window.L.polygon(rings, { color: "#0b5cad", weight: 3, fillOpacity: 0.05 }).addTo(map));
-  }
   const items = await outbox.items();
-  for (const h of await data.households()) {
+  const list = await data.households();
+  // the cells that hold my households (a worker's cell even when empty; never an outline with none of a cadre's)
+  for (const shape of await data.cellShapes()) {
+    if (!shape.geometry) continue;
+    layers.push(outline(shape, latLng, { color: "#0b5cad", weight: 3, fillOpacity: 0.05 }).addTo(map)
+      .bindTooltip(shape.properties.name));
+  }
+  for (const h of list) {
     if (!h.location) continue;
     const days = data.daysSince(h, items);
     const marker = window.L.circleMarker(latLng(h.location.coordinates), {
@@ -53,11 +60,9 @@ export async function picker(element, start, onPick) {
   const map = window.L.map(element, { zoomSnap: 0.25, attributionControl: false }).setView(
     gcj ? toGcj02(start.lon, start.lat).reverse() : [start.lat, start.lon], 16);
   if (config.tile_url) window.L.tileLayer(config.tile_url, { maxZoom: 19 }).addTo(map);
-  const shape = await storage.get("kv", "cellShape");
-  if (shape && shape.geometry) {
-    const toLatLng = ([lon, lat]) => (gcj ? toGcj02(lon, lat).reverse() : [lat, lon]);
-    window.L.polygon(shape.geometry.coordinates.flatMap((p) => p.map((r) => r.map(toLatLng))),
-                     { color: "#0b5cad", weight: 2, fillOpacity: 0.05 }).addTo(map);
+  const toLatLng = ([lon, lat]) => (gcj ? toGcj02(lon, lat).reverse() : [lat, lon]);
+  for (const shape of await data.cellShapes()) {
+    if (shape.geometry) outline(shape, toLatLng, { color: "#0b5cad", weight: 2, fillOpacity: 0.05 }).addTo(map);
   }
   let marker = null;
   map.on("click", (event) => {

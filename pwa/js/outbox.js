@@ -1,15 +1,27 @@
 // The outbox: everything captured on the phone waits here, under its own UUID, until the server has
 // answered it. Closing the app mid-sync loses nothing: an item leaves only when its answer is in.
+// Rejected items stay with the server's reason until the user corrects and resends them (same UUID:
+// the server takes the corrected content) or discards them on purpose.
 import * as storage from "./storage.js";
 import * as api from "./api.js";
+import * as session from "./session.js";
 
+// crypto.randomUUID exists only on https (and localhost) and in Chromium 92+: older WebViews and a county
+// server on plain http get a version-4 UUID from getRandomValues, which every browser with IndexedDB has.
 export function newId() {
-  return crypto.randomUUID();
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-export async function add(type, data) {
-  const item = { id: newId(), type, data, status: "waiting", queuedAt: new Date().toISOString() };
+// `label` says what the item is about on the sync screen (a household's head, a dispute's title).
+export async function add(type, data, label = "") {
+  const item = { id: newId(), type, data, label, status: "waiting", queuedAt: new Date().toISOString() };
   await storage.put("outbox", item);
+  await counted();
   return item;
 }
 
@@ -18,28 +30,53 @@ export async function items() {
   return list.sort((a, b) => a.queuedAt.localeCompare(b.queuedAt));
 }
 
+export const get = (id) => storage.get("outbox", id);
+
+// A rejected item corrected by the user: it waits again, with the same UUID.
+export async function correct(id, data) {
+  const item = await storage.get("outbox", id);
+  await storage.put("outbox", { ...item, data, status: "waiting", reason: null });
+}
+
+export async function discard(id) {
+  await storage.remove("outbox", id);
+  await counted();
+}
+
+async function counted() {
+  const now = await session.current();
+  if (now) await session.noteWaiting(now.user, (await storage.all("outbox")).length);
+}
+
 let running = null;
 
-// Push what is waiting, 500 at a time. Accepted and duplicate items leave the outbox; rejected ones
-// stay, with the server's reason, for the user to see.
+// Push what is waiting, 500 at a time. Accepted and duplicate items leave the outbox; rejected ones stay,
+// with the server's reason. Answers {sent, accepted, rejected}; throws when the server cannot be reached
+// (api.unreachable) or the session has ended (status 401): then nothing has left the phone.
 export function sync() {
   if (!running) {
     running = (async () => {
       const waiting = (await items()).filter((i) => i.status === "waiting");
+      const outcome = { sent: 0, accepted: 0, rejected: 0 };
       for (let start = 0; start < waiting.length; start += 500) {
         const batch = waiting.slice(start, start + 500);
         const reply = await api.push(batch.map(({ id, type, data }) => ({ id, type, data })));
         for (const result of reply.results) {
           const item = batch.find((i) => i.id === result.id);
           if (!item) continue;
+          outcome.sent += 1;
           if (result.status === "rejected") {
+            outcome.rejected += 1;
             await storage.put("outbox", { ...item, status: "rejected", reason: result.reason });
           } else {
+            outcome.accepted += 1;
             await storage.remove("outbox", item.id);
           }
         }
       }
       await storage.put("kv", new Date().toISOString(), "lastSync");
+      await counted();
+      return outcome;
     })().finally(() => { running = null; });
   }
   return running;

@@ -1,24 +1,53 @@
-// My tasks: follow-ups that are due, and open disputes with their deadline colours.
-import * as storage from "./storage.js";
-import { t } from "./i18n.js";
+// My tasks: the cell's report when it is due, open follow-ups (whose household, marked done here), and the
+// disputes of my area with their deadline colours, each opening its timeline.
+import * as data from "./data.js";
+import * as outbox from "./outbox.js";
+import { saveAndSync } from "./capture.js";
 import { esc } from "./html.js";
+import { t } from "./i18n.js";
 
 const COLOUR_ORDER = { red: 0, yellow: 1, green: 2 };
 
-export async function show(root) {
-  const followUps = ((await storage.get("kv", "followUps")) || [])
-    .sort((a, b) => a.follow_up_on.localeCompare(b.follow_up_on));
-  const disputes = Object.values((await storage.get("kv", "disputes")) || {})
-    .sort((a, b) => (COLOUR_ORDER[a.deadline] ?? 3) - (COLOUR_ORDER[b.deadline] ?? 3));
-  const today = new Date().toISOString().slice(0, 10);
-  root.innerHTML = `<section class="card"><h2>${t("follow_ups")}</h2><ul class="list">${followUps.map((f) => `
-      <li><a href="#/household/${esc(f.household_code)}"><strong>${esc(f.follow_up_on)}</strong>
-        ${f.follow_up_on < today ? `<span class="badge late">${t("overdue")}</span>` : ""}
-        <span class="muted">${esc(f.findings)}</span></a></li>`).join("") || `<li class="muted">${t("none")}</li>`}</ul></section>
-    <section class="card"><h2>${t("my_disputes")}</h2><ul class="list">${disputes.map((d) => `
-      <li class="deadline-${esc(d.deadline)}"><strong>${esc(d.title)}</strong>
+export async function show(root, user) {
+  const items = await outbox.items();
+  const followUps = await data.followUps(items);
+  const disputes = (await data.disputes())
+    .sort((a, b) => (COLOUR_ORDER[a.deadline] ?? 3) - (COLOUR_ORDER[b.deadline] ?? 3) || b.reported_at.localeCompare(a.reported_at));
+  const today = data.chinaDay();
+  const report = user.role === "grid_worker" ? await data.reportDue(user.unit_code, items) : null;
+  root.innerHTML = `${report ? `<section class="card report-due ${report.filed ? "" : "due"}" id="report-due">
+      <h2>${t(report.kind === "daily" ? "daily_report" : "monthly_report")}</h2>
+      <p>${esc(reportPeriod(report))} · <strong>${report.filed ? t("report_filed") : t("report_not_filed")}</strong></p>
+      ${report.filed ? "" : `<a class="button" href="#/report">${t("file_report")}</a>`}</section>` : ""}
+    <section class="card"><h2>${t("follow_ups")}</h2><ul class="list" id="follow-ups">${followUps.map((f) => `
+      <li data-visit="${esc(f.visit_id)}"><a href="#/household/${esc(f.household_code)}"><strong>${esc(f.head_name || f.household_code)}</strong>
+        <span class="muted">${esc(f.address || "")}</span>
+        <span class="badge ${f.follow_up_on < today ? "late" : ""}">${t("follow_up_on_day", { day: f.follow_up_on })}${
+          f.follow_up_on < today ? " · " + t("overdue") : ""}</span>
+        <span class="muted">${esc(f.findings)}</span></a>
+        <button type="button" class="secondary done">${t("mark_done")}</button></li>`).join("") || `<li class="muted">${t("none")}</li>`}</ul>
+      <p class="ok" id="follow-up-saved" role="status"></p></section>
+    <section class="card"><h2>${t("my_disputes")}</h2>
+      <a class="button secondary" href="#/report-dispute" id="public-dispute">${t("report_public_dispute")}</a>
+      <ul class="list" id="disputes">${disputes.map((d) => `
+      <li class="deadline-${esc(d.deadline)}"><a href="#/dispute/${esc(d.id)}"><strong>${esc(d.title)}</strong>
         <span class="badge ${d.deadline === "red" ? "late" : ""}">${t("deadline_" + (d.deadline || "none"))}
         ${d.due_at ? " · " + t("due") + " " + esc(d.due_at.slice(0, 10)) : ""}</span>
-        <span class="muted">${esc(t("states")[d.state] || d.state)}</span></li>`).join("") || `<li class="muted">${t("none")}</li>`}
+        <span class="muted">${esc(t("states")[d.state] || d.state)}</span></a></li>`).join("") || `<li class="muted">${t("none")}</li>`}
     </ul></section>`;
+  root.querySelectorAll("#follow-ups .done").forEach((button) => button.addEventListener("click", async () => {
+    const li = button.closest("li");
+    const f = followUps.find((x) => x.visit_id === li.dataset.visit);
+    await saveAndSync("follow_up_done", { visit_id: f.visit_id, done_at: new Date().toISOString(), note: "" },
+                      f.head_name, root.querySelector("#follow-up-saved"));
+    const message = root.querySelector("#follow-up-saved");
+    const said = [message.textContent, message.className];
+    await show(root, user);
+    [root.querySelector("#follow-up-saved").textContent, root.querySelector("#follow-up-saved").className] = said;
+  }));
+}
+
+export function reportPeriod(report) {
+  return report.kind === "daily" ? report.period : t("month_of", { month: report.period.slice(0, 7) }) +
+    (report.late ? ` · ${t("report_late")}` : "");
 }

@@ -56,3 +56,14 @@ def app_size_gzipped() -> int:
     files = [p for p in root.rglob("*") if p.suffix in (".js", ".css", ".html", ".webmanifest")
              and p.relative_to(root).parts[0] != "views"]  # the desktop views are not part of the phone app
     return sum(len(gzip.compress(p.read_bytes())) for p in files)
+
+
+@pytest.fixture
+def server_clock_ahead(monkeypatch):
+    """The server's clock 15 minutes on: the generated county's rows are older than pull's overlap, as on a
+    server whose register was loaded long ago (otherwise every pull re-sends every freshly generated row)."""
+    import datetime as dt
+
+    from server import clock
+    real_now = clock.now
+    monkeypatch.setattr(clock, "now", lambda: real_now() + dt.timedelta(minutes=15))

@@ -35,12 +35,19 @@ def test_map_tasks_and_household_screens(live_server, phone):
 
 def test_english_switch_and_touch_targets(live_server, phone):
     page = signed_in_page(phone, live_server)
+    page.goto("/app/#/me")
     page.click("#language")
+    page.goto("/app/#/households")
     page.wait_for_selector("text=My households")
     screenshot(page, "10-households-english")
-    small = page.evaluate("""() => [...document.querySelectorAll('a, button, input, select, textarea')]
-        .filter(e => e.offsetParent !== null)
-        .map(e => [e.id || e.textContent.trim().slice(0, 20), e.getBoundingClientRect().height])
-        .filter(([, h]) => h < 44)""")
-    assert small == []
+    for screen in ("households", "tasks", "sync", "me", "report", "report-dispute"):
+        page.goto(f"/app/#/{screen}")
+        page.wait_for_selector("#app > *")
+        small = page.evaluate("""() => [...document.querySelectorAll('a, button, input, select, textarea, summary')]
+            .filter(e => e.offsetParent !== null && !e.closest('.leaflet-control-container, .leaflet-pane'))
+            .map(e => [e.id || e.name || e.textContent.trim().slice(0, 20),
+                        (e.type === 'radio' ? e.closest('label') : e).getBoundingClientRect().height])  // a radio's label is its target
+            .filter(([, h]) => h < 44)""")
+        assert small == [], screen
+    page.goto("/app/#/me")
     page.click("#language")  # back to Chinese for the other tests

@@ -1,0 +1,51 @@
+// Saving what the user captured: into the outbox first (it is safe on the phone from that moment), then a
+// sync attempt; the message then says exactly what happened (synced, waiting offline, refused and why).
+import * as outbox from "./outbox.js";
+import * as api from "./api.js";
+import * as data from "./data.js";
+import { currentLanguage, t } from "./i18n.js";
+
+export async function saveAndSync(type, data, label, messageElement) {
+  const item = await outbox.add(type, data, label);
+  messageElement.className = "ok";
+  messageElement.textContent = t("saved_on_phone");
+  return trySync(item.id, messageElement);
+}
+
+// Push now and say what became of item `id` (or of the whole outbox when id is null).
+export async function trySync(id, messageElement) {
+  const say = (key, cls, values) => {
+    messageElement.className = cls;
+    messageElement.textContent = t(key, values);
+  };
+  if (!navigator.onLine) {
+    say("offline_kept", "warn", { n: (await outbox.items()).filter((i) => i.status === "waiting").length });
+    return "offline";
+  }
+  try {
+    await outbox.sync();
+  } catch (error) {
+    if (error.status === 401) say("session_ended_kept", "error");
+    else say(api.unreachable(error) ? "offline_kept" : "sync_failed", "warn",
+             { n: (await outbox.items()).length, reason: error.message });
+    return "failed";
+  }
+  await data.refresh().catch(() => {});  // what the server now holds, as the next pull would show it
+  const left = id && (await outbox.get(id));
+  if (left && left.status === "rejected") {
+    say("rejected_because", "error", { reason: reasonText(left.reason) });
+    return "rejected";
+  }
+  const rejected = id ? 0 : (await outbox.items()).filter((i) => i.status === "rejected").length;
+  say(rejected ? "synced_some_rejected" : "synced", rejected ? "warn" : "ok", { n: rejected });
+  return "synced";
+}
+
+// The server's reason for refusing an item, in the user's language, with the fields it names.
+export function reasonText(reason) {
+  if (!reason) return "";
+  const zh = currentLanguage() === "zh";
+  const fields = Object.entries(reason.errors || {}).map(([field, messages]) =>
+    `${t("field_" + field)}: ${[].concat(messages).map((m) => (typeof m === "string" ? m : JSON.stringify(m))).join("；")}`);
+  return [zh ? reason.message_zh || reason.message : reason.message || reason.message_zh, ...fields].join(" · ");
+}

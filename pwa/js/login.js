@@ -1,0 +1,39 @@
+// Signing in: the first time online; again when the session has ended (the user's waiting items are pushed
+// as soon as they are back). Says whose items wait on this phone for another user.
+import * as data from "./data.js";
+import * as session from "./session.js";
+import { esc } from "./html.js";
+import { t, toggleLanguage } from "./i18n.js";
+
+export async function show(root, go, { ended = null, kept = 0 } = {}) {
+  const others = await session.othersWaiting(ended ? ended.id : null);
+  root.innerHTML = `<form id="login" class="card">
+    <h1>${t("app")}</h1>
+    ${ended ? `<p class="error" id="session-ended" role="alert">${t("session_ended", { name: ended.display_name })}</p>` : ""}
+    ${kept ? `<p class="warn" id="kept-note">${t("signed_out_kept", { n: kept })}</p>` : ""}
+    <label>${t("username")}<input name="username" autocomplete="username" required value="${esc(ended ? ended.username : "")}"></label>
+    <label>${t("password")}<input name="password" type="password" autocomplete="current-password" required></label>
+    <p class="error" id="login-error" role="alert"></p>
+    <button type="submit">${t("login")}</button>
+    ${others.length ? `<ul class="list" id="others-waiting">${others.map((o) =>
+      `<li>${esc(t("others_waiting", { name: o.display_name, username: o.username, n: o.count }))}</li>`).join("")}</ul>` : ""}
+    <button type="button" id="language" class="secondary">${t("language")}</button></form>`;
+  root.querySelector("#language").addEventListener("click", () => { toggleLanguage(); show(root, go, { ended, kept }); });
+  root.querySelector("#login").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = new FormData(event.target);
+    const button = event.target.querySelector("button[type=submit]");
+    button.disabled = true;
+    try {
+      const user = await session.signIn(form.get("username"), form.get("password"));
+      window.dispatchEvent(new CustomEvent("signed-in", { detail: user }));
+      await data.refresh();
+      await data.refreshMapData(user);
+      go("#/households");
+    } catch (error) {
+      button.disabled = false;
+      root.querySelector("#login-error").textContent = navigator.onLine ? `${t("login_failed")}: ${error.message}`
+        : t("need_online_login");
+    }
+  });
+}

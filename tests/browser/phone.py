@@ -1,0 +1,94 @@
+"""Driving the phone app as its users do, and reading what the database holds, for the phone's stories."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+
+from server import clock
+from server.extensions import db
+from server.models import CadreLink, GridUnit, Household, User, Visit
+from tests.conftest import DEMO_PASSWORD
+
+PHONE_360 = {"width": 360, "height": 740}
+
+
+def new_phone(browser, base, **options):
+    """A phone: a browser context of its own (its own IndexedDB), at 360 px, in Chinese, with a GPS fix."""
+    return browser.new_context(viewport=PHONE_360, locale="zh-CN", base_url=base, device_scale_factor=2,
+                               geolocation={"longitude": 108.3, "latitude": 33.3, "accuracy": 12},
+                               permissions=["geolocation"], **options)
+
+
+def open_app(context):
+    page = context.new_page()
+    page.on("pageerror", lambda error: pytest.fail(f"script error in the phone app: {error}"))
+    page.goto("/app/")
+    return page
+
+
+def sign_in(page, username, password=DEMO_PASSWORD):
+    page.wait_for_selector("form#login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("form#login button[type=submit]")
+    page.wait_for_selector("#households")
+
+
+def sync_now(page):
+    """The sync screen's button, and what it said."""
+    page.goto("/app/#/sync")
+    page.wait_for_selector("#sync-now")
+    page.click("#sync-now")
+    page.wait_for_function("document.querySelector('#sync-message')?.textContent.length > 0")
+    return page.inner_text("#sync-message")
+
+
+def waiting(page) -> str:
+    page.goto("/app/#/sync")
+    return page.wait_for_selector("#waiting").inner_text()
+
+
+def badge_of(page, code) -> str:
+    page.goto("/app/#/households")
+    return page.wait_for_selector(f'#households a[href="#/household/{code}"] .badge').inner_text()
+
+
+# --- the database ---------------------------------------------------------------------------------------
+
+def workers(app) -> list:
+    with app.app_context():
+        return db.session.execute(sa.select(User.id, User.username, User.unit_id, User.display_name)
+                                  .where(User.role == "grid_worker", User.active.is_(True)).order_by(User.id)).all()
+
+
+def worker(app, n: int):
+    """The n-th grid worker (each test takes its own, so tests do not see each other's captures)."""
+    return workers(app)[n]
+
+
+def households_of_cell(app, cell_id) -> list:
+    with app.app_context():
+        return db.session.execute(sa.select(Household.id, Household.code, Household.head_name, Household.last_visit_at)
+                                  .where(Household.cell_id == cell_id).order_by(Household.code)).all()
+
+
+def cadre_of(app, household_id):
+    with app.app_context():
+        return db.session.scalar(sa.select(User.username).join(CadreLink, CadreLink.cadre_id == User.id)
+                                 .where(CadreLink.household_id == household_id, CadreLink.valid_to.is_(None)))
+
+
+def visits_with(app, notes: str) -> list:
+    with app.app_context():
+        return db.session.scalars(sa.select(Visit).where(Visit.notes == notes)).all()
+
+
+def cell_code(app, cell_id) -> str:
+    with app.app_context():
+        return db.session.scalar(sa.select(GridUnit.code).where(GridUnit.id == cell_id))
+
+
+def china_today() -> dt.date:
+    return clock.china_today()

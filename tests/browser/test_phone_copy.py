@@ -1,0 +1,194 @@
+"""The phone's copy of the world stays true (issue 14: points 1, 2, 8, 9, 11): what the worker or cadre sees
+after a sync, after the next pull and after a reload matches what the database holds."""
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+
+from server import clock
+from server.extensions import db
+from server.models import CadreLink, Household, User, Visit
+from tests.browser.conftest import screenshot
+from tests.browser.phone import (
+    badge_of,
+    cadre_of,
+    households_of_cell,
+    new_phone,
+    open_app,
+    sign_in,
+    sync_now,
+    visits_with,
+    worker,
+)
+from tests.conftest import signed_in
+
+pytestmark = pytest.mark.usefixtures("server_clock_ahead")
+
+
+def overdue(homes, now):
+    return [h for h in homes if h.last_visit_at is None or (now - h.last_visit_at).days > 30]
+
+
+def log_visit(page, code, notes, follow_up_on=None):
+    page.goto(f"/app/#/household/{code}")
+    page.wait_for_selector("form#visit")
+    page.fill("form#visit textarea[name=notes]", notes)
+    if follow_up_on:
+        page.fill("form#visit input[name=follow_up_on]", follow_up_on.isoformat())
+    page.click("form#visit button[type=submit]")
+    page.wait_for_function("(t => t && !t.includes('正在同步'))(document.querySelector('#visit-saved').textContent)")
+    return page.inner_text("#visit-saved")
+
+
+def test_a_visit_by_anyone_reaches_every_phone_on_the_next_pull(live_server, browser):
+    app, base = live_server
+    me = worker(app, 1)
+    late = overdue(households_of_cell(app, me.unit_id), clock.now())
+    by_cadre = next(h for h in late if cadre_of(app, h.id))
+    by_me = next(h for h in late if h.code != by_cadre.code)
+    phone = new_phone(browser, base)
+    page = open_app(phone)
+    sign_in(page, me.username)
+    assert "逾期" in badge_of(page, by_cadre.code)
+
+    cadre = signed_in(app, cadre_of(app, by_cadre.id))  # the linked cadre, on their own phone
+    answer = cadre.post("/api/sync/push", json={"items": [{"type": "visit", "id": "7d4c1f0e-3b7a-4d59-9a38-1c2e1f0a0b01",
+        "data": {"household_code": by_cadre.code, "kind": "policy", "visited_at": clock.now().isoformat()}}]})
+    assert answer.get_json()["accepted"] == 1
+    sync_now(page)  # the worker's next incremental pull
+    assert badge_of(page, by_cadre.code) == "0 天未走访"
+
+    assert log_visit(page, by_me.code, "本人走访后刷新") == "已同步到服务器"
+    page.reload()  # the outbox is empty now: the household's last visit comes from the pull alone
+    assert badge_of(page, by_me.code) == "0 天未走访"
+    with app.app_context():
+        assert db.session.get(Household, by_me.id).last_visit_at is not None
+    second = new_phone(browser, base)  # the same worker's second phone learns it too
+    other = open_app(second)
+    sign_in(other, me.username)
+    assert badge_of(other, by_me.code) == "0 天未走访" and badge_of(other, by_cadre.code) == "0 天未走访"
+    screenshot(page, "phone-visit-reaches-every-phone")
+    second.close()
+    phone.close()
+
+
+def test_follow_ups_stay_until_done_and_name_the_household(live_server, browser, monkeypatch):
+    app, base = live_server
+    me = worker(app, 2)
+    first, second = households_of_cell(app, me.unit_id)[:2]
+    phone = new_phone(browser, base)
+    page = open_app(phone)
+    sign_in(page, me.username)
+    due = clock.china_today() + dt.timedelta(days=3)
+    for h in (first, second):
+        assert log_visit(page, h.code, f"跟进测试 {h.code}", follow_up_on=due) == "已同步到服务器"
+
+    def follow_ups():
+        page.goto("/app/#/tasks")
+        page.wait_for_selector("#follow-ups")
+        return page.eval_on_selector_all("#follow-ups li[data-visit] strong", "ss => ss.map(s => s.textContent)")
+
+    assert {first.head_name, second.head_name} <= set(follow_ups())
+    real_now = clock.now
+    monkeypatch.setattr(clock, "now", lambda: real_now() + dt.timedelta(minutes=15))  # later pulls
+    sync_now(page)
+    sync_now(page)
+    assert {first.head_name, second.head_name} <= set(follow_ups())  # they used to vanish here
+    screenshot(page, "phone-follow-ups")
+
+    page.click(f"#follow-ups li:has(strong:text-is('{first.head_name}')) button.done")
+    page.wait_for_selector("#follow-up-saved:has-text('已同步')")
+    page.reload()
+    assert first.head_name not in follow_ups() and second.head_name in follow_ups()
+    visit_id = visits_with(app, f"跟进测试 {first.code}")[0].id
+    with app.app_context():
+        done = db.session.execute(sa.text("SELECT user_id FROM follow_up_done WHERE visit_id = :v"),
+                                  {"v": visit_id.hex if db.engine.dialect.name == "sqlite" else str(visit_id)}).all()
+    assert [row[0] for row in done] == [me.id]
+
+    assert log_visit(page, second.code, "再次走访") == "已同步到服务器"  # a later visit settles it
+    page.reload()
+    assert second.head_name not in follow_ups()
+    phone.close()
+
+
+def test_every_household_keeps_its_recent_visits_offline(live_server, browser):
+    app, base = live_server
+    me = worker(app, 3)
+    with app.app_context():
+        visited = db.session.execute(sa.select(Household.id, Household.code).where(
+            Household.cell_id == me.unit_id, Household.last_visit_at.is_not(None)).order_by(Household.code)).all()
+        code = visited[-1].code
+        recent = db.session.scalars(sa.select(Visit.notes).where(Visit.household_id == visited[-1].id)
+                                    .order_by(Visit.visited_at.desc()).limit(5)).all()
+    phone = new_phone(browser, base)
+    page = open_app(phone)
+    sign_in(page, me.username)
+    listed = badge_of(page, code)
+    phone.set_offline(True)  # never opened online
+    page.goto(f"/app/#/household/{code}")
+    page.wait_for_selector("#visits li")
+    shown = page.eval_on_selector_all("#visits li .notes", "ns => ns.map(n => n.textContent)")
+    assert shown == list(recent)
+    assert page.inner_text("#last-visit") == listed.split(" · ")[0]  # the detail agrees with the list
+    assert "从未走访" not in page.inner_text("#visits")
+    screenshot(page, "phone-history-offline")
+    phone.close()
+
+
+def test_saving_a_visit_says_what_happened_and_the_list_follows(live_server, browser):
+    app, base = live_server
+    me = worker(app, 4)
+    home = households_of_cell(app, me.unit_id)[0]
+    phone = new_phone(browser, base)
+    page = open_app(phone)
+    sign_in(page, me.username)
+    assert log_visit(page, home.code, "在线保存") == "已同步到服务器"
+    first = page.inner_text("#visits li >> nth=0")
+    assert "在线保存" in first and "待同步" not in first
+    assert len(visits_with(app, "在线保存")) == 1
+
+    phone.set_offline(True)
+    said = log_visit(page, home.code, "离线保存")
+    assert said.startswith("当前离线：已保存在本机") and "待同步 1 条" in said
+    first = page.inner_text("#visits li >> nth=0")
+    assert "离线保存" in first and "待同步" in first
+    assert sync_now(page).startswith("当前离线")  # offline, the button says so
+    screenshot(page, "phone-sync-offline-feedback")
+    phone.set_offline(False)
+    assert sync_now(page) == "已同步到服务器"
+    assert page.inner_text("#waiting") == "待同步 0 条"
+    assert len(visits_with(app, "离线保存")) == 1
+    phone.close()
+
+
+def test_a_cadre_sees_this_months_duty_and_their_households_on_the_map(live_server, browser):
+    app, base = live_server
+    month_start = clock.china_midnight(clock.china_today().replace(day=1))
+    with app.app_context():
+        linked = (sa.select(User.username, Household.id, Household.code, Household.cell_id, Household.last_visit_at,
+                            Household.location.is_not(None).label("located"))
+                  .join(CadreLink, CadreLink.cadre_id == User.id).join(Household, Household.id == CadreLink.household_id)
+                  .where(User.role == "cadre", CadreLink.valid_to.is_(None)).order_by(User.id, Household.code))
+        by_cadre = {}
+        for row in db.session.execute(linked).all():
+            by_cadre.setdefault(row.username, []).append(row)
+    username, homes = next((u, hs) for u, hs in by_cadre.items() if len({h.cell_id for h in hs}) > 1 and any(
+        h.last_visit_at is None or h.last_visit_at < month_start for h in hs)) 
+    visited = sum(h.last_visit_at is not None and h.last_visit_at >= month_start for h in homes)
+    phone = new_phone(browser, base)
+    page = open_app(phone)
+    sign_in(page, username)
+    assert page.inner_text("#duty-figure") == f"已走访 {visited} / {len(homes)} 户"
+    screenshot(page, "phone-cadre-duty")
+    todo = next(h for h in homes if h.last_visit_at is None or h.last_visit_at < month_start)
+    assert log_visit(page, todo.code, "包联走访") == "已同步到服务器"
+    page.goto("/app/#/households")
+    assert page.wait_for_selector("#duty-figure").inner_text() == f"已走访 {visited + 1} / {len(homes)} 户"
+
+    page.goto("/app/#/map")
+    page.wait_for_selector("#map .leaflet-interactive")
+    assert page.locator('#map path[stroke="#fff"]').count() == sum(h.located for h in homes)
+    assert page.locator('#map path[stroke="#0b5cad"]').count() == len({h.cell_id for h in homes})
+    screenshot(page, "phone-cadre-map")
+    phone.close()
