@@ -15,7 +15,7 @@ export async function show(root, user) {
     .sort((a, b) => (COLOUR_ORDER[a.deadline] ?? 3) - (COLOUR_ORDER[b.deadline] ?? 3) || b.reported_at.localeCompare(a.reported_at));
   const today = data.chinaDay();
   const report = user.role === "grid_worker" ? await data.reportDue(user.unit_code, items) : null;
-  root.innerHTML = `${report ? `<section class="card report-due ${report.filed ? "" : "due"}" id="report-due">
+  root.innerHTML = `${report ? `<section class="card report-due ${urgent(report, today) ? "due" : ""}" id="report-due">
       <h2>${t(report.kind === "daily" ? "daily_report" : "monthly_report")}</h2>
       <p>${esc(reportPeriod(report))} · <strong>${report.filed ? t("report_filed") : t("report_not_filed")}</strong></p>
       ${report.filed ? "" : `<a class="button" href="#/report">${t("file_report")}</a>`}</section>` : ""}
@@ -45,6 +45,14 @@ export async function show(root, user) {
     await show(root, user);
     [root.querySelector("#follow-up-saved").textContent, root.querySelector("#follow-up-saved").className] = said;
   }));
+}
+
+// Marked when it is owed now: today's daily report, a late one, or the month's in its last ten days
+// (when cells file it).
+function urgent(report, today) {
+  if (report.filed) return false;
+  const following = new Date(Date.UTC(Number(today.slice(0, 4)), Number(today.slice(5, 7)), 1));
+  return report.kind === "daily" || report.late || (following - Date.parse(today)) / 86400000 <= 10;
 }
 
 export function reportPeriod(report) {

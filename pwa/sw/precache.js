@@ -1,5 +1,5 @@
 // The app shell, precached at install (read by sw.js through importScripts). Change VERSION with every
-// release: the old cache is deleted. tests/browser/test_phone_month.py checks every file of js/ is listed.
+// release: the old cache is deleted. tests/unit/test_pwa_shell.py checks every file of js/ and css/ is listed.
 /* exported VERSION, SHELL */
 var VERSION = "6";
 var SHELL = [
