@@ -1,8 +1,12 @@
-"""County settings that staff change at run time, with their defaults (seeds 000 and 001)."""
+"""County settings that staff change at run time, with their defaults (seeds 000 and 001), and the China day
+daily reporting has been on since, which this module keeps itself."""
 from __future__ import annotations
+
+import datetime as dt
 
 import sqlalchemy as sa
 
+from . import clock
 from .extensions import db
 from .models import Setting
 
@@ -26,6 +30,14 @@ DEFAULTS = {
     "key_person_visit_days": 30,
     "zero_report_grace_days": 5,    # days into a month before last month's missing reports are raised
 }
+# Kept here, never put by a client: the China day from which daily reporting (日报告制) is on. Daily completeness
+# can be counted only for days on which cells were asked to report daily, so the day the switch went from off to
+# on is stored in its own row, written by put() in the same transaction as the switch (they cannot disagree and
+# the audit log shows both); switching off removes it. A stored day rather than one read back from the audit log
+# or the switch row's updated_at: those are bookkeeping that may be pruned or touched for other reasons; the
+# updated_at is only the fallback for a switch turned on before this row existed. Clients cannot set it, so no
+# one can backdate the mode and count days on which nobody was asked to report.
+DAILY_SINCE = "daily_reporting_since"
 
 
 def get(key: str):
@@ -36,17 +48,50 @@ def get(key: str):
 
 
 def all_settings() -> dict:
+    """Every setting in force, and the day daily reporting has been on since (None when it is off)."""
     stored = dict(db.session.execute(sa.select(Setting.key, Setting.value)).all())
-    return {key: stored.get(key, default) for key, default in DEFAULTS.items()}
+    return {**{key: stored.get(key, default) for key, default in DEFAULTS.items()},
+            DAILY_SINCE: daily_reporting_since()}
 
 
 def put(key: str, value) -> None:
+    if key not in DEFAULTS:
+        raise KeyError(key)  # daily_reporting_since included: it follows the switch
+    if key == "daily_reporting":
+        _follow_daily_reporting(bool(value))
+    _store(key, value)
+
+
+def _store(key: str, value) -> None:
     row = db.session.get(Setting, key)
     if row is None:
         db.session.add(Setting(key=key, value=value))
-    else:
+    elif row.value != value:
         row.value = value
     db.session.flush()
+
+
+def _follow_daily_reporting(on: bool) -> None:
+    """Switched from off to on: daily reporting starts today (China). Switched off: it has no start any more.
+    Switched on again while on: the start stays."""
+    since, current = db.session.get(Setting, DAILY_SINCE), daily_reporting_since()
+    if on and (current is None or since is None):  # off until now, or on from before the day was kept
+        _store(DAILY_SINCE, (current or clock.china_today()).isoformat())
+    elif not on and since is not None:
+        db.session.delete(since)
+        db.session.flush()
+
+
+def daily_reporting_since() -> dt.date | None:
+    """The China day from which daily reporting is on; None while the county reports monthly."""
+    rows = {row.key: row for row in db.session.scalars(
+        sa.select(Setting).where(Setting.key.in_(("daily_reporting", DAILY_SINCE))))}
+    switch, since = rows.get("daily_reporting"), rows.get(DAILY_SINCE)
+    if switch is None or not switch.value:
+        return None
+    if since is not None:
+        return dt.date.fromisoformat(since.value)
+    return switch.updated_at.astimezone(clock.CHINA).date()  # switched on before the day was kept
 
 
 def acceptance_days(channel: str) -> int:

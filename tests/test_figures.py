@@ -187,3 +187,86 @@ def test_open_overdue_and_escalated_disputes_are_counted_as_of_now(county, monke
     assert (a["open_disputes"], a["overdue_disputes"], a["escalated_disputes"]) == (1, 1, 0)
     assert (b["open_disputes"], b["overdue_disputes"], b["escalated_disputes"]) == (2, 1, 1)
     assert "reported" not in a and "resolution_rate" not in a
+
+
+# --- daily reporting 日报告制 ---------------------------------------------------------------------------------
+
+def china(day: dt.date) -> dt.datetime:
+    from server import clock
+    return clock.china_midnight(day)
+
+
+@pytest.fixture
+def daily(county, monkeypatch):
+    """The county of `county`, switched to daily reporting on 17 November (China) and seen at noon on the 20th.
+    Daily reports: A1 on the 16th (before the switch), 17th, 18th, 19th and 20th, and the 21st (tomorrow: not
+    counted); A2 on the 18th; B1 on the 20th, and B1 also filed November's monthly report."""
+    from server import clock, settings
+    session = county
+    monkeypatch.setattr(clock, "now", lambda: dt.datetime(2026, 11, 17, 2, tzinfo=UTC))
+    settings.put("daily_reporting", True)
+    monkeypatch.setattr(clock, "now", lambda: dt.datetime(2026, 11, 20, 4, tzinfo=UTC))
+    ids = dict(session.query(GridUnit.code, GridUnit.id).all())
+    worker = session.query(User).filter_by(username="w").one()
+
+    def report(code, day, kind="daily"):
+        session.add(ZeroReport(id=uuid.uuid4(), cell_id=ids[code], kind=kind, period=day, author_id=worker.id,
+                               reported_at=china(day)))
+    for day in (16, 17, 18, 19, 20, 21):
+        report("610923100201001", dt.date(2026, 11, day))
+    report("610923100201002", dt.date(2026, 11, 18))
+    report("610923100202001", dt.date(2026, 11, 20))
+    report("610923100202001", dt.date(2026, 11, 1), kind="monthly")
+    session.flush()
+    return session
+
+
+NOVEMBER = (china(dt.date(2026, 11, 1)), china(dt.date(2026, 12, 1)))
+
+
+def completeness(row):
+    return row["daily_report_days"], row["reports_due"], row["reports_filed"], row["zero_report_completeness"]
+
+
+def test_with_daily_reporting_on_a_cell_owes_a_report_a_day_since_the_switch_up_to_today(daily):
+    rows = by_code(figures("village", *NOVEMBER))
+    a, b = rows["610923100201"], rows["610923100202"]
+    # 17–20 November: 4 days. A: 2 cells × 4 = 8 due, A1 filed 4 (not the 16th or the 21st), A2 1
+    assert completeness(a) == (4, 8, 5, 5 / 8)
+    assert completeness(b) == (4, 4, 1, 0.25)
+    assert (b["cells"], b["cells_reported"]) == (1, 1)  # B1's monthly report is still counted there
+    town, = figures("town", *NOVEMBER)
+    assert completeness(town) == (4, 12, 6, 0.5)
+    cells = by_code(figures("cell", *NOVEMBER))
+    assert completeness(cells["610923100201002"]) == (4, 4, 1, 0.25)
+
+
+def test_daily_completeness_of_today_and_of_a_period_that_began_before_the_switch(daily):
+    today = by_code(figures("village", china(dt.date(2026, 11, 20)), china(dt.date(2026, 11, 21))))
+    assert completeness(today["610923100201"]) == (1, 2, 1, 0.5)  # A1 filed today, A2 did not
+    assert completeness(today["610923100202"]) == (1, 1, 1, 1.0)
+    # 15 October – 18 November: daily reporting on the 17th and 18th only
+    rows = by_code(figures("village", china(dt.date(2026, 10, 15)), china(dt.date(2026, 11, 19))))
+    assert completeness(rows["610923100201"]) == (2, 4, 3, 0.75)
+    assert completeness(rows["610923100202"]) == (2, 2, 0, 0.0)
+
+
+def test_a_period_before_the_switch_is_counted_by_monthly_reports(daily):
+    rows = by_code(figures("village", START, END))  # October: as the monthly case above
+    assert completeness(rows["610923100201"]) == (0, 2, 1, 0.5)
+    assert completeness(rows["610923100202"]) == (0, 1, 1, 1.0)
+
+
+def test_the_trend_counts_each_month_in_its_own_mode(daily):
+    from server.stats.figures import monthly_trend
+    october, november = monthly_trend("610923100", dt.date(2026, 11, 1), 2)
+    assert (october["month"], *completeness(october)) == ("2026-10", 0, 3, 2, pytest.approx(2 / 3))
+    assert (november["month"], *completeness(november)) == ("2026-11", 4, 12, 6, 0.5)
+
+
+def test_switched_off_the_figures_are_monthly_again(daily):
+    from server import settings
+    settings.put("daily_reporting", False)
+    assert settings.daily_reporting_since() is None
+    town, = figures("town", *NOVEMBER)
+    assert completeness(town) == (0, 3, 1, pytest.approx(1 / 3))  # only B1 filed November's monthly report

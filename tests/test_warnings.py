@@ -160,6 +160,27 @@ def test_cells_that_missed_last_months_report(county):
     assert early == []  # still within the grace days
 
 
+def test_with_daily_reporting_on_cells_that_missed_yesterdays_report(county):
+    """NOW is 10 November: yesterday is the 9th. Cell A filed it (and a report for the 8th), B filed only today's."""
+    for cell, day in ((county.a, 9), (county.a, 8), (county.b, 10)):
+        county.session.add(ZeroReport(id=uuid.uuid4(), cell_id=cell.id, kind="daily", period=dt.date(2026, 11, day),
+                                      author_id=county.worker.id, reported_at=ago(0)))
+    county.session.flush()
+    since_the_8th = county.keys("zero_report_missed", daily_reporting_since=dt.date(2026, 11, 8))
+    # last month was monthly (no report filed: both cells), yesterday was daily (B missed it)
+    assert since_the_8th == sorted([f"zero_report_missed:{county.a.id}:2026-10", f"zero_report_missed:{county.b.id}:2026-10",
+                                    f"zero_report_missed:{county.b.id}:2026-11-09"])
+    missed, = [c for c in rules.missed_zero_reports(NOW, {**county.config, "daily_reporting_since": dt.date(2026, 11, 9)})
+               if c.key.endswith("2026-11-09")]
+    assert (missed.unit_id, missed.level) == (county.b.id, "village")
+    assert "2026年11月09日 日报告" in missed.reason_zh and "daily report for 2026-11-09" in missed.reason
+    # switched on today: yesterday was not a day of daily reporting
+    assert not any(k.endswith("-09") for k in county.keys("zero_report_missed", daily_reporting_since=NOW.date()))
+    # on since October: last month was counted by daily reports, so its monthly report is not asked for
+    assert county.keys("zero_report_missed", daily_reporting_since=dt.date(2026, 10, 20)) == [
+        f"zero_report_missed:{county.b.id}:2026-11-09"]
+
+
 def test_a_scan_run_twice_raises_nothing_new(county):
     county.dispute(county.a, 3, category="land_requisition", party_count=12)
     county.household(county.a, tags=("key_person",))

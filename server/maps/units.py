@@ -41,8 +41,9 @@ def workers_by_cell(under: str | None) -> dict[str, list[str]]:
     return named
 
 
-def feature_collection(level: str, under: str | None, rows: list[dict]) -> str:
-    """A GeoJSON FeatureCollection (as text) of the figure rows of `level`, each with its unit's boundary."""
+def feature_collection(level: str, under: str | None, rows: list[dict], members: dict | None = None) -> str:
+    """A GeoJSON FeatureCollection (as text) of the figure rows of `level`, each with its unit's boundary, and
+    `members` beside the features (foreign members, RFC 7946 §6.1)."""
     shapes = boundaries(level, under)
     workers = workers_by_cell(under) if level == "cell" else {}
     parent_length = CODE_LENGTH[UNIT_LEVELS[UNIT_LEVELS.index(level) - 1]] if level != "county" else None
@@ -54,4 +55,5 @@ def feature_collection(level: str, under: str | None, rows: list[dict]) -> str:
             properties["workers"] = workers.get(code, [])
         features.append('{"type":"Feature","id":%s,"geometry":%s,"properties":%s}' % (
             json.dumps(code), shapes.get(code) or "null", json.dumps(properties, ensure_ascii=False, default=str)))
-    return '{"type":"FeatureCollection","features":[%s]}' % ",".join(features)
+    extra = "".join(",%s:%s" % (json.dumps(k), json.dumps(v, ensure_ascii=False)) for k, v in (members or {}).items())
+    return '{"type":"FeatureCollection"%s,"features":[%s]}' % (extra, ",".join(features))

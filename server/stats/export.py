@@ -12,7 +12,8 @@ COLUMNS = {
     "code": "编码", "name": "名称", "households": "户数", "visited_households": "走访户数", "coverage": "覆盖率",
     "visits": "走访人次", "reported": "矛盾纠纷数", "resolved": "化解数", "resolution_rate": "化解率",
     "on_time_rate": "按期办结率", "satisfaction_rate": "满意率", "early_warning_rate": "预警率",
-    "village_share": "不出村率", "town_share": "不出镇率", "cells": "网格数", "zero_report_completeness": "零报告完成率",
+    "village_share": "不出村率", "town_share": "不出镇率", "cells": "网格数", "daily_report_days": "日报告天数",
+    "reports_due": "应报数", "reports_filed": "实报数", "zero_report_completeness": "零报告完成率",
     "open_disputes": "在办数", "overdue_disputes": "超期数", "escalated_disputes": "上交县镇数",
 }
 LEVEL_SHEETS = {"town": "镇（街道）", "village": "村（社区）", "cell": "网格"}

@@ -9,8 +9,12 @@
   petitions to the county or above included
 - village / town share 不出村率, 不出镇率: resolved while held at village level (at town level or below)
   ÷ resolved
-- zero-report completeness 零报告: cells that filed their monthly report for the month (the period's first
-  month unless given) ÷ cells
+- zero-report completeness 零报告 = reports filed ÷ reports due, following the reporting mode:
+  monthly (月报): due = cells, filed = cells that filed the monthly report of the period's first month
+  (`cells_reported`, counted in either mode); with daily reporting on (日报告制, settings.daily_reporting_since):
+  due = cells × the period's days on which it was on, up to and including today (China days, `daily_report_days`),
+  filed = distinct (cell, day) daily reports of those days. A period with none of those days (before the switch,
+  or daily reporting off) is counted monthly.
 - open / overdue / escalated 在办, 超期, 上交: disputes open now, past their time limit now, and held above
   the village now (a snapshot, not limited to the period)
 Rates are NULL where their denominator is 0."""
@@ -34,22 +38,40 @@ EARLY_CHANNELS = ("grid_screening", "visit")
 RATES = {"coverage": ("visited_households", "households"), "resolution_rate": ("resolved", "reported"),
          "on_time_rate": ("resolved_on_time", "resolved"), "satisfaction_rate": ("satisfied", "called_back"),
          "early_warning_rate": ("early", "reported"), "village_share": ("resolved_in_village", "resolved"),
-         "town_share": ("resolved_in_town", "resolved"), "zero_report_completeness": ("cells_reported", "cells")}
+         "town_share": ("resolved_in_town", "resolved"), "zero_report_completeness": ("reports_filed", "reports_due")}
 PARTS = ("coverage", "visits", "disputes", "open_disputes", "zero_reports")
 
 
 def figures(level: str, start: dt.datetime, end: dt.datetime, under: str | None = None, parts=PARTS,
-            zero_report_month: dt.date | None = None) -> list[dict]:
+            zero_report_days: tuple[dt.date, dt.date] | None = None) -> list[dict]:
     """One row per unit of `level` (under the unit code `under`, if given) for [start, end): its code, name,
-    cells and the counts and rates of the `parts` asked for."""
-    rows = _figures(level, [(start, end)], [zero_report_month or start.date().replace(day=1)], under, parts)
+    cells and the counts and rates of the `parts` asked for. Zero reports are those of the period's China days,
+    or of the days [first, end) given as `zero_report_days`."""
+    rows = _figures(level, [(start, end)], [zero_report_days or china_days(start, end)], under, parts)
     return [{k: v for k, v in row.items() if k != "period"} for row in rows]
 
 
-def _figures(level: str, periods: list[tuple[dt.datetime, dt.datetime]], months: list[dt.date],
+def zero_report_mode(first: dt.date, end: dt.date) -> dict:
+    """How the zero reports of the China days [first, end) are counted: {"mode": "daily", "period": [first day,
+    last day], "since": the start of daily reporting}, or {"mode": "monthly", "period": the month's first day}."""
+    reports, = Reports.of_days([(first, end)])
+    if reports.daily is None:
+        return {"mode": "monthly", "period": reports.month.isoformat()}
+    lo, hi = reports.daily
+    return {"mode": "daily", "period": [lo.isoformat(), (hi - dt.timedelta(days=1)).isoformat()],
+            "since": settings.daily_reporting_since().isoformat()}
+
+
+def china_days(start: dt.datetime, end: dt.datetime) -> tuple[dt.date, dt.date]:
+    """The China calendar days [first, the day after the last) that the moments [start, end) touch."""
+    last = (end - dt.timedelta(microseconds=1)).astimezone(clock.CHINA).date()
+    return start.astimezone(clock.CHINA).date(), last + dt.timedelta(days=1)
+
+
+def _figures(level: str, periods: list[tuple[dt.datetime, dt.datetime]], report_days: list[tuple[dt.date, dt.date]],
              under: str | None, parts) -> list[dict]:
-    """The figures of each unit for each of the consecutive `periods` (zero reports of the matching `months`),
-    in one query: rows carry the period's index and come ordered by unit code, then period."""
+    """The figures of each unit for each of the consecutive `periods` (zero reports of the matching China days
+    `report_days`), in one query: rows carry the period's index and come ordered by unit code, then period."""
     length = CODE_LENGTH[level]
     unit = sa.orm.aliased(GridUnit, name="unit")
     cell = sa.orm.aliased(GridUnit, name="cell")
@@ -62,7 +84,7 @@ def _figures(level: str, periods: list[tuple[dt.datetime, dt.datetime]], months:
         cells = cells.where(cell.code.startswith(under, autoescape=True) if len(under) <= length else sa.false())
     cells = cells.subquery("cells")
     window = Window([(sa.literal(lo, UTCDateTime()), sa.literal(hi, UTCDateTime())) for lo, hi in periods],
-                    periods[-1][1], months)
+                    periods[-1][1], Reports.of_days(report_days))
     counted_with_coverage = "coverage" in parts and not window.running
     per_cell = {"coverage": lambda: _coverage(window, visits_too="visits" in parts),
                 "visits": lambda: [] if counted_with_coverage else [_visit_counts(window)],
@@ -70,12 +92,18 @@ def _figures(level: str, periods: list[tuple[dt.datetime, dt.datetime]], months:
                 "zero_reports": lambda: [_zero_reports(window)]}
     summed = [_per_unit(cells, query, narrowed=bool(under)) for part in parts for query in per_cell[part]()]
     cell_count = sa.select(cells.c.unit_code, sa.func.count().label("cells")).group_by(cells.c.unit_code).subquery()
-    indexes = sa.union_all(*(sa.select(sa.literal(i, sa.Integer).label("period")) for i in range(len(periods))))
+    indexes = sa.union_all(*(sa.select(sa.literal(i, sa.Integer).label("period"),
+                                       sa.literal(reports.days, sa.Integer).label("daily_report_days"))
+                             for i, reports in enumerate(window.reports)))
     indexes = indexes.subquery("periods")
 
-    columns = [unit.code, unit.name, indexes.c.period, sa.func.coalesce(cell_count.c.cells, 0).label("cells")]
+    cells_of_unit = sa.func.coalesce(cell_count.c.cells, 0)
+    columns = [unit.code, unit.name, indexes.c.period, cells_of_unit.label("cells")]
     for part in summed:
         columns += [sa.func.coalesce(c, 0).label(c.name) for c in part.c if c.name not in ("unit_code", "period")]
+    if "zero_reports" in parts:  # a cell owes one monthly report, or one daily report a day of daily reporting
+        days = indexes.c.daily_report_days
+        columns += [days, sa.case((days > 0, cells_of_unit * days), else_=cells_of_unit).label("reports_due")]
     query = (sa.select(*columns).select_from(unit).join(cell_count, cell_count.c.unit_code == unit.code)
              .join(indexes, sa.true()).where(unit.level == level))
     for part in summed:
@@ -88,12 +116,40 @@ def _figures(level: str, periods: list[tuple[dt.datetime, dt.datetime]], months:
     return [dict(r) for r in rows]
 
 
+class Reports:
+    """The zero reports a period counts: the monthly report of its first month, and — on the days [first, end)
+    of the period on which daily reporting was on, if any — the daily reports instead."""
+
+    def __init__(self, month: dt.date, daily: tuple[dt.date, dt.date] | None):
+        self.month, self.daily = month, daily
+        self.days = (daily[1] - daily[0]).days if daily else 0
+
+    @classmethod
+    def of_days(cls, days: list[tuple[dt.date, dt.date]]) -> list[Reports]:
+        """For each period's China days [first, end): the days from the start of daily reporting up to today."""
+        since, tomorrow = settings.daily_reporting_since(), clock.china_today() + dt.timedelta(days=1)
+        out = []
+        for first, end in days:
+            lo, hi = (max(first, since), min(end, tomorrow)) if since else (first, first)
+            out.append(cls(first.replace(day=1), (lo, hi) if lo < hi else None))
+        return out
+
+    def monthly(self):
+        return sa.and_(ZeroReport.kind == "monthly", ZeroReport.period == self.month)
+
+    def filed(self):
+        """The reports that count as filed for the period."""
+        if self.daily is None:
+            return self.monthly()
+        return sa.and_(ZeroReport.kind == "daily", ZeroReport.period >= self.daily[0], ZeroReport.period < self.daily[1])
+
+
 class Window:
     """Consecutive periods: the whole span, and which period a moment falls in (a CASE over the bounds,
-    so one grouped scan counts every period)."""
+    so one grouped scan counts every period); and the zero reports each period counts."""
 
-    def __init__(self, bounds, end: dt.datetime, months: list[dt.date]):
-        self.bounds, self.end, self.months = bounds, end, months
+    def __init__(self, bounds, end: dt.datetime, reports: list[Reports]):
+        self.bounds, self.end, self.reports = bounds, end, reports
         self.lo, self.hi = bounds[0][0], bounds[-1][1]
 
     @property
@@ -163,11 +219,15 @@ def _open_disputes():
 
 
 def _zero_reports(window: Window):
-    period = ([sa.case(*((ZeroReport.period == month, i) for i, month in enumerate(window.months))).label("period")]
-              if len(window.months) > 1 else [])
-    return (sa.select(ZeroReport.cell_id, *period, sa.func.count(sa.distinct(ZeroReport.cell_id)).label("cells_reported"))
-            .where(ZeroReport.kind == "monthly", ZeroReport.period.in_(window.months))
-            .group_by(ZeroReport.cell_id, *period))
+    """Per cell: whether it filed the monthly report (cells_reported, in either mode), and the reports that count
+    as filed in the period's mode — the month's report, or distinct days of daily reports."""
+    belongs = [sa.or_(r.monthly(), r.filed()) for r in window.reports]  # the same in monthly mode
+    period = ([sa.case(*((b, i) for i, b in enumerate(belongs))).label("period")]
+              if len(window.reports) > 1 else [])
+    filed = sa.or_(*(r.filed() for r in window.reports))  # periods' days and months do not overlap
+    return (sa.select(ZeroReport.cell_id, *period, _count(ZeroReport.kind == "monthly").label("cells_reported"),
+                      sa.func.count(sa.distinct(sa.case((filed, ZeroReport.period)))).label("reports_filed"))
+            .where(sa.or_(*belongs)).group_by(ZeroReport.cell_id, *period))
 
 
 def monthly_trend(code: str, last_month: dt.date, months: int) -> list[dict]:
@@ -181,11 +241,14 @@ def monthly_trend(code: str, last_month: dt.date, months: int) -> list[dict]:
 
     def count(months_: list[dt.date]) -> list[dict]:
         periods = [(clock.china_midnight(first), clock.china_midnight(_add_months(first, 1))) for first in months_]
-        rows = _figures(level, periods, months_, code, parts) if months_ else []
+        days = [(first, _add_months(first, 1)) for first in months_]
+        rows = _figures(level, periods, days, code, parts) if months_ else []
         return [{"month": months_[row.pop("period")].strftime("%Y-%m"), **row} for row in rows]
 
     closed = [first for first in firsts if first < running]
-    rows = cached_for_scope("trend", (code, tuple(closed)), lambda: count(closed))
+    # the start of daily reporting decides how closed months count their zero reports
+    key = (code, tuple(closed), settings.daily_reporting_since())
+    rows = cached_for_scope("trend", key, lambda: count(closed))
     return rows + count([first for first in firsts if first >= running])
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from .. import clock
 from ..disputes.workflow import WorkflowError, take_step
 from ..extensions import db
 from ..i18n import bilingual_errors
@@ -170,6 +171,12 @@ def write_zero_reports(batch, context) -> dict:
                                          {"cell_code": ["not found / 未找到"]})
             continue
         period = data["period"].replace(day=1) if data["kind"] == "monthly" else data["period"]
+        today = now.astimezone(clock.CHINA).date()
+        if data["kind"] == "daily" and period > today:  # accepted whatever the mode: a phone may be behind
+            results[item_id] = _rejected(f"a daily report is for a day up to today ({today}), not {period}",
+                                         f"日报告的日期不能晚于今天（{today}）",
+                                         {"period": ["after today (China) / 晚于今天"]})
+            continue
         exists = db.session.scalar(sa.select(sa.func.count()).select_from(ZeroReport).where(
             ZeroReport.cell_id == cell_id, ZeroReport.kind == data["kind"], ZeroReport.period == period))
         if exists:

@@ -66,7 +66,8 @@ class DisputeEventData(Schema):
 class ZeroReportData(Schema):
     cell_code = fields.String(required=True, validate=validate.Length(equal=15))
     kind = fields.String(load_default="monthly", validate=validate.OneOf(ZERO_REPORT_KINDS))
-    period = fields.Date(required=True, metadata={"description": "the month's first day, or the day"})
+    period = fields.Date(required=True, metadata={
+        "description": "monthly: a day of the month (stored as its first day); daily: the China day, at most today"})
     nothing_to_report = fields.Boolean(load_default=True)
     note = fields.String(load_default="", validate=TEXT)
     reported_at = fields.AwareDateTime(required=True)

@@ -184,19 +184,33 @@ def key_persons_unvisited(now: dt.datetime, config: dict) -> list[Candidate]:
 
 
 def missed_zero_reports(now: dt.datetime, config: dict) -> list[Candidate]:
-    """Cells that had not filed last month's report a few days into this month."""
+    """Cells that had not filed last month's report a few days into this month (when last month was counted by
+    monthly reports); with daily reporting on, cells that have not filed yesterday's daily report (a day since
+    daily reporting began), one alert per cell and day."""
     today = now.astimezone(clock.CHINA).date()
-    if today.day <= config["zero_report_grace_days"]:
-        return []
+    since = config.get("daily_reporting_since")  # the China day daily reporting began; None: off
     month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-    filed = sa.select(ZeroReport.cell_id).where(ZeroReport.kind == "monthly", ZeroReport.period == month)
-    rows = db.session.execute(sa.select(GridUnit.id, GridUnit.code, GridUnit.name)
+    out = []
+    if today.day > config["zero_report_grace_days"] and not (since and since < today.replace(day=1)):
+        out += [Candidate(
+            f"zero_report_missed:{row.id}:{month:%Y-%m}", "zero_report_missed", "low", "village", row.id,
+            f"{row.name} has not filed its report for {month:%Y-%m}",
+            f"{row.name} 未报送 {month:%Y年%m月} 月报（零报告）",
+            [{"type": "unit", "code": row.code}]) for row in _cells_without("monthly", month)]
+    yesterday = today - dt.timedelta(days=1)
+    if since and yesterday >= since:
+        out += [Candidate(
+            f"zero_report_missed:{row.id}:{yesterday.isoformat()}", "zero_report_missed", "low", "village", row.id,
+            f"{row.name} has not filed its daily report for {yesterday.isoformat()} (daily reporting)",
+            f"{row.name} 未报送 {yesterday:%Y年%m月%d日} 日报告（日报告制）",
+            [{"type": "unit", "code": row.code}]) for row in _cells_without("daily", yesterday)]
+    return out
+
+
+def _cells_without(kind: str, period: dt.date):
+    filed = sa.select(ZeroReport.cell_id).where(ZeroReport.kind == kind, ZeroReport.period == period)
+    return db.session.execute(sa.select(GridUnit.id, GridUnit.code, GridUnit.name)
                               .where(GridUnit.level == "cell", GridUnit.id.not_in(filed))).all()
-    return [Candidate(
-        f"zero_report_missed:{row.id}:{month:%Y-%m}", "zero_report_missed", "low", "village", row.id,
-        f"{row.name} has not filed its report for {month:%Y-%m}",
-        f"{row.name} 未报送 {month:%Y年%m月} 月报（零报告）",
-        [{"type": "unit", "code": row.code}]) for row in rows]
 
 
 def _unit_ids(codes: list[str]) -> dict[str, int]:

@@ -209,3 +209,20 @@ def test_out_of_scope_and_unknown_households_get_the_same_answer(small_app, work
                                                               "kind": "policy", "visited_at": VISITED})
         answers.append((response.status_code, response.get_json()["message"].replace(code, "X")))
     assert answers[0] == answers[1] and answers[0][0] == 422
+
+
+def test_a_daily_report_is_for_a_day_up_to_today_once_per_cell_and_day(worker):
+    """Accepted with daily reporting off too (a phone may be behind the switch)."""
+    import datetime as dt
+
+    from server import clock
+    today = clock.china_today()
+
+    def daily(day):
+        return {"type": "zero_report", "id": str(uuid.uuid4()), "data": {
+            "cell_code": worker["cell"], "kind": "daily", "period": day.isoformat(),
+            "reported_at": clock.now().isoformat()}}
+    items = [daily(today), daily(today), daily(today - dt.timedelta(days=3)), daily(today + dt.timedelta(days=1))]
+    results = worker["client"].post("/api/sync/push", json={"items": items}).get_json()["results"]
+    assert [r["status"] for r in results] == ["accepted", "rejected", "accepted", "rejected"]
+    assert results[3]["reason"]["errors"]["period"] and "今天" in results[3]["reason"]["message_zh"]

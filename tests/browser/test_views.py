@@ -189,6 +189,70 @@ def test_zero_report_completeness_names_the_cells_that_have_not_filed(live_serve
             db.session.commit()
 
 
+@pytest.fixture
+def daily_reporting(live_server):
+    """County staff switch daily reporting on (today, China); a grid worker of the busiest town files today's
+    daily report from their phone. Yields (town, the cell that filed); switched off and removed afterwards."""
+    app, _ = live_server
+    town = busiest_town(app)
+    with app.app_context():
+        worker, cell = db.session.execute(
+            sa.select(User.username, GridUnit.code).join(GridUnit, GridUnit.id == User.unit_id)
+            .where(User.role == "grid_worker", GridUnit.code.startswith(town.code))
+            .order_by(GridUnit.code.desc())).first()
+    staff = signed_in(app, "county01")
+    assert staff.patch("/api/settings", json={"daily_reporting": True}).status_code == 200
+    report = {"type": "zero_report", "id": str(uuid.uuid4()), "data": {
+        "cell_code": cell, "kind": "daily", "period": clock.china_today().isoformat(), "nothing_to_report": True,
+        "note": "", "reported_at": clock.now().isoformat()}}
+    assert signed_in(app, worker).post("/api/sync/push", json={"items": [report]}).get_json()["accepted"] == 1
+    try:
+        yield town, cell
+    finally:
+        staff.patch("/api/settings", json={"daily_reporting": False})
+        with app.app_context():
+            db.session.execute(sa.delete(ZeroReport).where(ZeroReport.kind == "daily"))
+            db.session.commit()
+
+
+def test_with_daily_reporting_on_the_card_shows_todays_reports(live_server, tablet, daily_reporting):
+    app, _ = live_server
+    town, filed = daily_reporting
+    cells = units(app, "cell", town.code)
+    page = sign_in(tablet, "/views/town", secretary_of(app, town.code))
+    page.wait_for_selector("#zero-report[data-mode=daily] #zero-report-rate")
+    assert page.text_content("#zero-report h2") == "今日报告（日报告制）"
+    assert page.text_content("#zero-report .figure").split() == [
+        f"{100 / len(cells):.1f}%", "1", "/", f"{len(cells)}", "个网格已报送"]
+    missing = page.eval_on_selector_all("#not-filed button", "bs => bs.map(b => b.dataset.code)")
+    assert missing == [c.code for c in cells if c.code != filed]
+    page.dispatch_event(f"#town-map path.unit-{filed}", "click")
+    page.wait_for_selector(f"#cell-panel[data-code='{filed}'] #cell-disputes:not(:has-text('加载中'))")
+    assert page.text_content("#cell-report") == "已报送"
+    assert "今日报告（日报告制）" in page.text_content("#cell-panel dl")
+    page.click(f"#not-filed button[data-code='{missing[0]}']")
+    page.wait_for_selector(f"#cell-panel[data-code='{missing[0]}'] #cell-report:text('未报送')")
+    page.evaluate("scrollTo(0, 0)")
+    screenshot(page, "17-town-view-daily-reporting")
+
+
+def test_with_daily_reporting_on_the_county_table_counts_daily_reports(live_server, desktop, daily_reporting):
+    app, _ = live_server
+    start, end = this_month()
+    rows = signed_in(app, "county01").get(f"/api/stats/figures?level=town&start={start}&end={end}").get_json()
+    days = rows[0]["daily_report_days"]
+    assert days >= 1
+    page = county_page(desktop)
+    wait_for_count(page, "#figures tbody tr", len(rows))
+    assert page.text_content("#figures th[data-key=zero_report_completeness]") == f"日报告完成率（{days} 天）"
+    town, _ = daily_reporting
+    row = next(r for r in rows if r["code"] == town.code)
+    shown = page.text_content(f"#figures tbody tr[data-key='{town.code}'] td[data-key=zero_report_completeness]")
+    assert shown.endswith(f"({row['reports_filed']}/{row['reports_due']})") and row["reports_filed"] == 1
+    total = sum(r["reports_filed"] for r in rows), sum(r["reports_due"] for r in rows)
+    assert page.text_content("#figures tfoot td[data-key=zero_report_completeness]").endswith(f"({total[0]}/{total[1]})")
+
+
 def test_the_warnings_inbox_signs_for_and_closes_an_alert(live_server, tablet):
     app, _ = live_server
     town = busiest_town(app)

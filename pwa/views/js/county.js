@@ -188,7 +188,7 @@ function showBreadcrumb(view) {
 
 function showTable(view, level) {
   const element = view.main.querySelector("#figures-table");
-  sortableTable(element, figureColumns(), view.rows, {
+  sortableTable(element, figureColumns(view.rows), view.rows, {
     id: "figures", footer: totalRow(view.rows, `${t("total")}（${parent(view).name}）`), selected: view.selected.code,
     onSelect: (row) => select(view, row),
   });

@@ -8,12 +8,15 @@ const RATES = {
   coverage: ["visited_households", "households"], resolution_rate: ["resolved", "reported"],
   on_time_rate: ["resolved_on_time", "resolved"], satisfaction_rate: ["satisfied", "called_back"],
   early_warning_rate: ["early", "reported"], village_share: ["resolved_in_village", "resolved"],
-  town_share: ["resolved_in_town", "resolved"], zero_report_completeness: ["cells_reported", "cells"],
+  town_share: ["resolved_in_town", "resolved"], zero_report_completeness: ["reports_filed", "reports_due"],
 };
 const COUNTS = ["households", "visited_households", "visits", "reported", "resolved", "resolved_on_time",
-                "called_back", "satisfied", "early", "resolved_in_village", "resolved_in_town", "cells", "cells_reported"];
+                "called_back", "satisfied", "early", "resolved_in_village", "resolved_in_town", "cells", "cells_reported",
+                "reports_due", "reports_filed"];
 
-export const figureColumns = () => [
+/** The table's columns; zero-report completeness is labelled by how the rows counted it: monthly reports, or
+ * the period's days of daily reporting (日报告制). */
+export const figureColumns = (rows = []) => [
   { key: "name", label: t("unit"), text: true },
   { key: "households", label: t("households_count"), format: count },
   { key: "coverage", label: t("coverage"), format: percent },
@@ -26,9 +29,14 @@ export const figureColumns = () => [
   { key: "early_warning_rate", label: t("early_warning_rate"), format: percent },
   { key: "village_share", label: t("village_share"), format: percent },
   { key: "town_share", label: t("town_share"), format: percent },
-  { key: "zero_report_completeness", label: t("zero_report_completeness"),
-    format: (rate, row) => `${percent(rate)} (${row.cells_reported ?? 0}/${row.cells ?? 0})` },
+  { key: "zero_report_completeness", label: reportsLabel(rows),
+    format: (rate, row) => `${percent(rate)} (${row.reports_filed ?? 0}/${row.reports_due ?? 0})` },
 ];
+
+function reportsLabel(rows) {
+  const days = Math.max(0, ...rows.map((row) => row.daily_report_days || 0));  // the same for every row
+  return days ? t("daily_report_completeness", { days }) : t("zero_report_completeness");
+}
 
 export function totalRow(rows, name) {
   const total = { code: "", name };

@@ -1,5 +1,6 @@
 // The town view (/views/town): the town's cells on a map coloured by visit coverage or open disputes,
-// a cell's details on click, overdue and escalated disputes, this month's zero reports, and the warnings inbox.
+// a cell's details on click, overdue and escalated disputes, this month's zero reports (today's reports while the
+// county is on daily reporting 日报告制), and the warnings inbox.
 import * as api from "/app/js/api.js";
 import { esc } from "/app/js/html.js";
 import { t } from "/app/js/i18n.js";
@@ -107,12 +108,20 @@ function showList(section, { items, total }) {
   section.querySelector(".body").innerHTML = disputeList(items, total);
 }
 
+/** The card's title in the reporting mode the units layer names: this month's report, or today's daily report. */
+const reportTitle = (view) => t(view.cells.zero_reports?.mode === "daily" ? "today_daily_report" : "zero_report");
+const hasFiled = (cell) => cell.reports_due > 0 && cell.reports_filed >= cell.reports_due;
+
 function showZeroReports(view) {
   const cells = view.cells.features.map((f) => f.properties);
-  const missing = cells.filter((cell) => !cell.cells_reported);
-  const body = view.main.querySelector("#zero-report .body");
+  const missing = cells.filter((cell) => !hasFiled(cell));
+  const section = view.main.querySelector("#zero-report");
+  section.dataset.mode = view.cells.zero_reports?.mode || "monthly";
+  section.querySelector("h2").textContent = reportTitle(view);
+  const body = section.querySelector(".body");
   const done = cells.length - missing.length;
-  const rate = cells.length ? done / cells.length : null;
+  const sum = (key) => cells.reduce((total, cell) => total + (cell[key] || 0), 0);
+  const rate = sum("reports_due") ? sum("reports_filed") / sum("reports_due") : null;
   body.innerHTML = `<p class="figure"><strong id="zero-report-rate">${esc(percent(rate))}</strong>
       ${esc(t("zero_report_figure", { done, all: cells.length }))}</p>
     ${missing.length ? `<h3>${esc(t("not_filed"))}</h3><ul class="chips" id="not-filed">${missing.map((cell) =>
@@ -134,7 +143,7 @@ async function showCell(view, cell, path) {
       <dt>${esc(t("households_count"))}</dt><dd id="cell-households">${esc(count(cell.households))}</dd>
       <dt>${esc(t("by_coverage"))}</dt><dd id="cell-coverage">${esc(percent(cell.coverage))}
         <span class="muted">${esc(t("visited", { n: count(cell.visited_households) }))}</span></dd>
-      <dt>${esc(t("zero_report"))}</dt><dd>${esc(cell.cells_reported ? t("filed") : t("not_filed_one"))}</dd>
+      <dt>${esc(reportTitle(view))}</dt><dd id="cell-report">${esc(hasFiled(cell) ? t("filed") : t("not_filed_one"))}</dd>
     </dl>
     <h3>${esc(t("open_disputes"))} <span class="count">（${esc(cell.open_disputes ?? 0)}）</span></h3>
     <div id="cell-disputes">${esc(t("loading"))}</div>`;

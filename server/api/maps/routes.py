@@ -13,7 +13,7 @@ from ...maps.tiles import MAX_ZOOM, Tile, valid_tile
 from ...maps.units import feature_collection
 from ...models import Dispute
 from ...models.vocab import CODE_LENGTH, DISPUTE_CATEGORIES, DISPUTE_STATES, RISK_COLOURS
-from ...stats.figures import figures
+from ...stats.figures import figures, zero_report_mode
 from ..blueprint import BINARY, OBJECT, Blueprint, also_as
 
 blp = Blueprint("maps", __name__, url_prefix="/api/map", description="Map layers 网格地图")
@@ -39,18 +39,23 @@ class Units(MethodView):
     @blp.arguments(UnitsArgsSchema, location="query")
     @blp.response(200, content_type=GEOJSON, description="GeoJSON FeatureCollection of the units with properties "
                   "code, name, level, parent_code, households, visited_households, coverage, open_disputes, "
-                  "overdue_disputes, escalated_disputes, cells, cells_reported, zero_report_completeness "
-                  "(this month) and, for cells, workers")
+                  "overdue_disputes, escalated_disputes, cells, cells_reported, reports_due, reports_filed, "
+                  "daily_report_days, zero_report_completeness (this month's report, or today's with daily "
+                  "reporting on) and, for cells, workers; beside the features, `zero_reports`: {mode: monthly | "
+                  "daily, period: the month's first day | [first day, last day], since: the start of daily "
+                  "reporting}")
     @blp.doc(**also_as(200, {GEOJSON: OBJECT}))
     def get(self, args):
         """Units of a level in your area with simplified boundaries, coverage over the last days, disputes open
-        now (overdue, escalated) and this month's zero reports: the choropleth of the town and county views."""
+        now (overdue, escalated) and the zero reports — this month's, or today's while the county is on daily
+        reporting (日报告制): the choropleth of the town and county views."""
         today = clock.china_today()
-        start, end = clock.china_midnight(today - dt.timedelta(days=args["days"] - 1)), \
-            clock.china_midnight(today + dt.timedelta(days=1))
+        tomorrow = today + dt.timedelta(days=1)
+        start, end = clock.china_midnight(today - dt.timedelta(days=args["days"] - 1)), clock.china_midnight(tomorrow)
         rows = figures(args["level"], start, end, args["under"], parts=("coverage", "open_disputes", "zero_reports"),
-                       zero_report_month=today.replace(day=1))
-        return Response(feature_collection(args["level"], args["under"], rows), mimetype=GEOJSON)
+                       zero_report_days=(today, tomorrow))
+        return Response(feature_collection(args["level"], args["under"], rows,
+                                           {"zero_reports": zero_report_mode(today, tomorrow)}), mimetype=GEOJSON)
 
 
 class HeatArgsSchema(Schema):

@@ -17,6 +17,8 @@ class SettingsSchema(Schema):
     resolution_days = fields.Integer(validate=DAYS)
     near_limit_share = fields.Float(validate=validate.Range(min=0, max=1))
     daily_reporting = fields.Boolean(metadata={"description": "sensitive period: cells report every day"})
+    daily_reporting_since = fields.Date(dump_only=True, allow_none=True, metadata={
+        "description": "the China day daily reporting was switched on (null while off); kept by the server"})
     visit_max_distance_m = fields.Integer(validate=validate.Range(min=10, max=100_000))
     visit_max_accuracy_m = fields.Integer(validate=validate.Range(min=1, max=100_000))
     repeat_dispute_days = fields.Integer(validate=DAYS)

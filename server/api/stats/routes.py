@@ -34,7 +34,7 @@ class FiguresArgsSchema(Schema):
 
 COUNTS = ("households", "visited_households", "visits", "reported", "resolved", "resolved_on_time", "called_back",
           "satisfied", "early", "resolved_in_village", "resolved_in_town", "cells", "cells_reported",
-          "open_disputes", "overdue_disputes", "escalated_disputes")
+          "reports_due", "reports_filed", "daily_report_days", "open_disputes", "overdue_disputes", "escalated_disputes")
 
 
 def _figure_fields() -> dict:
@@ -56,7 +56,9 @@ class Figures(MethodView):
     @blp.doc(**also_as(200, {XLSX: BINARY, "text/csv": TEXT, GEOJSON: OBJECT}))
     def get(self, args):
         """Coverage, visits, resolution, on-time, satisfaction and early-warning rates, the shares resolved in
-        the village and town, and zero-report completeness, for each unit of a level in your area."""
+        the village and town, and zero-report completeness (reports_filed ÷ reports_due: the month's report per
+        cell, or with daily reporting on one a day per cell for the period's `daily_report_days` days of it, up
+        to today), for each unit of a level in your area."""
         start, end = _bounds(args)
         if args["format"] == "xlsx":
             sheets = {level: figures(level, start, end, args["under"]) for level in LEVELS}
