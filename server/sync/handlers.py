@@ -86,6 +86,12 @@ def write_visits(batch, context) -> dict:
         results[item_id] = None
     if rows:
         db.session.execute(sa.insert(Visit), rows)  # one statement for the batch
+        # The trigger of migration 0004 sets last_visit_at, which pull does not watch: marking the households
+        # changed (by the server's clock, which pull's cursor is read from) sends them again to every phone
+        # that holds them, whoever visited. A plain UPDATE: derived data, like last_visit_at.
+        household = Household.__table__
+        db.session.execute(sa.update(household).where(household.c.id.in_({r["household_id"] for r in rows}))
+                           .values(updated_at=now))
     return results
 
 

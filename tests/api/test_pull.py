@@ -83,3 +83,39 @@ def test_follow_ups_reach_the_phone_with_iso_dates(small_app):
     assert client.post("/api/sync/push", json={"items": [item]}).get_json()["accepted"] == 1
     follow_ups = client.get("/api/sync/pull").get_json()["follow_ups"]
     assert {"visit_id": item["id"], "household_code": code, "follow_up_on": due, "findings": "低保材料待补"} in follow_ups
+
+
+def test_a_visit_resends_its_household_to_every_phone_that_holds_it(small_app, monkeypatch):
+    """A visit sets the household's last visit (a trigger) and its updated_at (the push), so the next incremental
+    pull of every phone whose area holds the household carries it with the new last visit: whoever visited it."""
+    from server import clock as server_clock
+    clock = Clock()
+    monkeypatch.setattr(server_clock, "now", clock)
+    with small_app.app_context():
+        worker = db.session.scalars(sa.select(User).where(User.role == "grid_worker").order_by(User.id)).first()
+        code, cadre = db.session.execute(
+            sa.select(Household.code, User.username).join(CadreLink, CadreLink.household_id == Household.id)
+            .join(User, User.id == CadreLink.cadre_id)
+            .where(Household.cell_id == worker.unit_id, CadreLink.valid_to.is_(None)).order_by(Household.code)).first()
+        other = db.session.scalar(sa.select(Household.code).where(Household.cell_id == worker.unit_id,
+                                                                  Household.code != code).order_by(Household.code))
+    phone = signed_in(small_app, worker.username)
+    cursor = phone.get("/api/sync/pull").get_json()["cursor"]
+
+    for visitor, household in ((signed_in(small_app, cadre), code),               # the household's cadre
+                               (signed_in(small_app, worker.username), other)):   # the worker's second phone
+        clock.at += dt.timedelta(hours=1)
+        visited = (clock.at - dt.timedelta(minutes=5)).replace(microsecond=0)
+        item = {"type": "visit", "id": str(uuid.uuid4()), "data": {
+            "household_code": household, "kind": "counselling", "visited_at": visited.isoformat()}}
+        assert visitor.post("/api/sync/push", json={"items": [item]}).get_json()["accepted"] == 1
+        with small_app.app_context():
+            stored = db.session.execute(sa.select(Household.updated_at, Household.last_visit_at)
+                                        .where(Household.code == household)).one()
+        assert stored == (clock.at, visited)  # the push's clock, not the database's
+        clock.at += dt.timedelta(minutes=10)
+        later = phone.get("/api/sync/pull", query_string={"since": cursor}).get_json()
+        pulled = {h["code"]: h for h in later["households"]}
+        assert list(pulled) == [household]
+        assert dt.datetime.fromisoformat(pulled[household]["last_visit_at"]) == visited
+        cursor = later["cursor"]
