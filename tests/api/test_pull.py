@@ -9,18 +9,7 @@ from server.models import CadreLink, Household, User, Visit
 from tests.conftest import signed_in
 
 
-class Clock:
-    def __init__(self):
-        self.at = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=1)
-
-    def __call__(self):
-        return self.at
-
-
-def test_a_worker_pulls_their_cell_and_then_only_changes(small_app, monkeypatch):
-    from server import clock as server_clock
-    clock = Clock()
-    monkeypatch.setattr(server_clock, "now", clock)
+def test_a_worker_pulls_their_cell_and_then_only_changes(small_app, clock):
     with small_app.app_context():
         worker = db.session.scalars(sa.select(User).where(User.role == "grid_worker").order_by(User.id)).first()
         mine = set(db.session.scalars(sa.select(Household.code).where(Household.cell_id == worker.unit_id)))
@@ -85,25 +74,15 @@ def test_follow_ups_reach_the_phone_with_iso_dates(small_app):
     assert {"visit_id": item["id"], "household_code": code, "follow_up_on": due, "findings": "低保材料待补"} in follow_ups
 
 
-def test_a_visit_resends_its_household_to_every_phone_that_holds_it(small_app, monkeypatch):
+def test_a_visit_resends_its_household_to_every_phone_that_holds_it(small_app, worker_cell, clock):
     """A visit sets the household's last visit (a trigger) and its updated_at (the push), so the next incremental
     pull of every phone whose area holds the household carries it with the new last visit: whoever visited it."""
-    from server import clock as server_clock
-    clock = Clock()
-    monkeypatch.setattr(server_clock, "now", clock)
-    with small_app.app_context():
-        worker = db.session.scalars(sa.select(User).where(User.role == "grid_worker").order_by(User.id)).first()
-        code, cadre = db.session.execute(
-            sa.select(Household.code, User.username).join(CadreLink, CadreLink.household_id == Household.id)
-            .join(User, User.id == CadreLink.cadre_id)
-            .where(Household.cell_id == worker.unit_id, CadreLink.valid_to.is_(None)).order_by(Household.code)).first()
-        other = db.session.scalar(sa.select(Household.code).where(Household.cell_id == worker.unit_id,
-                                                                  Household.code != code).order_by(Household.code))
-    phone = signed_in(small_app, worker.username)
+    worker, code, other = worker_cell["worker"], worker_cell["household"], worker_cell["other"]
+    phone = signed_in(small_app, worker)
     cursor = phone.get("/api/sync/pull").get_json()["cursor"]
 
-    for visitor, household in ((signed_in(small_app, cadre), code),               # the household's cadre
-                               (signed_in(small_app, worker.username), other)):   # the worker's second phone
+    for visitor, household in ((signed_in(small_app, worker_cell["cadre"]), code),  # the household's cadre
+                               (signed_in(small_app, worker), other)):             # the worker's second phone
         clock.at += dt.timedelta(hours=1)
         visited = (clock.at - dt.timedelta(minutes=5)).replace(microsecond=0)
         item = {"type": "visit", "id": str(uuid.uuid4()), "data": {

@@ -209,3 +209,12 @@ def test_out_of_scope_and_unknown_households_get_the_same_answer(small_app, work
                                                               "kind": "policy", "visited_at": VISITED})
         answers.append((response.status_code, response.get_json()["message"].replace(code, "X")))
     assert answers[0] == answers[1] and answers[0][0] == 422
+
+
+def test_every_item_type_has_its_schema_handler_and_table():
+    """The vocabulary lives in server/models/sync.py (and the CHECK on sync_item.item_type): the rest follows it."""
+    from server.models.sync import SYNC_ITEM_TYPES
+    from server.sync.handlers import HANDLERS
+    from server.sync.items import DATA_SCHEMAS
+    from server.sync.push import ITEM_TABLES
+    assert tuple(DATA_SCHEMAS) == SYNC_ITEM_TYPES and set(HANDLERS) == set(ITEM_TABLES) == set(SYNC_ITEM_TYPES)

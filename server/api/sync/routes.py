@@ -20,8 +20,9 @@ class Push(MethodView):
     @blp.arguments(PushSchema)
     @blp.response(200, PushResultSchema)
     def post(self, args):
-        """Store a batch of visits, disputes, dispute steps and zero reports (at most 500), each with
-        its client-generated UUID. Idempotent: the same batch again creates nothing and gets the same answers.
+        """Store a batch of visits, disputes, dispute steps, zero reports and follow-ups marked done (at most
+        500), each with its client-generated UUID. A follow-up marked done again (another phone, another user)
+        is accepted and changes nothing. Idempotent: the same batch again creates nothing and gets the same answers.
         Every item is answered: accepted, duplicate, or rejected with the reason. Everything accepted is
         stored when the reply is sent."""
         items = args["items"]
