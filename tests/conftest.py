@@ -136,7 +136,7 @@ def clock(monkeypatch) -> Clock:
 @pytest.fixture
 def worker_cell(small_app, clock) -> dict:
     """The first grid worker's cell, with the clock under the test's control: the worker, a household linked to a
-    cadre, another household of the cell, and a household of another town."""
+    cadre, another household of the cell (not that cadre's), and a household of another town."""
     import sqlalchemy as sa
 
     from server.extensions import db
@@ -147,8 +147,10 @@ def worker_cell(small_app, clock) -> dict:
             sa.select(Household.code, User.username).join(CadreLink, CadreLink.household_id == Household.id)
             .join(User, User.id == CadreLink.cadre_id)
             .where(Household.cell_id == worker.unit_id, CadreLink.valid_to.is_(None)).order_by(Household.code)).first()
+        theirs = sa.select(CadreLink.household_id).join(User, User.id == CadreLink.cadre_id).where(
+            User.username == cadre, CadreLink.valid_to.is_(None))
         other = db.session.scalar(sa.select(Household.code).where(Household.cell_id == worker.unit_id,
-                                                                  Household.code != code).order_by(Household.code))
+                                                                  Household.id.not_in(theirs)).order_by(Household.code))
         elsewhere = db.session.scalar(sa.select(Household.code).join(GridUnit, GridUnit.id == Household.cell_id)
                                       .where(GridUnit.code.startswith("610923101")).order_by(Household.code))
         return {"worker": worker.username, "cell": worker.unit.code, "household": code, "cadre": cadre,

@@ -99,3 +99,48 @@ def test_an_out_of_scope_follow_up_and_an_unknown_one_get_the_same_answer(small_
     worker = signed_in(small_app, worker_cell["worker"])
     out, unknown = push(worker, done(theirs, now), done(str(uuid.uuid4()), now))
     assert out["reason"] == unknown["reason"]
+
+
+def open_follow_ups_of_cell(app, cell_code) -> list[str]:
+    """The cell's open follow-ups as plain SQL says them: each household's latest visit if it set a follow-up date
+    and nobody marked it done."""
+    with app.app_context():
+        return [str(uuid.UUID(str(v))) for v in db.session.scalars(sa.text(
+            "SELECT v.id FROM visit v JOIN household h ON h.id = v.household_id JOIN grid_unit g ON g.id = h.cell_id "
+            "WHERE g.code = :cell AND v.follow_up_on IS NOT NULL AND v.visited_at = (SELECT MAX(visited_at) FROM visit "
+            "WHERE household_id = h.id) AND v.id NOT IN (SELECT visit_id FROM follow_up_done) "
+            "ORDER BY v.follow_up_on, h.code, v.id"), {"cell": cell_code})]
+
+
+def test_every_pull_answers_the_complete_list_of_open_follow_ups(small_app, worker_cell):
+    """The phone replaces its list with the one pulled: an incremental pull carries the follow-ups logged before its
+    cursor too; one superseded by a later visit of the household, or marked done, leaves every phone's list."""
+    clock, code, other = worker_cell["clock"], worker_cell["household"], worker_cell["other"]
+    worker, cadre = signed_in(small_app, worker_cell["worker"]), signed_in(small_app, worker_cell["cadre"])
+    before = clock.at - dt.timedelta(hours=1)
+    first = visit(code, before, clock.at.date() + dt.timedelta(days=3))
+    second = visit(other, before, clock.at.date() + dt.timedelta(days=1))
+    assert [r["status"] for r in push(worker, first, second)] == ["accepted", "accepted"]
+
+    pulled = worker.get("/api/sync/pull").get_json()
+    listed = [f["visit_id"] for f in pulled["follow_ups"]]
+    assert listed == open_follow_ups_of_cell(small_app, worker_cell["cell"])
+    assert listed.index(second["id"]) < listed.index(first["id"])  # soonest due first
+    theirs = [f["visit_id"] for f in cadre.get("/api/sync/pull").get_json()["follow_ups"]]
+    assert first["id"] in theirs and second["id"] not in theirs  # the cadre's linked households only
+
+    clock.advance(hours=1)
+    again = worker.get("/api/sync/pull", query_string={"since": pulled["cursor"]}).get_json()
+    assert [f["visit_id"] for f in again["follow_ups"]] == listed  # nothing new, the whole list all the same
+
+    clock.advance(minutes=10)
+    assert push(cadre, visit(code, clock.at - dt.timedelta(minutes=1)))[0]["status"] == "accepted"  # supersedes
+    assert push(signed_in(small_app, worker_cell["worker"]), done(second["id"], clock.at))[0]["status"] == "accepted"
+    clock.advance(minutes=10)
+    for phone in (worker, cadre):
+        left = [f["visit_id"] for f in phone.get("/api/sync/pull", query_string={"since": again["cursor"]})
+                .get_json()["follow_ups"]]
+        assert first["id"] not in left and second["id"] not in left
+    assert [f["visit_id"] for f in worker.get("/api/sync/pull").get_json()["follow_ups"]] == [
+        v for v in listed if v not in (first["id"], second["id"])] == open_follow_ups_of_cell(small_app,
+                                                                                               worker_cell["cell"])

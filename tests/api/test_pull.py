@@ -59,19 +59,24 @@ def test_a_bad_cursor_is_422(small_app):
     assert client.get("/api/sync/pull?since=yesterday").status_code == 422
 
 
-def test_follow_ups_reach_the_phone_with_iso_dates(small_app):
+def test_follow_ups_reach_the_phone_with_iso_dates(small_app, worker_cell, clock):
     """The phone sorts and flags follow-ups by comparing ISO dates ("2026-12-01"), not HTTP dates."""
-    with small_app.app_context():
-        worker = db.session.scalars(sa.select(User).where(User.role == "grid_worker").order_by(User.id)).first()
-        code = db.session.scalar(sa.select(Household.code).where(Household.cell_id == worker.unit_id).limit(1))
-    client = signed_in(small_app, worker.username)
-    due = (dt.date.today() + dt.timedelta(days=7)).isoformat()
+    code = worker_cell["household"]
+    client = signed_in(small_app, worker_cell["worker"])
+    due = (clock.at.date() + dt.timedelta(days=7)).isoformat()
+    visited = (clock.at - dt.timedelta(minutes=5)).replace(microsecond=0)
     item = {"type": "visit", "id": str(uuid.uuid4()), "data": {
         "household_code": code, "kind": "policy", "notes": "", "findings": "低保材料待补",
-        "visited_at": dt.datetime.now(dt.timezone.utc).isoformat(), "follow_up_on": due}}
+        "visited_at": visited.isoformat(), "follow_up_on": due}}
     assert client.post("/api/sync/push", json={"items": [item]}).get_json()["accepted"] == 1
     follow_ups = client.get("/api/sync/pull").get_json()["follow_ups"]
-    assert {"visit_id": item["id"], "household_code": code, "follow_up_on": due, "findings": "低保材料待补"} in follow_ups
+    with small_app.app_context():
+        household = db.session.scalar(sa.select(Household).where(Household.code == code))
+        author = db.session.scalar(sa.select(User.display_name).where(User.username == worker_cell["worker"]))
+        expected = {"visit_id": item["id"], "household_code": code, "head_name": household.head_name,
+                    "address": household.address, "follow_up_on": due, "visited_at": visited.isoformat(),
+                    "findings": "低保材料待补", "author": author}
+    assert expected in follow_ups
 
 
 def test_a_visit_resends_its_household_to_every_phone_that_holds_it(small_app, worker_cell, clock):
@@ -98,3 +103,41 @@ def test_a_visit_resends_its_household_to_every_phone_that_holds_it(small_app, w
         assert list(pulled) == [household]
         assert dt.datetime.fromisoformat(pulled[household]["last_visit_at"]) == visited
         cursor = later["cursor"]
+
+
+def latest_visits(app, code, n=5) -> list[dict]:
+    """The household's n latest visits as plain SQL says them, with their authors' names."""
+    with app.app_context():
+        rows = db.session.execute(sa.text(
+            "SELECT v.id, v.kind, v.notes, v.findings, v.follow_up_on, u.display_name FROM visit v "
+            "JOIN household h ON h.id = v.household_id JOIN app_user u ON u.id = v.author_id WHERE h.code = :code "
+            "ORDER BY v.visited_at DESC, v.id DESC LIMIT :n"), {"code": code, "n": n}).all()
+    return [{"id": str(uuid.UUID(str(r[0]))), "kind": r[1], "notes": r[2], "findings": r[3],
+             "follow_up_on": r[4] and str(r[4])[:10], "author": r[5]} for r in rows]
+
+
+def test_each_household_comes_with_its_five_latest_visits(small_app, worker_cell, clock):
+    worker, code = worker_cell["worker"], worker_cell["household"]
+    phone = signed_in(small_app, worker)
+    first = phone.get("/api/sync/pull").get_json()
+    pulled = {h["code"]: h["recent_visits"] for h in first["households"]}
+    assert all(len(v) <= 5 for v in pulled.values()) and any(len(v) == 5 for v in pulled.values())
+    for household in (code, worker_cell["other"]):
+        shown = [{k: v for k, v in visit.items() if k != "visited_at"} for visit in pulled[household]]
+        assert shown == latest_visits(small_app, household)
+        times = [visit["visited_at"] for visit in pulled[household]]
+        assert times == sorted(times, reverse=True)
+
+    clock.advance(hours=1)
+    item = {"type": "visit", "id": str(uuid.uuid4()), "data": {
+        "household_code": code, "kind": "counselling", "notes": "子女在外务工", "findings": "情绪稳定",
+        "visited_at": (clock.at - dt.timedelta(minutes=5)).isoformat()}}
+    assert signed_in(small_app, worker_cell["cadre"]).post("/api/sync/push", json={"items": [item]}).status_code == 200
+    later = phone.get("/api/sync/pull", query_string={"since": first["cursor"]}).get_json()
+    household, = later["households"]
+    with small_app.app_context():
+        cadre = db.session.scalar(sa.select(User.display_name).where(User.username == worker_cell["cadre"]))
+    assert household["recent_visits"][0] == {
+        "id": item["id"], "visited_at": item["data"]["visited_at"], "kind": "counselling", "notes": "子女在外务工",
+        "findings": "情绪稳定", "follow_up_on": None, "author": cadre}
+    assert household["recent_visits"][1:] == pulled[code][:4]

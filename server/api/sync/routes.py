@@ -6,11 +6,11 @@ from marshmallow import Schema, fields
 from ... import clock
 from ...errors import api_abort
 from ...sync.items import MAX_BATCH, PullArgsSchema, PushResultSchema, PushSchema
-from ...sync.pull import pull
+from ...sync.pull import RECENT_VISITS, pull
 from ...sync.push import push
 from ..blueprint import Blueprint
 from ..disputes.schemas import DisputeSchema
-from ..households.schemas import HouseholdDetailSchema
+from ..households.schemas import HouseholdDetailSchema, VisitSchema
 
 blp = Blueprint("sync", __name__, url_prefix="/api/sync", description="Offline sync 离线同步")
 
@@ -35,8 +35,15 @@ class Push(MethodView):
                 "rejected": len(outcomes) - accepted, "server_time": now}
 
 
+class RecentVisitSchema(VisitSchema):
+    class Meta:
+        exclude = ("received_at", "gps_accuracy_m", "distance_m", "flags")  # for the office, not the phone
+
+
 class PulledHouseholdSchema(HouseholdDetailSchema):
     last_visit_at = fields.DateTime(allow_none=True)
+    recent_visits = fields.List(fields.Nested(RecentVisitSchema), metadata={
+        "description": f"its latest {RECENT_VISITS} visits, newest first"})
 
 
 class PulledLinkSchema(Schema):
@@ -49,19 +56,25 @@ class PulledLinkSchema(Schema):
 class FollowUpSchema(Schema):
     visit_id = fields.UUID()
     household_code = fields.String()
+    head_name = fields.String()
+    address = fields.String()
     follow_up_on = fields.Date()
+    visited_at = fields.DateTime()
     findings = fields.String()
+    author = fields.String(allow_none=True, metadata={"description": "who logged the visit"})
 
 
 class PullResultSchema(Schema):
     server_time = fields.DateTime()
     cursor = fields.DateTime(metadata={"description": "send it as `since` next time"})
-    households = fields.List(fields.Nested(PulledHouseholdSchema))
+    households = fields.List(fields.Nested(PulledHouseholdSchema), metadata={"description": "changed since the cursor"})
     household_codes = fields.List(fields.String(), metadata={"description": "all in scope: drop any other"})
-    cadre_links = fields.List(fields.Nested(PulledLinkSchema))
+    cadre_links = fields.List(fields.Nested(PulledLinkSchema), metadata={"description": "changed since the cursor"})
     disputes = fields.List(fields.Nested(DisputeSchema))
     open_dispute_ids = fields.List(fields.UUID(), metadata={"description": "all open in scope: drop any other"})
-    follow_ups = fields.List(fields.Nested(FollowUpSchema))
+    follow_ups = fields.List(fields.Nested(FollowUpSchema), metadata={
+        "description": "every open follow-up in scope, on every pull (not superseded by a later visit of the "
+                       "household, not marked done), soonest due first: replace the list with it"})
 
 
 @blp.route("/pull")
@@ -69,5 +82,6 @@ class Pull(MethodView):
     @blp.arguments(PullArgsSchema, location="query")
     @blp.response(200, PullResultSchema)
     def get(self, args):
-        """What the phone needs offline, changed since the last pull's cursor (everything the first time)."""
+        """What the phone needs offline, changed since the last pull's cursor (everything the first time), and the
+        lists answered whole on every pull: household codes, open dispute ids, open follow-ups."""
         return pull(args["since"], clock.now())
