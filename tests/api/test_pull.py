@@ -5,7 +5,7 @@ import uuid
 import sqlalchemy as sa
 
 from server.extensions import db
-from server.models import CadreLink, Household, User, Visit
+from server.models import CadreLink, Dispute, GridUnit, Household, User, Visit, ZeroReport
 from tests.conftest import signed_in
 
 
@@ -141,3 +141,111 @@ def test_each_household_comes_with_its_five_latest_visits(small_app, worker_cell
         "id": item["id"], "visited_at": item["data"]["visited_at"], "kind": "counselling", "notes": "子女在外务工",
         "findings": "情绪稳定", "follow_up_on": None, "author": cadre}
     assert household["recent_visits"][1:] == pulled[code][:4]
+
+
+def test_a_dispute_stays_on_the_phone_with_its_timeline_until_it_is_closed(small_app, worker_cell, clock):
+    """Reported from the phone, handled by the village head, called back from the phone: each step (a note too)
+    sends it again with its whole timeline; resolved and called back it is still kept, closed it is dropped."""
+    with small_app.app_context():
+        cell = db.session.scalar(sa.select(GridUnit).where(GridUnit.code == worker_cell["cell"]))
+        head, head_name = db.session.execute(sa.select(User.username, User.display_name).where(
+            User.role == "village_head", User.unit_id == cell.parent_id)).first()
+        worker_name = db.session.scalar(sa.select(User.display_name).where(User.username == worker_cell["worker"]))
+    phone, office = signed_in(small_app, worker_cell["worker"]), signed_in(small_app, head)
+    cursor = phone.get("/api/sync/pull").get_json()["cursor"]
+
+    def pull_changes():
+        nonlocal cursor
+        clock.advance(minutes=10)
+        body = phone.get("/api/sync/pull", query_string={"since": cursor}).get_json()
+        cursor = body["cursor"]
+        return body
+
+    def by_the_head(kind, **body):
+        clock.advance(minutes=1)
+        version = office.get(f"/api/disputes/{dispute_id}").get_json()["version"]
+        response = office.post(f"/api/disputes/{dispute_id}/steps", json={"kind": kind, "version": version, **body})
+        assert response.status_code == 200, response.get_json()
+
+    dispute_id = str(uuid.uuid4())
+    parties = [{"name": "王德明", "role": "party"}, {"name": "王德亮", "role": "party"}]
+    report = {"type": "dispute", "id": dispute_id, "data": {
+        "household_code": worker_cell["household"], "category": "family", "risk_colour": "yellow",
+        "title": "赡养纠纷", "parties": parties, "reported_at": (clock.at - dt.timedelta(minutes=30)).isoformat()}}
+    assert phone.post("/api/sync/push", json={"items": [report]}).get_json()["accepted"] == 1
+    reported, = pull_changes()["disputes"]
+    assert (reported["id"], reported["cell_code"], reported["household_code"], reported["parties"]) == (
+        dispute_id, worker_cell["cell"], worker_cell["household"], parties)
+    assert [(e["kind"], e["to_state"], e["actor"]) for e in reported["events"]] == [("report", "reported", worker_name)]
+
+    for kind, body in (("accept", {}), ("assign", {"leader_username": head}), ("mediate", {}), ("resolve", {})):
+        by_the_head(kind, **body)
+    pulled = pull_changes()
+    resolved, = pulled["disputes"]
+    assert resolved["state"] == "resolved" and resolved["leader_username"] == head
+    assert [(e["kind"], e["actor"]) for e in resolved["events"]] == [
+        ("report", worker_name), ("accept", head_name), ("assign", head_name), ("mediate", head_name),
+        ("resolve", head_name)]
+    assert dispute_id in pulled["dispute_ids"] and dispute_id not in pulled["open_dispute_ids"]
+
+    call_back = {"type": "dispute_event", "id": str(uuid.uuid4()), "data": {
+        "dispute_id": dispute_id, "kind": "call_back", "satisfaction": "satisfied", "version": resolved["version"],
+        "occurred_at": clock.at.isoformat()}}
+    assert phone.post("/api/sync/push", json={"items": [call_back]}).get_json()["accepted"] == 1
+    pulled = pull_changes()
+    called_back, = pulled["disputes"]
+    assert called_back["state"] == "called_back" and called_back["events"][-1]["id"] == call_back["id"]
+    assert dispute_id in pulled["dispute_ids"]
+
+    by_the_head("note", note="当事人已签订赡养协议")  # the state does not change: the row is written all the same
+    with small_app.app_context():
+        row = db.session.get(Dispute, uuid.UUID(dispute_id))
+        assert (row.version, row.updated_at) == (called_back["version"] + 1, clock.at)
+    noted, = pull_changes()["disputes"]
+    assert noted["events"][-1]["note"] == "当事人已签订赡养协议" and noted["version"] == called_back["version"] + 1
+
+    by_the_head("close")
+    pulled = pull_changes()
+    assert pulled["disputes"] == [] and dispute_id not in pulled["dispute_ids"]
+    assert dispute_id not in phone.get("/api/sync/pull").get_json()["dispute_ids"]
+
+
+def test_a_worker_pulls_their_cells_recent_zero_reports_and_the_reporting_settings(small_app, worker_cell, clock):
+    from server.clock import CHINA
+    today = clock.at.astimezone(CHINA).date()
+    last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    phone = signed_in(small_app, worker_cell["worker"])
+    with small_app.app_context():  # the seed's reports of this month and the last: the cell's go, the others' stay
+        cell = db.session.scalar(sa.select(GridUnit.id).where(GridUnit.code == worker_cell["cell"]))
+        db.session.execute(sa.delete(ZeroReport).where(ZeroReport.cell_id == cell, ZeroReport.period >= last_month))
+        db.session.commit()
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ZeroReport).where(
+            ZeroReport.period >= last_month))  # other cells' recent reports stay off this phone
+    assert signed_in(small_app, "county01").patch("/api/settings", json={
+        "daily_reporting": True, "zero_report_grace_days": 3}).status_code == 200
+
+    def report(kind, period, **data):
+        return {"type": "zero_report", "id": str(uuid.uuid4()), "data": {
+            "cell_code": worker_cell["cell"], "kind": kind, "period": period.isoformat(),
+            "reported_at": (clock.at - dt.timedelta(minutes=5)).isoformat(), **data}}
+    kept = [report("monthly", last_month, nothing_to_report=False, note="本月矛盾纠纷已按程序上报"),
+            report("daily", today), report("daily", today - dt.timedelta(days=13))]
+    dropped = [report("daily", today - dt.timedelta(days=14))]
+    assert phone.post("/api/sync/push", json={"items": kept + dropped}).get_json()["accepted"] == 4
+    with small_app.app_context():
+        older = db.session.scalars(sa.select(ZeroReport.id).join(GridUnit, GridUnit.id == ZeroReport.cell_id).where(
+            GridUnit.code == worker_cell["cell"], ZeroReport.period < last_month)).all()
+    assert older  # the seed's reports of earlier months stay off the phone
+
+    pulled = phone.get("/api/sync/pull").get_json()
+    assert pulled["settings"] == {"daily_reporting": True, "zero_report_grace_days": 3}
+    assert {r["id"]: (r["cell_code"], r["kind"], r["period"]) for r in pulled["zero_reports"]} == {
+        r["id"]: (worker_cell["cell"], r["data"]["kind"], r["data"]["period"]) for r in kept}
+    monthly, = [r for r in pulled["zero_reports"] if r["kind"] == "monthly"]
+    assert (monthly["nothing_to_report"], monthly["note"]) == (False, "本月矛盾纠纷已按程序上报")
+    assert dt.datetime.fromisoformat(monthly["reported_at"]) == dt.datetime.fromisoformat(kept[0]["data"]["reported_at"])
+    later = phone.get("/api/sync/pull", query_string={"since": pulled["cursor"]}).get_json()
+    assert later["zero_reports"] == pulled["zero_reports"]  # the whole list on every pull
+
+    cadre = signed_in(small_app, worker_cell["cadre"]).get("/api/sync/pull").get_json()
+    assert cadre["zero_reports"] == [] and cadre["settings"]["daily_reporting"] is True

@@ -5,11 +5,12 @@ from marshmallow import Schema, fields
 
 from ... import clock
 from ...errors import api_abort
+from ...models.sync import ZERO_REPORT_KINDS
 from ...sync.items import MAX_BATCH, PullArgsSchema, PushResultSchema, PushSchema
-from ...sync.pull import RECENT_VISITS, pull
+from ...sync.pull import DAILY_REPORT_DAYS, RECENT_VISITS, pull
 from ...sync.push import push
 from ..blueprint import Blueprint
-from ..disputes.schemas import DisputeSchema
+from ..disputes.schemas import DisputeDetailSchema
 from ..households.schemas import HouseholdDetailSchema, VisitSchema
 
 blp = Blueprint("sync", __name__, url_prefix="/api/sync", description="Offline sync 离线同步")
@@ -64,17 +65,41 @@ class FollowUpSchema(Schema):
     author = fields.String(allow_none=True, metadata={"description": "who logged the visit"})
 
 
+class PulledZeroReportSchema(Schema):
+    id = fields.UUID()
+    cell_code = fields.String()
+    kind = fields.String(metadata={"enum": list(ZERO_REPORT_KINDS)})
+    period = fields.Date(metadata={"description": "the month's first day, or the day"})
+    nothing_to_report = fields.Boolean()
+    note = fields.String()
+    reported_at = fields.DateTime()
+
+
+class PulledSettingsSchema(Schema):
+    daily_reporting = fields.Boolean(metadata={"description": "cells report every day (日报告制)"})
+    zero_report_grace_days = fields.Integer(metadata={
+        "description": "days into a month before last month's missing report is raised"})
+
+
 class PullResultSchema(Schema):
     server_time = fields.DateTime()
     cursor = fields.DateTime(metadata={"description": "send it as `since` next time"})
     households = fields.List(fields.Nested(PulledHouseholdSchema), metadata={"description": "changed since the cursor"})
     household_codes = fields.List(fields.String(), metadata={"description": "all in scope: drop any other"})
     cadre_links = fields.List(fields.Nested(PulledLinkSchema), metadata={"description": "changed since the cursor"})
-    disputes = fields.List(fields.Nested(DisputeSchema))
-    open_dispute_ids = fields.List(fields.UUID(), metadata={"description": "all open in scope: drop any other"})
+    disputes = fields.List(fields.Nested(DisputeDetailSchema), metadata={
+        "description": "not closed and changed since the cursor, with parties and timeline (oldest step first)"})
+    dispute_ids = fields.List(fields.UUID(), metadata={
+        "description": "all not closed in scope (reported to called back): keep these, drop any other"})
+    open_dispute_ids = fields.List(fields.UUID(), metadata={
+        "description": "all open (reported to mediating) in scope"})
     follow_ups = fields.List(fields.Nested(FollowUpSchema), metadata={
         "description": "every open follow-up in scope, on every pull (not superseded by a later visit of the "
                        "household, not marked done), soonest due first: replace the list with it"})
+    zero_reports = fields.List(fields.Nested(PulledZeroReportSchema), metadata={
+        "description": f"the reports of a grid worker's cell: monthly of this month and the last, daily of the last "
+                       f"{DAILY_REPORT_DAYS} days (China dates), on every pull; other roles: []"})
+    settings = fields.Nested(PulledSettingsSchema)
 
 
 @blp.route("/pull")
@@ -83,5 +108,5 @@ class Pull(MethodView):
     @blp.response(200, PullResultSchema)
     def get(self, args):
         """What the phone needs offline, changed since the last pull's cursor (everything the first time), and the
-        lists answered whole on every pull: household codes, open dispute ids, open follow-ups."""
-        return pull(args["since"], clock.now())
+        lists answered whole on every pull: household codes, dispute ids, open follow-ups, zero reports, settings."""
+        return pull(g.user, args["since"], clock.now())
