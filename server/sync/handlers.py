@@ -190,13 +190,18 @@ def write_zero_reports(batch, context) -> dict:
     return results
 
 
+def marked_done(visit_ids) -> set:
+    """Which of the visits' follow-ups are marked done already (committed, or earlier in this transaction)."""
+    return set(db.session.scalars(sa.select(FollowUpDone.visit_id).where(FollowUpDone.visit_id.in_(visit_ids))))
+
+
 def write_follow_ups_done(batch, context) -> dict:
     """A follow-up marked done: the visit must be in the user's scope (the session applies it) and have one.
     Done already (another device, another user, earlier in the batch): accepted, and nothing more is written."""
     user, now = context["user"], context["now"]
     ids = {data["visit_id"] for _, _, data in batch}
     follow_ups = dict(db.session.execute(sa.select(Visit.id, Visit.follow_up_on).where(Visit.id.in_(ids))).all())
-    done = set(db.session.scalars(sa.select(FollowUpDone.visit_id).where(FollowUpDone.visit_id.in_(ids))))
+    done = marked_done(ids)
     results = {}
     for _, item_id, data in batch:
         visit_id = data["visit_id"]

@@ -144,3 +144,25 @@ def test_every_pull_answers_the_complete_list_of_open_follow_ups(small_app, work
     assert [f["visit_id"] for f in worker.get("/api/sync/pull").get_json()["follow_ups"]] == [
         v for v in listed if v not in (first["id"], second["id"])] == open_follow_ups_of_cell(small_app,
                                                                                                worker_cell["cell"])
+
+
+def test_two_phones_marking_it_done_at_once_store_one_row(small_app, worker_cell, monkeypatch):
+    """The other phone's request committed between this one's check and its insert: the unique visit_id refuses
+    the second row, the push runs again, sees the first and answers accepted."""
+    from server.sync import handlers
+    now = worker_cell["clock"].at
+    visit_id = logged_follow_up(small_app, worker_cell["worker"], worker_cell["household"], now - dt.timedelta(hours=1))
+    theirs, mine = done(visit_id, now, note="村里已办"), done(visit_id, now)
+    assert push(signed_in(small_app, worker_cell["cadre"]), theirs)[0]["status"] == "accepted"
+    real, calls = handlers.marked_done, []
+
+    def not_yet_seen(ids):
+        calls.append(ids)
+        return set() if len(calls) == 1 else real(ids)  # the first attempt read before the other commit
+    monkeypatch.setattr(handlers, "marked_done", not_yet_seen)
+    assert push(signed_in(small_app, worker_cell["worker"]), mine)[0]["status"] == "accepted"
+    assert len(calls) == 2  # rolled back once on the key, and run again
+    with small_app.app_context():
+        rows = db.session.execute(sa.select(FollowUpDone.id, FollowUpDone.note)).all()
+        assert [(str(i), n) for i, n in rows] == [(theirs["id"], "村里已办")]
+        assert db.session.get(SyncItem, uuid.UUID(mine["id"])).status == "accepted"
