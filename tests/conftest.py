@@ -110,6 +110,53 @@ def small_app(db_server):
     return small_county_app(db_server)
 
 
+class Clock:
+    """The server's clock as a test sets it: an hour after real time to begin with (so after anything generated)."""
+
+    def __init__(self):
+        self.at = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=1)
+
+    def __call__(self):
+        return self.at
+
+    def advance(self, **delta) -> dt.datetime:
+        self.at += dt.timedelta(**delta)
+        return self.at
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    """server.clock.now, which every server time (a push's, pull's cursor, column defaults) reads, under test control."""
+    from server import clock as server_clock
+    frozen = Clock()
+    monkeypatch.setattr(server_clock, "now", frozen)
+    return frozen
+
+
+@pytest.fixture
+def worker_cell(small_app, clock) -> dict:
+    """The first grid worker's cell, with the clock under the test's control: the worker, a household linked to a
+    cadre, another household of the cell (not that cadre's), and a household of another town."""
+    import sqlalchemy as sa
+
+    from server.extensions import db
+    from server.models import CadreLink, GridUnit, Household, User
+    with small_app.app_context():
+        worker = db.session.scalars(sa.select(User).where(User.role == "grid_worker").order_by(User.id)).first()
+        code, cadre = db.session.execute(
+            sa.select(Household.code, User.username).join(CadreLink, CadreLink.household_id == Household.id)
+            .join(User, User.id == CadreLink.cadre_id)
+            .where(Household.cell_id == worker.unit_id, CadreLink.valid_to.is_(None)).order_by(Household.code)).first()
+        theirs = sa.select(CadreLink.household_id).join(User, User.id == CadreLink.cadre_id).where(
+            User.username == cadre, CadreLink.valid_to.is_(None))
+        other = db.session.scalar(sa.select(Household.code).where(Household.cell_id == worker.unit_id,
+                                                                  Household.id.not_in(theirs)).order_by(Household.code))
+        elsewhere = db.session.scalar(sa.select(Household.code).join(GridUnit, GridUnit.id == Household.cell_id)
+                                      .where(GridUnit.code.startswith("610923101")).order_by(Household.code))
+        return {"worker": worker.username, "cell": worker.unit.code, "household": code, "cadre": cadre,
+                "other": other, "elsewhere": elsewhere, "clock": clock}
+
+
 DEMO_PASSWORD = "wangge2026"
 
 

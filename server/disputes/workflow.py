@@ -11,7 +11,9 @@ import uuid
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import flag_modified
 
+from .. import clock
 from ..extensions import db
 from ..models import Dispute, DisputeEvent, GridUnit, User
 from ..models.vocab import CODE_LENGTH, SATISFACTION
@@ -24,6 +26,7 @@ STATE_ZH = {"reported": "已上报", "accepted": "已受理", "assigned": "已�
 STEP_ZH = {"accept": "受理", "assign": "交办", "mediate": "调处", "resolve": "化解", "call_back": "回访", "close": "结案",
            "escalate": "上交", "supervise": "督办", "note": "备注"}
 OPEN = ("reported", "accepted", "assigned", "mediating")
+NOT_CLOSED = OPEN + ("resolved", "called_back")  # on the phones: the call-back 回访 is made from them
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,10 @@ def take_step(dispute: Dispute, user: User, kind: str, occurred_at: dt.datetime,
     milestone = {"accept": "accepted_at", "resolve": "resolved_at", "close": "closed_at"}.get(kind)
     if milestone:
         setattr(dispute, milestone, occurred_at)
+    # Every step writes the dispute's row, a note or a supervision too: pull sends the dispute again (with its
+    # timeline) when updated_at moves, by the server's clock its cursor is read from, not the phone's occurred_at.
+    dispute.updated_at = clock.now()
+    flag_modified(dispute, "updated_at")  # written even when the clock shows the time of the last write
     event = DisputeEvent(id=event_id or uuid.uuid4(), dispute=dispute, actor_id=user.id, kind=kind,
                          to_state=step.target, note=note, occurred_at=occurred_at)
     db.session.add(event)

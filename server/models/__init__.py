@@ -6,7 +6,8 @@ from .grid import GridUnit
 from .household import Household, HouseholdMember, HouseholdTag
 from .sync import Setting, SyncItem, ZeroReport
 from .user import CadreLink, User, UserSession
-from .visit import Visit
+from .visit import FollowUpDone, Visit
 
-__all__ = ["Alert", "AuditLog", "CadreLink", "LoginAttempt", "Dispute", "DisputeEvent", "GridUnit", "Household", "HouseholdMember",
-           "HouseholdTag", "Setting", "SyncItem", "User", "UserSession", "Visit", "ZeroReport"]
+__all__ = ["Alert", "AuditLog", "CadreLink", "LoginAttempt", "Dispute", "DisputeEvent", "FollowUpDone", "GridUnit",
+           "Household", "HouseholdMember", "HouseholdTag", "Setting", "SyncItem", "User", "UserSession", "Visit",
+           "ZeroReport"]

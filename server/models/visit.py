@@ -35,3 +35,19 @@ class Visit(db.Model):
 
     household = relationship("Household")
     author = relationship("User")
+
+
+class FollowUpDone(db.Model):
+    """A visit's follow-up marked done, from a phone (a sync item, whose UUID is its id): it leaves every phone's
+    list of follow-ups. One per visit: whoever marks it done again (another device, another user) is answered
+    accepted and writes nothing. Not filtered by server/scope.py: it is read only through the visit it names,
+    which is. No foreign key to visit: on PostgreSQL visit is partitioned, its key is (id, visited_at)."""
+
+    __tablename__ = "follow_up_done"
+
+    id = sa.Column(sa.Uuid, primary_key=True)
+    visit_id = sa.Column(sa.Uuid, nullable=False, unique=True)
+    user_id = sa.Column(sa.Integer, sa.ForeignKey("app_user.id", ondelete="RESTRICT"), nullable=False)
+    done_at = sa.Column(UTCDateTime, nullable=False)  # the phone's clock, with its offset
+    note = sa.Column(sa.Text, nullable=False, default="")
+    received_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)  # the server's clock

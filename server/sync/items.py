@@ -1,7 +1,7 @@
 """The items a phone pushes, validated one by one: a bad item is rejected alone, with field messages."""
 from marshmallow import Schema, fields, validate
 
-from ..models.sync import ZERO_REPORT_KINDS
+from ..models.sync import SYNC_ITEM_TYPES, ZERO_REPORT_KINDS
 from ..models.vocab import (
     DISPUTE_CATEGORIES,
     DISPUTE_CHANNELS,
@@ -73,19 +73,32 @@ class ZeroReportData(Schema):
     reported_at = fields.AwareDateTime(required=True)
 
 
+class FollowUpDoneData(Schema):
+    visit_id = fields.UUID(required=True, metadata={"description": "the visit whose follow-up is done"})
+    done_at = fields.AwareDateTime(required=True)
+    note = fields.String(load_default="", validate=TEXT)
+
+
 DATA_SCHEMAS = {"visit": VisitData(), "dispute": DisputeData(), "dispute_event": DisputeEventData(),
-                "zero_report": ZeroReportData()}
+                "zero_report": ZeroReportData(), "follow_up_done": FollowUpDoneData()}
+
+
+def describe_items() -> str:
+    """Each type's data fields for the OpenAPI document (required ones marked *), from the schemas themselves."""
+    def shape(schema):
+        return ", ".join(name + ("*" if field.required else "") for name, field in schema.fields.items())
+    return "; ".join(f"`{kind}` {{{shape(schema)}}}" for kind, schema in DATA_SCHEMAS.items())
 
 
 class ItemSchema(Schema):
-    type = fields.String(required=True, validate=validate.OneOf(tuple(DATA_SCHEMAS)))
+    type = fields.String(required=True, validate=validate.OneOf(SYNC_ITEM_TYPES))
     id = fields.UUID(required=True, metadata={"description": "generated on the phone; the key of idempotency"})
     data = fields.Dict(required=True)
 
 
 class PushSchema(Schema):
-    items = fields.List(fields.Raw(), required=True,
-                        metadata={"description": f"at most {MAX_BATCH} items: {{type, id, data}}"})
+    items = fields.List(fields.Raw(), required=True, metadata={
+        "description": f"at most {MAX_BATCH} items: {{type, id, data}}, the data by type: {describe_items()}"})
 
 
 class ItemResultSchema(Schema):

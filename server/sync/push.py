@@ -21,7 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import audit, settings
 from ..extensions import db
-from ..models import Dispute, DisputeEvent, SyncItem, User, Visit, ZeroReport
+from ..models import Dispute, DisputeEvent, FollowUpDone, SyncItem, User, Visit, ZeroReport
 from ..warnings.engine import on_new_disputes
 from .handlers import HANDLERS, Rejected, reason
 from .items import DATA_SCHEMAS, ItemSchema
@@ -30,7 +30,7 @@ ATTEMPTS = 3
 ITEM = ItemSchema()
 CLOCK_SKEW = dt.timedelta(minutes=10)
 ITEM_TABLES = {"visit": Visit.__table__, "dispute": Dispute.__table__, "dispute_event": DisputeEvent.__table__,
-               "zero_report": ZeroReport.__table__}
+               "zero_report": ZeroReport.__table__, "follow_up_done": FollowUpDone.__table__}
 
 
 @dataclass

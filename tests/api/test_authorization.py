@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from server.auth.policy import ADMIN, EVERYONE, FIELD, PUBLIC, SUPERVISORS
 from server.extensions import db
-from server.models import Alert, CadreLink, Dispute, GridUnit, Household, User
+from server.models import Alert, CadreLink, Dispute, FollowUpDone, GridUnit, Household, User, Visit
 from tests.conftest import DEMO_PASSWORD, signed_in
 
 ANONYMOUS = "anonymous"
@@ -194,3 +194,36 @@ def test_access(matrix_app, endpoint, method, role):
     if scoped and role not in COUNTY_WIDE:
         url, kwargs = build(targets, "out")
         assert client.open(url, method=method, **kwargs).status_code == 404  # out of scope: not found
+
+
+def follow_up_on(household_code: str) -> str:
+    """A visit with a follow-up to the household, by someone else (the admin): its id."""
+    visit_id = uuid.uuid4()
+    household = db.session.scalar(sa.select(Household.id).where(Household.code == household_code))
+    author = db.session.scalar(sa.select(User.id).where(User.role == "admin"))
+    db.session.execute(sa.insert(Visit), [{
+        "id": visit_id, "household_id": household, "author_id": author, "kind": "policy", "notes": "",
+        "findings": "待核实", "visited_at": dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=5),
+        "follow_up_on": dt.date.today()}])
+    db.session.commit()
+    return str(visit_id)
+
+
+@pytest.mark.parametrize("role", sorted(FIELD))
+def test_marking_a_follow_up_done_needs_the_visit_in_scope(matrix_app, role):
+    """Sync items are checked against the data scope item by item: the one endpoint cannot tell."""
+    with matrix_app.app_context():
+        user = user_of(role)
+        targets = targets_for(user)
+        visits = {side: follow_up_on(targets["household_" + side]) for side in ("in", "out")}
+    client = signed_in(matrix_app, targets["username"])
+    at = dt.datetime.now(dt.timezone.utc).isoformat()
+    results = client.post("/api/sync/push", json={"items": [
+        {"type": "follow_up_done", "id": str(uuid.uuid4()), "data": {"visit_id": visits[side], "done_at": at}}
+        for side in ("in", "out")]}).get_json()["results"]
+    expected = ["accepted", "accepted" if role in COUNTY_WIDE else "rejected"]
+    assert [r["status"] for r in results] == expected
+    with matrix_app.app_context():
+        marked = set(db.session.scalars(sa.select(FollowUpDone.visit_id).where(
+            FollowUpDone.visit_id.in_([uuid.UUID(v) for v in visits.values()]))))
+    assert marked == {uuid.UUID(visits[side]) for side, status in zip(("in", "out"), expected) if status == "accepted"}

@@ -181,3 +181,18 @@ def test_a_change_racing_ours_is_409_not_500(small_app, place, monkeypatch):
     monkeypatch.setattr(routes, "take_step", racing)
     response = step(small_app, place["head"], d, "accept")
     assert response.status_code == 409 and response.get_json()["current"]["state"] == "reported"
+
+
+def test_every_step_writes_the_dispute_a_note_too(small_app, place, frozen):
+    """A note or a supervision leaves the state as it is but moves updated_at (which pull watches, by the server's
+    clock) and the version: a phone holding the version from before the note gets 409 for its next step."""
+    d = make_dispute(small_app, place, state="mediating")
+    seen = signed_in(small_app, place["head"]).get(f"/api/disputes/{d}").get_json()["version"]
+    for who, kind in (("worker", "note"), ("secretary", "supervise")):
+        body = step(small_app, place[who], d, kind, note="已电话核实").get_json()
+        assert body["state"] == "mediating" and body["events"][-1]["kind"] == kind
+    with small_app.app_context():
+        row = db.session.get(Dispute, uuid.UUID(d))
+        assert (row.version, row.updated_at) == (seen + 2, NOW)
+    late = signed_in(small_app, place["head"]).post(f"/api/disputes/{d}/steps", json={"kind": "resolve", "version": seen})
+    assert late.status_code == 409 and late.get_json()["current"]["version"] == seen + 2

@@ -226,3 +226,12 @@ def test_a_daily_report_is_for_a_day_up_to_today_once_per_cell_and_day(worker):
     results = worker["client"].post("/api/sync/push", json={"items": items}).get_json()["results"]
     assert [r["status"] for r in results] == ["accepted", "rejected", "accepted", "rejected"]
     assert results[3]["reason"]["errors"]["period"] and "今天" in results[3]["reason"]["message_zh"]
+
+
+def test_every_item_type_has_its_schema_handler_and_table():
+    """The vocabulary lives in server/models/sync.py (and the CHECK on sync_item.item_type): the rest follows it."""
+    from server.models.sync import SYNC_ITEM_TYPES
+    from server.sync.handlers import HANDLERS
+    from server.sync.items import DATA_SCHEMAS
+    from server.sync.push import ITEM_TABLES
+    assert tuple(DATA_SCHEMAS) == SYNC_ITEM_TYPES and set(HANDLERS) == set(ITEM_TABLES) == set(SYNC_ITEM_TYPES)

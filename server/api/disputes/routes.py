@@ -8,11 +8,11 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ... import clock
-from ...disputes.deadlines import deadline_columns
-from ...disputes.workflow import WorkflowError, take_step
+from ...disputes.listing import as_dict, dispute_rows, timelines
+from ...disputes.workflow import OPEN, WorkflowError, take_step
 from ...errors import api_abort, found_or_404
 from ...extensions import db
-from ...models import Dispute, GridUnit, Household, User
+from ...models import Dispute, GridUnit
 from ..blueprint import Blueprint
 from ..grid.queries import cells_between
 from ..pagination import paginate
@@ -21,36 +21,9 @@ from .schemas import DisputeDetailSchema, DisputePageSchema, DisputeQuerySchema,
 blp = Blueprint("disputes", __name__, url_prefix="/api/disputes", description="Disputes 矛盾纠纷")
 
 
-# People named on a dispute (its leader, who took each step) may work outside the reader's scope:
-# their names come from the plain table, which the scope does not filter.
-users = User.__table__.c
-
-
-def _rows(query_filter):
-    """Disputes with their cell, household, leader and deadline, all in one SELECT."""
-    columns = deadline_columns(clock.now())
-    query = (sa.select(Dispute, GridUnit.code.label("cell_code"), Household.code.label("household_code"),
-                       users.username.label("leader_username"), columns["due_at"], columns["colour"])
-             .join(GridUnit, GridUnit.id == Dispute.cell_id)
-             .outerjoin(Household, Household.id == Dispute.household_id)
-             .outerjoin(User.__table__, users.id == Dispute.leader_id).where(query_filter))
-    return query, columns
-
-
-def _timeline(dispute) -> list[dict]:
-    names = dict(db.session.execute(sa.select(users.id, users.display_name).where(
-        users.id.in_({e.actor_id for e in dispute.events}))).all())
-    return [{"id": e.id, "kind": e.kind, "to_state": e.to_state, "note": e.note, "actor": names.get(e.actor_id),
-             "occurred_at": e.occurred_at} for e in dispute.events]
-
-
-def _as_dict(row) -> dict:
-    dispute = row[0]
-    out = {c.key: getattr(dispute, c.key) for c in sa.inspect(Dispute).column_attrs}
-    out.update(cell_code=row.cell_code, household_code=row.household_code, leader_username=row.leader_username,
-               due_at=row.due_at, deadline=row.colour,
-               events=_timeline(dispute) if "events" in dispute.__dict__ else [])
-    return out
+def _detail(row) -> dict:
+    """The dispute with its timeline (loaded with it)."""
+    return as_dict(row, timelines([row[0]])[row[0].id])
 
 
 @blp.route("")
@@ -59,12 +32,12 @@ class Disputes(MethodView):
     @blp.response(200, DisputePageSchema)
     def get(self, args):
         """Disputes in your area, newest first, with due date and deadline colour (computed in SQL)."""
-        query, columns = _rows(sa.true())
+        query, columns = dispute_rows(sa.true(), clock.now())
         for key in ("state", "level", "risk_colour"):
             if args.get(key):
                 query = query.where(getattr(Dispute, key) == args[key])
         if args.get("open"):
-            query = query.where(Dispute.state.in_(("reported", "accepted", "assigned", "mediating")))
+            query = query.where(Dispute.state.in_(OPEN))
         if args.get("escalated"):
             query = query.where(Dispute.level != "village")
         if args.get("deadline"):
@@ -72,11 +45,11 @@ class Disputes(MethodView):
         if args.get("unit_code"):
             query = query.where(Dispute.cell_id.in_(sa.select(GridUnit.id).where(
                 cells_between(args["unit_code"], args["unit_code"]))))
-        return paginate(query, args, Dispute.reported_at.desc(), Dispute.id, row=_as_dict)
+        return paginate(query, args, Dispute.reported_at.desc(), Dispute.id, row=as_dict)
 
 
 def dispute_or_404(dispute_id: uuid.UUID):
-    query, _ = _rows(Dispute.id == dispute_id)
+    query, _ = dispute_rows(Dispute.id == dispute_id, clock.now())
     row = db.session.execute(query.options(selectinload(Dispute.events))).first()
     return found_or_404(row, f"No dispute {dispute_id}", f"未找到事件 {dispute_id}")
 
@@ -86,7 +59,7 @@ class DisputeDetail(MethodView):
     @blp.response(200, DisputeDetailSchema)
     def get(self, dispute_id):
         """One dispute with its timeline."""
-        return _as_dict(dispute_or_404(dispute_id))
+        return _detail(dispute_or_404(dispute_id))
 
 
 @blp.route("/<uuid:dispute_id>/steps")
@@ -108,9 +81,9 @@ class Steps(MethodView):
                 raise WorkflowError(409, "The dispute was changed meanwhile", "该事件已被他人修改") from None
         except WorkflowError as exc:
             db.session.rollback()
-            current = _as_dict(dispute_or_404(dispute_id)) if exc.status == 409 else None
+            current = _detail(dispute_or_404(dispute_id)) if exc.status == 409 else None
             errors = {"json": {exc.field: [exc.message]}} if exc.field else None
             extra = {"current": DisputeDetailSchema().dump(current)} if current else {}
             api_abort(exc.status, exc.message, exc.message_zh, errors=errors, **extra)
         db.session.expire_all()
-        return _as_dict(dispute_or_404(dispute_id))
+        return _detail(dispute_or_404(dispute_id))

@@ -5,12 +5,13 @@ from marshmallow import Schema, fields
 
 from ... import clock
 from ...errors import api_abort
+from ...models.sync import ZERO_REPORT_KINDS
 from ...sync.items import MAX_BATCH, PullArgsSchema, PushResultSchema, PushSchema
-from ...sync.pull import pull
+from ...sync.pull import DAILY_REPORT_DAYS, RECENT_VISITS, pull
 from ...sync.push import push
 from ..blueprint import Blueprint
-from ..disputes.schemas import DisputeSchema
-from ..households.schemas import HouseholdDetailSchema
+from ..disputes.schemas import DisputeDetailSchema
+from ..households.schemas import HouseholdDetailSchema, VisitSchema
 
 blp = Blueprint("sync", __name__, url_prefix="/api/sync", description="Offline sync 离线同步")
 
@@ -20,8 +21,9 @@ class Push(MethodView):
     @blp.arguments(PushSchema)
     @blp.response(200, PushResultSchema)
     def post(self, args):
-        """Store a batch of visits, disputes, dispute steps and zero reports (at most 500), each with
-        its client-generated UUID. Idempotent: the same batch again creates nothing and gets the same answers.
+        """Store a batch of visits, disputes, dispute steps, zero reports and follow-ups marked done (at most
+        500), each with its client-generated UUID. A follow-up marked done again (another phone, another user)
+        is accepted and changes nothing. Idempotent: the same batch again creates nothing and gets the same answers.
         Every item is answered: accepted, duplicate, or rejected with the reason. Everything accepted is
         stored when the reply is sent."""
         items = args["items"]
@@ -34,8 +36,15 @@ class Push(MethodView):
                 "rejected": len(outcomes) - accepted, "server_time": now}
 
 
+class RecentVisitSchema(VisitSchema):
+    class Meta:
+        exclude = ("received_at", "gps_accuracy_m", "distance_m", "flags")  # for the office, not the phone
+
+
 class PulledHouseholdSchema(HouseholdDetailSchema):
     last_visit_at = fields.DateTime(allow_none=True)
+    recent_visits = fields.List(fields.Nested(RecentVisitSchema), metadata={
+        "description": f"its latest {RECENT_VISITS} visits, newest first"})
 
 
 class PulledLinkSchema(Schema):
@@ -48,19 +57,49 @@ class PulledLinkSchema(Schema):
 class FollowUpSchema(Schema):
     visit_id = fields.UUID()
     household_code = fields.String()
+    head_name = fields.String()
+    address = fields.String()
     follow_up_on = fields.Date()
+    visited_at = fields.DateTime()
     findings = fields.String()
+    author = fields.String(allow_none=True, metadata={"description": "who logged the visit"})
+
+
+class PulledZeroReportSchema(Schema):
+    id = fields.UUID()
+    cell_code = fields.String()
+    kind = fields.String(metadata={"enum": list(ZERO_REPORT_KINDS)})
+    period = fields.Date(metadata={"description": "the month's first day, or the day"})
+    nothing_to_report = fields.Boolean()
+    note = fields.String()
+    reported_at = fields.DateTime()
+
+
+class PulledSettingsSchema(Schema):
+    daily_reporting = fields.Boolean(metadata={"description": "cells report every day (日报告制)"})
+    zero_report_grace_days = fields.Integer(metadata={
+        "description": "days into a month before last month's missing report is raised"})
 
 
 class PullResultSchema(Schema):
     server_time = fields.DateTime()
     cursor = fields.DateTime(metadata={"description": "send it as `since` next time"})
-    households = fields.List(fields.Nested(PulledHouseholdSchema))
+    households = fields.List(fields.Nested(PulledHouseholdSchema), metadata={"description": "changed since the cursor"})
     household_codes = fields.List(fields.String(), metadata={"description": "all in scope: drop any other"})
-    cadre_links = fields.List(fields.Nested(PulledLinkSchema))
-    disputes = fields.List(fields.Nested(DisputeSchema))
-    open_dispute_ids = fields.List(fields.UUID(), metadata={"description": "all open in scope: drop any other"})
-    follow_ups = fields.List(fields.Nested(FollowUpSchema))
+    cadre_links = fields.List(fields.Nested(PulledLinkSchema), metadata={"description": "changed since the cursor"})
+    disputes = fields.List(fields.Nested(DisputeDetailSchema), metadata={
+        "description": "not closed and changed since the cursor, with parties and timeline (oldest step first)"})
+    dispute_ids = fields.List(fields.UUID(), metadata={
+        "description": "all not closed in scope (reported to called back): keep these, drop any other"})
+    open_dispute_ids = fields.List(fields.UUID(), metadata={
+        "description": "all open (reported to mediating) in scope"})
+    follow_ups = fields.List(fields.Nested(FollowUpSchema), metadata={
+        "description": "every open follow-up in scope, on every pull (not superseded by a later visit of the "
+                       "household, not marked done), soonest due first: replace the list with it"})
+    zero_reports = fields.List(fields.Nested(PulledZeroReportSchema), metadata={
+        "description": f"the reports of a grid worker's cell: monthly of this month and the last, daily of the last "
+                       f"{DAILY_REPORT_DAYS} days (China dates), on every pull; other roles: []"})
+    settings = fields.Nested(PulledSettingsSchema)
 
 
 @blp.route("/pull")
@@ -68,5 +107,6 @@ class Pull(MethodView):
     @blp.arguments(PullArgsSchema, location="query")
     @blp.response(200, PullResultSchema)
     def get(self, args):
-        """What the phone needs offline, changed since the last pull's cursor (everything the first time)."""
-        return pull(args["since"], clock.now())
+        """What the phone needs offline, changed since the last pull's cursor (everything the first time), and the
+        lists answered whole on every pull: household codes, dispute ids, open follow-ups, zero reports, settings."""
+        return pull(g.user, args["since"], clock.now())
