@@ -23,26 +23,33 @@ function go(hash) {
 }
 
 async function header(current, screen) {
+  const signedIn = current && !current.ended;
+  const count = signedIn ? (await outbox.items()).length : 0;  // read first: the header is then drawn at once
   for (const [name, key] of Object.entries(NAV)) {
     const link = document.getElementById(`nav-${name}`);
-    link.hidden = !current || current.ended;
+    link.hidden = !signedIn;
     link.classList.toggle("current", screen === name);
     link.textContent = t(key);
   }
-  if (current && !current.ended) {
-    const count = (await outbox.items()).length;
-    const badge = document.createElement("span");
-    badge.className = "count";
-    badge.id = "outbox-count";
-    badge.textContent = count ? String(count) : "";
-    document.getElementById("nav-sync").append(badge);
-  }
+  const badge = document.createElement("span");
+  badge.className = "count";
+  badge.id = "outbox-count";
+  badge.textContent = count ? String(count) : "";
+  document.getElementById("nav-sync").append(badge);
   const status = document.getElementById("status");
   status.textContent = navigator.onLine ? t("online") : t("offline");
   status.className = navigator.onLine ? "online" : "offline";
 }
 
-async function render() {
+// Draws run one after another, each to its end: a background sync and a session ending must not interleave
+// their screens (the one asked for last is the one left showing).
+let drawing = Promise.resolve();
+function render() {
+  drawing = drawing.then(draw, draw);
+  return drawing;
+}
+
+async function draw() {
   const current = await session.current();
   const [, screen, arg, extra] = (location.hash || "#/households").split("/");
   await header(current, screen);
@@ -71,8 +78,9 @@ async function syncNow() {
   } catch (error) {
     console.warn("sync failed", error);
   }
-  // redraw only screens without a form being filled in
-  if (!root.querySelector("form")) render();
+  // redraw only screens without a form being filled in or an answer being shown; the header always
+  const busy = root.querySelector("form") || [...root.querySelectorAll("[role=status]")].some((e) => e.textContent);
+  if (busy) redrawHeader(); else render();
 }
 
 window.addEventListener("session-ended", async () => {
@@ -82,7 +90,8 @@ window.addEventListener("session-ended", async () => {
 window.addEventListener("signed-in", () => { outbox.sync().catch(() => {}); });
 window.addEventListener("hashchange", render);
 window.addEventListener("online", syncNow);
-window.addEventListener("offline", render);
+const redrawHeader = async () => header(await session.current(), (location.hash || "#/households").split("/")[1]);
+window.addEventListener("offline", redrawHeader);  // the screen stays as it is: a form may be half filled
 setInterval(syncNow, 60000);
 
 // A classic worker: module service workers are missing from older Chromium WebViews (WeChat's X5/XWeb,

@@ -26,7 +26,7 @@ export async function trySync(id, messageElement) {
     await outbox.sync();
   } catch (error) {
     if (error.status === 401) say("session_ended_kept", "error");
-    else say(api.unreachable(error) ? "offline_kept" : "sync_failed", "warn",
+    else say(api.unreachable(error) ? "unreachable_kept" : "sync_failed", "warn",
              { n: (await outbox.items()).length, reason: error.message });
     return "failed";
   }

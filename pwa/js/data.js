@@ -75,7 +75,7 @@ export function daysSince(household, outboxItems, now = Date.now()) {
     .map((i) => Date.parse(i.data.visited_at));
   if (household.last_visit_at) times.push(Date.parse(household.last_visit_at));
   if (!times.length) return null;
-  return Math.floor((now - Math.max(...times)) / 86400000);
+  return Math.max(0, Math.floor((now - Math.max(...times)) / 86400000));  // another device's clock may run ahead
 }
 
 // Open follow-ups: the server's list, less those a visit or a "done" waiting in the outbox has settled.

@@ -37,7 +37,7 @@ export async function show(root) {
   for (const shape of await data.cellShapes()) {
     if (!shape.geometry) continue;
     layers.push(outline(shape, latLng, { color: "#0b5cad", weight: 3, fillOpacity: 0.05 }).addTo(map)
-      .bindTooltip(shape.properties.name));
+      .bindTooltip(esc(shape.properties.name)));  // Leaflet takes HTML
   }
   for (const h of list) {
     if (!h.location) continue;

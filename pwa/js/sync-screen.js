@@ -14,6 +14,10 @@ const describe = (item) => `<strong>${esc(item.label || item.data.household_code
   <span class="kind">${esc(t("item_types")[item.type] || item.type)}</span>
   <span class="muted">${esc(stamp(item.data[forms.WHEN[item.type]] || item.queuedAt))}</span>`;
 
+// The answer of the last sync started here, shown again when the screen is redrawn by a background sync
+let said = { text: "", cls: "", at: 0 };
+const SAID_FOR_MS = 60000;
+
 export async function show(root) {
   const items = await outbox.items();
   const last = await storage.get("kv", "lastSync");
@@ -31,12 +35,15 @@ export async function show(root) {
           <button type="submit">${t("resend")}</button></form></details>
         <button type="button" class="secondary discard">${t("discard")}</button></li>`).join("")}</ul></section>` : ""}`;
   const message = root.querySelector("#sync-message");
-  const again = async () => { await show(root); };
+  if (Date.now() - said.at < SAID_FOR_MS) [message.textContent, message.className] = [said.text, said.cls];
+  const answered = async () => {
+    said = { text: message.textContent, cls: message.className, at: Date.now() };
+    await show(root);
+  };
   root.querySelector("#sync-now").addEventListener("click", async () => {
+    said = { text: "", cls: "", at: 0 };
     await trySync(null, message);
-    const said = [message.textContent, message.className];
-    await again();
-    [root.querySelector("#sync-message").textContent, root.querySelector("#sync-message").className] = said;
+    await answered();
   });
   root.querySelectorAll("#rejected li").forEach((li) => {
     const item = rejected.find((i) => i.id === li.dataset.id);
@@ -45,14 +52,12 @@ export async function show(root) {
       const corrected = { ...item.data, ...forms.read(event.target, specOf(item), forms.WHEN[item.type]) };
       await outbox.correct(item.id, corrected);
       await trySync(item.id, message);
-      const said = [message.textContent, message.className];
-      await again();
-      [root.querySelector("#sync-message").textContent, root.querySelector("#sync-message").className] = said;
+      await answered();
     });
     li.querySelector(".discard").addEventListener("click", async () => {
       if (!window.confirm(t("discard_confirm"))) return;
       await outbox.discard(item.id);
-      await again();
+      await show(root);
     });
   });
 }

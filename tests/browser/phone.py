@@ -24,6 +24,7 @@ def new_phone(browser, base, **options):
 def open_app(context):
     page = context.new_page()
     page.on("pageerror", lambda error: pytest.fail(f"script error in the phone app: {error}"))
+    page.on("console", lambda m: m.type in ("warning", "error") and print(f"[phone console] {m.text}"))
     page.goto("/app/")
     return page
 
@@ -40,6 +41,7 @@ def sync_now(page):
     """The sync screen's button, and what it said."""
     page.goto("/app/#/sync")
     page.wait_for_selector("#sync-now")
+    page.eval_on_selector("#sync-message", "m => { m.textContent = ''; }")  # the screen may be showing the last answer
     page.click("#sync-now")
     page.wait_for_function("document.querySelector('#sync-message')?.textContent.length > 0")
     return page.inner_text("#sync-message")

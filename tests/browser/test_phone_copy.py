@@ -53,7 +53,8 @@ def test_a_visit_by_anyone_reaches_every_phone_on_the_next_pull(live_server, bro
 
     cadre = signed_in(app, cadre_of(app, by_cadre.id))  # the linked cadre, on their own phone
     answer = cadre.post("/api/sync/push", json={"items": [{"type": "visit", "id": "7d4c1f0e-3b7a-4d59-9a38-1c2e1f0a0b01",
-        "data": {"household_code": by_cadre.code, "kind": "policy", "visited_at": clock.now().isoformat()}}]})
+        "data": {"household_code": by_cadre.code, "kind": "policy",
+                 "visited_at": dt.datetime.now(dt.timezone.utc).isoformat()}}]})
     assert answer.get_json()["accepted"] == 1
     sync_now(page)  # the worker's next incremental pull
     assert badge_of(page, by_cadre.code) == "0 天未走访"
@@ -96,7 +97,7 @@ def test_follow_ups_stay_until_done_and_name_the_household(live_server, browser,
     assert {first.head_name, second.head_name} <= set(follow_ups())  # they used to vanish here
     screenshot(page, "phone-follow-ups")
 
-    page.click(f"#follow-ups li:has(strong:text-is('{first.head_name}')) button.done")
+    page.locator("#follow-ups li[data-visit]").filter(has_text=first.head_name).locator("button.done").click()
     page.wait_for_selector("#follow-up-saved:has-text('已同步')")
     page.reload()
     assert first.head_name not in follow_ups() and second.head_name in follow_ups()
