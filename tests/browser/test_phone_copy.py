@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from server import clock
 from server.extensions import db
-from server.models import CadreLink, Household, User, Visit
+from server.models import CadreLink, FollowUpDone, Household, User, Visit
 from tests.browser.conftest import screenshot
 from tests.browser.phone import (
     badge_of,
@@ -103,9 +103,8 @@ def test_follow_ups_stay_until_done_and_name_the_household(live_server, browser,
     assert first.head_name not in follow_ups() and second.head_name in follow_ups()
     visit_id = visits_with(app, f"跟进测试 {first.code}")[0].id
     with app.app_context():
-        done = db.session.execute(sa.text("SELECT user_id FROM follow_up_done WHERE visit_id = :v"),
-                                  {"v": visit_id.hex if db.engine.dialect.name == "sqlite" else str(visit_id)}).all()
-    assert [row[0] for row in done] == [me.id]
+        done = db.session.scalars(sa.select(FollowUpDone.user_id).where(FollowUpDone.visit_id == visit_id)).all()
+    assert done == [me.id]
 
     assert log_visit(page, second.code, "再次走访") == "已同步到服务器"  # a later visit settles it
     page.reload()
