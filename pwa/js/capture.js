@@ -47,5 +47,6 @@ export function reasonText(reason) {
   const zh = currentLanguage() === "zh";
   const fields = Object.entries(reason.errors || {}).map(([field, messages]) =>
     `${t("field_" + field)}: ${[].concat(messages).map((m) => (typeof m === "string" ? m : JSON.stringify(m))).join("；")}`);
-  return [zh ? reason.message_zh || reason.message : reason.message || reason.message_zh, ...fields].join(" · ");
+  const now = reason.current ? [`${t("current_state")}: ${t("states")[reason.current.state] || reason.current.state}`] : [];
+  return [zh ? reason.message_zh || reason.message : reason.message || reason.message_zh, ...fields, ...now].join(" · ");
 }

@@ -49,7 +49,9 @@ export async function show(root, go, id, user) {
     again.textContent = said.text;
     again.className = said.cls;
   });
-  // the call-back moves the dispute on: it carries the version seen, so a change made meanwhile is a conflict
-  step(root.querySelector("#call-back"), "call_back", "call_back", { version: d.version });
+  // The call-back moves the dispute on: it carries the version seen, so a change made meanwhile by someone
+  // else is a conflict. Every step bumps the version, so my own steps still waiting count as seen.
+  step(root.querySelector("#call-back"), "call_back", "call_back",
+       { version: d.version + items.filter((i) => i.status === "waiting").length });
   step(root.querySelector("#note"), "note", "dispute_event", {});
 }

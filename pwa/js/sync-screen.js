@@ -50,6 +50,9 @@ export async function show(root) {
     li.querySelector("form.fix").addEventListener("submit", async (event) => {
       event.preventDefault();
       const corrected = { ...item.data, ...forms.read(event.target, specOf(item), forms.WHEN[item.type]) };
+      // a step refused because the dispute changed meanwhile: resent, it acts on the state now shown in the reason
+      const current = item.reason && item.reason.current;
+      if (item.type === "dispute_event" && corrected.version != null && current) corrected.version = current.version;
       await outbox.correct(item.id, corrected);
       await trySync(item.id, message);
       await answered();

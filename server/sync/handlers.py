@@ -86,13 +86,17 @@ def write_visits(batch, context) -> dict:
                      "follow_up_on": data["follow_up_on"]})
         results[item_id] = None
     if rows:
-        db.session.execute(sa.insert(Visit), rows)  # one statement for the batch
         # The trigger of migration 0004 sets last_visit_at, which pull does not watch: marking the households
         # changed (by the server's clock, which pull's cursor is read from) sends them again to every phone
-        # that holds them, whoever visited. A plain UPDATE: derived data, like last_visit_at.
+        # that holds them, whoever visited. A plain UPDATE: derived data, like last_visit_at. The rows are
+        # locked first, in id order, so two pushes on the same households (a worker's and a cadre's) queue
+        # instead of deadlocking in the trigger (FOR UPDATE is left out on SQLite, whose writers take turns).
         household = Household.__table__
-        db.session.execute(sa.update(household).where(household.c.id.in_({r["household_id"] for r in rows}))
-                           .values(updated_at=now))
+        ids = sorted({r["household_id"] for r in rows})
+        db.session.execute(sa.select(household.c.id).where(household.c.id.in_(ids)).order_by(household.c.id)
+                           .with_for_update())
+        db.session.execute(sa.update(household).where(household.c.id.in_(ids)).values(updated_at=now))
+        db.session.execute(sa.insert(Visit), rows)  # one statement for the batch
     return results
 
 
