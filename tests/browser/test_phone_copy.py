@@ -35,6 +35,7 @@ def log_visit(page, code, notes, follow_up_on=None):
     page.fill("form#visit textarea[name=notes]", notes)
     if follow_up_on:
         page.fill("form#visit input[name=follow_up_on]", follow_up_on.isoformat())
+    page.eval_on_selector("#visit-saved", "m => { m.textContent = ''; }")  # the form may still show the last answer
     page.click("form#visit button[type=submit]")
     page.wait_for_function("(t => t && !t.includes('正在同步'))(document.querySelector('#visit-saved').textContent)")
     return page.inner_text("#visit-saved")

@@ -39,6 +39,7 @@ def file_report(page, nothing=True, note=""):
     page.wait_for_selector("form#report")
     page.check(f"form#report input[name=nothing_to_report][value={'yes' if nothing else 'no'}]")
     page.fill("form#report textarea[name=note]", note)
+    page.eval_on_selector("#report-saved", "m => { m.textContent = ''; }")  # the form may still show the last answer
     page.click("form#report button[type=submit]")
     page.wait_for_function("(t => t && !t.includes('正在同步'))(document.querySelector('#report-saved').textContent)")
     return page.inner_text("#report-saved")
