@@ -37,6 +37,14 @@ def sign_in(page, username, password=DEMO_PASSWORD):
     page.wait_for_selector("#households")
 
 
+def phone_of(browser, base, username, **options):
+    """A new phone with the user signed in: (the phone, its page)."""
+    phone = new_phone(browser, base, **options)
+    page = open_app(phone)
+    sign_in(page, username)
+    return phone, page
+
+
 def sync_now(page):
     """The sync screen's button, and what it said."""
     page.goto("/app/#/sync")

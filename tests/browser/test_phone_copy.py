@@ -15,6 +15,7 @@ from tests.browser.phone import (
     households_of_cell,
     new_phone,
     open_app,
+    phone_of,
     sign_in,
     sync_now,
     visits_with,
@@ -47,9 +48,7 @@ def test_a_visit_by_anyone_reaches_every_phone_on_the_next_pull(live_server, bro
     late = overdue(households_of_cell(app, me.unit_id), clock.now())
     by_cadre = next(h for h in late if cadre_of(app, h.id))
     by_me = next(h for h in late if h.code != by_cadre.code)
-    phone = new_phone(browser, base)
-    page = open_app(phone)
-    sign_in(page, me.username)
+    phone, page = phone_of(browser, base, me.username)
     assert "逾期" in badge_of(page, by_cadre.code)
 
     cadre = signed_in(app, cadre_of(app, by_cadre.id))  # the linked cadre, on their own phone
@@ -78,9 +77,7 @@ def test_follow_ups_stay_until_done_and_name_the_household(live_server, browser,
     app, base = live_server
     me = worker(app, 2)
     first, second = households_of_cell(app, me.unit_id)[:2]
-    phone = new_phone(browser, base)
-    page = open_app(phone)
-    sign_in(page, me.username)
+    phone, page = phone_of(browser, base, me.username)
     due = clock.china_today() + dt.timedelta(days=3)
     for h in (first, second):
         assert log_visit(page, h.code, f"跟进测试 {h.code}", follow_up_on=due) == "已同步到服务器"
@@ -122,9 +119,7 @@ def test_every_household_keeps_its_recent_visits_offline(live_server, browser):
         code = visited[-1].code
         recent = db.session.scalars(sa.select(Visit.notes).where(Visit.household_id == visited[-1].id)
                                     .order_by(Visit.visited_at.desc()).limit(5)).all()
-    phone = new_phone(browser, base)
-    page = open_app(phone)
-    sign_in(page, me.username)
+    phone, page = phone_of(browser, base, me.username)
     listed = badge_of(page, code)
     phone.set_offline(True)  # never opened online
     page.goto(f"/app/#/household/{code}")
@@ -141,9 +136,7 @@ def test_saving_a_visit_says_what_happened_and_the_list_follows(live_server, bro
     app, base = live_server
     me = worker(app, 4)
     home = households_of_cell(app, me.unit_id)[0]
-    phone = new_phone(browser, base)
-    page = open_app(phone)
-    sign_in(page, me.username)
+    phone, page = phone_of(browser, base, me.username)
     assert log_visit(page, home.code, "在线保存") == "已同步到服务器"
     first = page.inner_text("#visits li >> nth=0")
     assert "在线保存" in first and "待同步" not in first
@@ -177,9 +170,7 @@ def test_a_cadre_sees_this_months_duty_and_their_households_on_the_map(live_serv
     username, homes = next((u, hs) for u, hs in by_cadre.items() if len({h.cell_id for h in hs}) > 1 and any(
         h.last_visit_at is None or h.last_visit_at < month_start for h in hs)) 
     visited = sum(h.last_visit_at is not None and h.last_visit_at >= month_start for h in homes)
-    phone = new_phone(browser, base)
-    page = open_app(phone)
-    sign_in(page, username)
+    phone, page = phone_of(browser, base, username)
     assert page.inner_text("#duty-figure") == f"已走访 {visited} / {len(homes)} 户"
     screenshot(page, "phone-cadre-duty")
     todo = next(h for h in homes if h.last_visit_at is None or h.last_visit_at < month_start)

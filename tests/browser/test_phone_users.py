@@ -6,7 +6,17 @@ import sqlalchemy as sa
 from server.extensions import db
 from server.models import UserSession, Visit
 from tests.browser.conftest import screenshot
-from tests.browser.phone import households_of_cell, new_phone, open_app, sign_in, sync_now, visits_with, waiting, worker
+from tests.browser.phone import (
+    households_of_cell,
+    new_phone,
+    open_app,
+    phone_of,
+    sign_in,
+    sync_now,
+    visits_with,
+    waiting,
+    worker,
+)
 from tests.browser.test_phone_copy import log_visit
 from tests.conftest import DEMO_PASSWORD, signed_in
 
@@ -23,9 +33,7 @@ def codes_listed(page):
 def test_a_shared_phone_keeps_each_workers_data_and_items_their_own(live_server, browser):
     app, base = live_server
     first, second = worker(app, 5), worker(app, 6)
-    phone = new_phone(browser, base)
-    page = open_app(phone)
-    sign_in(page, first.username)
+    phone, page = phone_of(browser, base, first.username)
     first_codes = {h.code for h in households_of_cell(app, first.unit_id)}
     assert codes_listed(page) == first_codes
     phone.set_offline(True)
@@ -62,9 +70,7 @@ def test_an_ended_session_asks_to_sign_in_again_and_then_sends_what_waited(live_
     app, base = live_server
     me = worker(app, 7)
     home = households_of_cell(app, me.unit_id)[0]
-    phone = new_phone(browser, base)
-    page = open_app(phone)
-    sign_in(page, me.username)
+    phone, page = phone_of(browser, base, me.username)
     phone.set_offline(True)
     log_visit(page, home.code, "会话失效前的走访")
     # meanwhile the worker changes their password on another device: every other session ends
@@ -129,9 +135,7 @@ def test_items_waiting_in_the_old_single_outbox_are_kept_and_sent_by_their_user(
 def test_the_service_worker_is_classic_and_the_app_works_without_one(live_server, browser):
     app, base = live_server
     me = worker(app, 9)
-    phone = new_phone(browser, base)
-    page = open_app(phone)
-    sign_in(page, me.username)
+    phone, page = phone_of(browser, base, me.username)
     script = page.evaluate("navigator.serviceWorker.ready.then(r => r.active.scriptURL)")
     assert script.endswith("/app/sw.js")
     source = page.request.get("/app/sw.js").text()

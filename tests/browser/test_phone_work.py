@@ -16,12 +16,15 @@ from tests.browser.phone import (
     households_of_cell,
     new_phone,
     open_app,
+    phone_of,
     sign_in,
     sync_now,
     visits_with,
     worker,
 )
 from tests.browser.test_phone_copy import log_visit
+from tests.browser.test_views import TABLET
+from tests.browser.test_views import sign_in as sign_in_desk
 from tests.conftest import signed_in
 
 pytestmark = pytest.mark.usefixtures("server_clock_ahead")
@@ -51,9 +54,7 @@ def test_the_worker_files_the_cells_report_offline_and_the_town_sees_it(live_ser
     with app.app_context():  # a cell that has filed nothing for this month or the last yet
         db.session.execute(sa.delete(ZeroReport).where(ZeroReport.cell_id == me.unit_id))
         db.session.commit()
-    phone = new_phone(browser, base)
-    page = open_app(phone)
-    sign_in(page, me.username)
+    phone, page = phone_of(browser, base, me.username)
     page.goto("/app/#/tasks")
     card = page.wait_for_selector("#report-due").inner_text()
     assert "月报" in card and "未报送" in card
@@ -79,12 +80,8 @@ def test_the_worker_files_the_cells_report_offline_and_the_town_sees_it(live_ser
     assert "已报送" in page.wait_for_selector("#report-due").inner_text()
 
     secretary = town_secretary_of(app, me.unit_id)  # the town view counts it
-    desk = browser.new_context(viewport={"width": 1024, "height": 768}, locale="zh-CN", base_url=base)
-    town = desk.new_page()
-    town.goto("/views/town")
-    town.fill("input[name=username]", secretary)
-    town.fill("input[name=password]", "wangge2026")
-    town.click("button[type=submit]")
+    desk = browser.new_context(viewport=TABLET, locale="zh-CN", base_url=base)
+    town = sign_in_desk(desk, "/views/town", secretary)
     town.wait_for_selector("#zero-report-rate")
     not_filed = town.eval_on_selector_all("#not-filed button", "bs => bs.map(b => b.dataset.code)")
     assert cell_code(app, me.unit_id) not in not_filed
@@ -98,9 +95,7 @@ def test_in_daily_reporting_the_phone_asks_for_todays_report(live_server, browse
     county = signed_in(app, "county01")
     assert county.patch("/api/settings", json={"daily_reporting": True}).status_code == 200
     try:
-        phone = new_phone(browser, base)
-        page = open_app(phone)
-        sign_in(page, me.username)
+        phone, page = phone_of(browser, base, me.username)
         page.goto("/app/#/tasks")
         card = page.wait_for_selector("#report-due").inner_text()
         today = clock.china_today()
@@ -120,9 +115,7 @@ def test_refused_items_are_listed_with_their_reason_then_corrected_or_discarded(
     app, base = live_server
     me = worker(app, 12)
     first, second = households_of_cell(app, me.unit_id)[:2]
-    phone = new_phone(browser, base)
-    page = open_app(phone)
-    sign_in(page, me.username)
+    phone, page = phone_of(browser, base, me.username)
     page.clock.set_system_time(dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=2))  # the phone's clock runs ahead
     phone.set_offline(True)
     log_visit(page, first.code, "时钟错误的走访")
@@ -182,9 +175,7 @@ def test_the_header_fits_a_360_px_phone_in_both_languages(live_server, browser):
 def test_a_dispute_in_a_public_place_is_reported_from_the_cell(live_server, browser):
     app, base = live_server
     me = worker(app, 14)
-    phone = new_phone(browser, base)
-    page = open_app(phone)
-    sign_in(page, me.username)
+    phone, page = phone_of(browser, base, me.username)
     page.goto("/app/#/tasks")
     page.click("#public-dispute")
     page.wait_for_selector("form#dispute")
@@ -227,9 +218,7 @@ def test_the_worker_opens_a_dispute_and_records_the_call_back_offline(live_serve
     app, base = live_server
     me = worker(app, 15)
     dispute_id = resolved_dispute_in_cell(app, me)
-    phone = new_phone(browser, base)
-    page = open_app(phone)
-    sign_in(page, me.username)
+    phone, page = phone_of(browser, base, me.username)
     page.goto("/app/#/tasks")
     page.click(f'#disputes a[href="#/dispute/{dispute_id}"]')
     timeline = page.wait_for_selector("#timeline").inner_text()
