@@ -46,7 +46,7 @@ export function reasonText(reason) {
   if (!reason) return "";
   const zh = currentLanguage() === "zh";
   const fields = Object.entries(reason.errors || {}).map(([field, messages]) =>
-    `${t("field_" + field)}: ${[].concat(messages).map((m) => (typeof m === "string" ? m : JSON.stringify(m))).join("；")}`);
+    `${t("field_" + field) === "field_" + field ? field : t("field_" + field)}: ${[].concat(messages).map((m) => (typeof m === "string" ? m : JSON.stringify(m))).join("；")}`);
   const now = reason.current ? [`${t("current_state")}: ${t("states")[reason.current.state] || reason.current.state}`] : [];
   return [zh ? reason.message_zh || reason.message : reason.message || reason.message_zh, ...fields, ...now].join(" · ");
 }
