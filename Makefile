@@ -1,6 +1,7 @@
 # wangge — two commands do everything on a fresh Debian machine:
 #   make run    install what is missing, migrate, seed the demo county, serve on 127.0.0.1:5000
 #   make test   install what the tests need and run the whole suite on SpatiaLite, then on PostGIS
+#   make check  the quick loop while working: ruff and the SpatiaLite suite without the browser tests
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -19,7 +20,7 @@ define ensure_packages
 	fi
 endef
 
-.PHONY: run test bench loadtest fuzz install install-test-system clean-db _python-venv _nodejs
+.PHONY: run test check bench loadtest fuzz install install-test install-test-system clean-db _python-venv _nodejs
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -39,6 +40,13 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
 	@touch $@
 
+# The tests' own tools (pytest, Playwright, schemathesis, ruff…), on top of the application's requirements
+install-test: install $(VENV)/.installed-test
+
+$(VENV)/.installed-test: requirements-test.txt requirements.txt
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-test.txt
+	@touch $@
+
 _python-venv:
 	$(call ensure_packages,python3-venv)
 
@@ -53,7 +61,7 @@ run: install
 install-test-system:
 	$(call ensure_packages,libsqlite3-mod-spatialite postgresql-15-postgis-3 chromium fonts-wqy-microhei)
 
-test: install install-test-system
+test: install install-test install-test-system
 	$(VENV)/bin/ruff check .
 	@status=0; \
 	echo "=== wangge tests on SpatiaLite ==="; $(PY) -m pytest --db=spatialite $(PYTEST_ARGS) || status=1; \
@@ -61,16 +69,20 @@ test: install install-test-system
 	if [ $$status = 0 ]; then echo "=== both back ends passed ==="; else echo "=== FAILED on at least one back end ==="; fi; \
 	exit $$status
 
-bench: install install-test-system
+check: install-test
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest -q --db=spatialite --ignore=tests/browser $(PYTEST_ARGS)
+
+bench: install-test install-test-system
 	$(PY) -m tests.benchmarks.run
 
 # 200 grid workers syncing and 20 county users browsing for 60 s against gunicorn + PostGIS (LOADTEST_ARGS to change)
-loadtest: install install-test-system
+loadtest: install install-test install-test-system
 	$(PY) -m tests.load.run $(LOADTEST_ARGS)
 
 # schemathesis against /api/openapi.json, in process, signed in as four roles (FUZZ_ARGS: --db=postgis, --examples=N,
 # --max-time=S); writes the "## API fuzzing" section of BENCHMARKS.md
-fuzz: install install-test-system
+fuzz: install-test install-test-system
 	$(PY) -m tests.fuzz.run $(FUZZ_ARGS)
 
 clean-db:
