@@ -1,4 +1,5 @@
-"""What to generate: the demo county (宁陕县, as the seeds describe it) and the benchmark county."""
+"""What to generate: the demo county (宁陕县, as the county's own report describes it: docs/domain.md) and the
+benchmark county."""
 from __future__ import annotations
 
 import datetime as dt
@@ -38,8 +39,8 @@ class CountySpec:
 
 
 def demo_spec(end_date: dt.date | None = None) -> CountySpec:
-    """宁陕县 as seed 002 describes it: 11 towns, 80 level-2 grids, 415 cells, 22,013 households,
-    2,540 linked cadres."""
+    """宁陕县 as the 宁陕县 county report describes it (docs/domain.md, "The grid"): 11 towns, 80 level-2 grids,
+    415 cells, 22,013 households, 2,540 linked cadres."""
     return CountySpec(
         code="610923", name="宁陕县", outline=NINGSHAN_OUTLINE, towns=11, villages=80, cells=415,
         households=22013, communities=6, cadres=2540, county_staff=8, visits=245_000, disputes=1_500,

@@ -1,5 +1,5 @@
-"""County settings that staff change at run time, with their defaults (seeds 000 and 001), and the China day
-daily reporting has been on since, which this module keeps itself."""
+"""County settings that staff change at run time, with their defaults (docs/domain.md, "Time limits and deadline
+colours"), and the China day daily reporting has been on since, which this module keeps itself."""
 from __future__ import annotations
 
 import datetime as dt

@@ -7,7 +7,8 @@ from werkzeug.security import generate_password_hash
 from ..extensions import db
 from ..models import GridUnit, User
 
-# The level of the unit each role is bound to (DOMAIN.md): a worker to a cell, a secretary to a town…
+# The level of the unit each role is bound to (docs/domain.md, "People and roles"): a worker to a cell, a secretary
+# to a town…
 ROLE_LEVELS = {
     "grid_worker": {"cell"},
     "cadre": {"village", "town"},

@@ -1,1 +1,1 @@
-"""The dispute closed loop: states, who may move a dispute on, time limits (DOMAIN.md)."""
+"""The dispute closed loop: states, who may move a dispute on, time limits (docs/domain.md, "Disputes")."""

@@ -17,7 +17,7 @@ from .assignment import reassign_households
 from .store import household_points, set_geometry, unit_geometries
 
 CRS_CHOICES = ("wgs84", "gcj02")
-VILLAGE_TARGET, COMMUNITY_TARGET = 50, 80  # households a cell should hold (DOMAIN.md)
+VILLAGE_TARGET, COMMUNITY_TARGET = 50, 80  # households a cell should hold (docs/domain.md, "The grid")
 CELL_LEVELS = ("town", "village", "cell")
 
 

@@ -1,4 +1,4 @@
-"""Controlled vocabularies (codes stored in the database). English codes from DOMAIN.md;
+"""Controlled vocabularies (codes stored in the database). English codes as in docs/domain.md;
 user-facing Chinese labels live in the message catalogues, not here."""
 
 UNIT_LEVELS = ("county", "town", "village", "cell")

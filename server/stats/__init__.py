@@ -1,1 +1,2 @@
-"""The figures the seeds judge counties by, each defined once, in SQL (DOMAIN.md)."""
+"""The figures the county is judged by, each defined once, in SQL (docs/domain.md, "The figures the county is
+judged by")."""

@@ -1,4 +1,4 @@
-// The figures of DOMAIN.md as the county view shows them: table columns, a total row, trend charts.
+// The figures of docs/domain.md as the county view shows them: table columns, a total row, trend charts.
 import { t } from "/app/js/i18n.js";
 import { chinaDay, count, percent } from "./format.js";
 
