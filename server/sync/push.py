@@ -62,10 +62,53 @@ def push(user: User, raw_items: list, now: dt.datetime) -> list[Outcome]:
             attempt += 1
 
 
+@dataclass
+class Pending:
+    """An item of the batch on its way through: its place in the batch, what it is, and its stored outcome if
+    its id was sent before."""
+    index: int
+    type: str
+    id: uuid.UUID
+    data: dict
+    digest: str
+    previous: SyncItem | None = None
+
+
 def _push_once(user, raw_items, now) -> list[Outcome]:
     outcomes: list[Outcome | None] = [None] * len(raw_items)
-    pending = []   # (index, type, uuid, data dict, hash)
-    seen = set()
+    items = _parsed(raw_items, outcomes)
+    items = _not_answered_before(items, outcomes)
+    items = _ids_free(items, outcomes)
+    context = {"user": user, "now": now, "settings": settings.all_settings(), "skew": CLOCK_SKEW}
+    loaded = []
+    for item in items:
+        try:
+            item.data = DATA_SCHEMAS[item.type].load(item.data)
+            loaded.append(item)
+        except ValidationError as exc:
+            outcomes[item.index] = _remember(user, now, item, "rejected",
+                                             reason("some fields are wrong", "部分字段有误", exc.messages))
+    for kind, handler in HANDLERS.items():  # in the handlers' order: disputes before their steps
+        batch = [item for item in loaded if item.type == kind]
+        if not batch:
+            continue
+        results = handler([(item.index, item.id, item.data) for item in batch], context)
+        for item in batch:
+            result = results[item.id]
+            rejected = isinstance(result, Rejected)
+            outcomes[item.index] = _remember(user, now, item, "rejected" if rejected else "accepted",
+                                             result.reason if rejected else None)
+    new_disputes = [uuid.UUID(o.id) for o in outcomes if o and o.type == "dispute" and o.status == "accepted"]
+    if new_disputes:  # the cheap early-warning rules run on write; the scan catches the rest
+        db.session.flush()
+        on_new_disputes(db.session.scalars(sa.select(Dispute).where(Dispute.id.in_(new_disputes))).all(), now)
+    _audit(outcomes)
+    return outcomes
+
+
+def _parsed(raw_items, outcomes) -> list[Pending]:
+    """The well-formed items, each id once; the others are answered in `outcomes`."""
+    items, seen = [], set()
     for i, raw in enumerate(raw_items):
         raw_id = raw.get("id") if isinstance(raw, dict) else None
         raw_id = None if raw_id is None else str(raw_id)  # as sent, or null when there was none
@@ -80,66 +123,42 @@ def _push_once(user, raw_items, now) -> list[Outcome]:
                                   reason("the same id appears earlier in this batch", "同一批次中编号重复"))
             continue
         seen.add(item["id"])
-        pending.append((i, item["type"], item["id"], item["data"], content_hash(raw)))
+        items.append(Pending(i, item["type"], item["id"], item["data"], content_hash(raw)))
+    return items
 
-    stored = _stored_outcomes([p[2] for p in pending])
-    todo = []
-    for i, kind, item_id, data, digest in pending:
-        previous = stored.get(item_id)
-        if previous is not None and (previous.status == "accepted" or previous.content_hash == digest):
-            same = previous.content_hash == digest
-            outcomes[i] = (Outcome(str(item_id), previous.item_type, previous.status, previous.reason) if same else
-                           Outcome(str(item_id), kind, "duplicate",
-                                   reason("this id was already used for different content: nothing was changed",
-                                          "该编号已用于其他内容，未作修改")))
+
+def _not_answered_before(items, outcomes) -> list[Pending]:
+    """Items whose id was answered before get that answer again (or duplicate, for other content); an item
+    rejected before and sent again corrected goes on, remembering its old outcome."""
+    stored = _stored_outcomes([item.id for item in items])
+    left = []
+    for item in items:
+        item.previous = previous = stored.get(item.id)
+        if previous is not None and (previous.status == "accepted" or previous.content_hash == item.digest):
+            outcomes[item.index] = (
+                Outcome(str(item.id), previous.item_type, previous.status, previous.reason)
+                if previous.content_hash == item.digest else
+                Outcome(str(item.id), item.type, "duplicate", reason(
+                    "this id was already used for different content: nothing was changed", "该编号已用于其他内容，未作修改")))
             continue
-        todo.append((i, kind, item_id, data, digest, previous))
-    taken = _ids_taken(todo)
-    for i, kind, item_id, *_ in todo:
-        if item_id in taken:
-            outcomes[i] = Outcome(str(item_id), kind, "duplicate", reason(
-                "this id is already used for another record: nothing was changed", "该编号已被其他记录使用，未作修改"))
-    todo = [t for t in todo if t[2] not in taken]
-
-    context = {"user": user, "now": now, "settings": settings.all_settings(), "skew": CLOCK_SKEW}
-    loaded = []
-    for i, kind, item_id, data, digest, previous in todo:
-        try:
-            loaded.append((i, kind, item_id, DATA_SCHEMAS[kind].load(data), digest, previous))
-        except ValidationError as exc:
-            outcomes[i] = _remember(user, now, item_id, kind, digest, previous, "rejected",
-                                    reason("some fields are wrong", "部分字段有误", exc.messages))
-    for kind, handler in HANDLERS.items():
-        batch = [(i, item_id, data) for i, k, item_id, data, _, _ in loaded if k == kind]
-        if not batch:
-            continue
-        results = handler(batch, context)
-        for i, k, item_id, _data, digest, previous in loaded:
-            if k != kind:
-                continue
-            result = results[item_id]
-            if isinstance(result, Rejected):
-                outcomes[i] = _remember(user, now, item_id, kind, digest, previous, "rejected", result.reason)
-            else:
-                outcomes[i] = _remember(user, now, item_id, kind, digest, previous, "accepted", None)
-    new_disputes = [uuid.UUID(o.id) for o in outcomes if o and o.type == "dispute" and o.status == "accepted"]
-    if new_disputes:  # the cheap early-warning rules run on write; the scan catches the rest
-        db.session.flush()
-        on_new_disputes(db.session.scalars(sa.select(Dispute).where(Dispute.id.in_(new_disputes))).all(), now)
-    _audit(outcomes)
-    return outcomes
+        left.append(item)
+    return left
 
 
-def _ids_taken(todo) -> set:
-    """Ids of new items that a record of their kind already has without having come by sync (the generated
-    county, another user's record out of this user's sight): read from the plain tables, which the data scope
-    does not filter, so the insert cannot fail on the key."""
+def _ids_free(items, outcomes) -> list[Pending]:
+    """Items whose id no record of their kind has yet (a record that did not come by sync: the generated county,
+    another user's record out of this user's sight); read from the plain tables, which the data scope does not
+    filter, so the insert cannot fail on the key."""
     taken = set()
     for kind, table in ITEM_TABLES.items():
-        ids = [item_id for _, k, item_id, *_ in todo if k == kind]
+        ids = [item.id for item in items if item.type == kind]
         if ids:
             taken.update(db.session.scalars(sa.select(table.c.id).where(table.c.id.in_(ids))))
-    return taken
+    for item in items:
+        if item.id in taken:
+            outcomes[item.index] = Outcome(str(item.id), item.type, "duplicate", reason(
+                "this id is already used for another record: nothing was changed", "该编号已被其他记录使用，未作修改"))
+    return [item for item in items if item.id not in taken]
 
 
 def _stored_outcomes(ids) -> dict:
@@ -149,13 +168,13 @@ def _stored_outcomes(ids) -> dict:
     return {r.id: r for r in rows}
 
 
-def _remember(user, now, item_id, kind, digest, previous, status, why) -> Outcome:
-    if previous is not None:
-        db.session.delete(previous)  # an item rejected before, sent again corrected
+def _remember(user, now, item: Pending, status, why) -> Outcome:
+    if item.previous is not None:
+        db.session.delete(item.previous)  # an item rejected before, sent again corrected
         db.session.flush()
-    db.session.add(SyncItem(id=item_id, item_type=kind, user_id=user.id, content_hash=digest, status=status,
+    db.session.add(SyncItem(id=item.id, item_type=item.type, user_id=user.id, content_hash=item.digest, status=status,
                             reason=why, received_at=now))
-    return Outcome(str(item_id), kind, status, why)
+    return Outcome(str(item.id), item.type, status, why)
 
 
 def _audit(outcomes):
