@@ -36,7 +36,7 @@ def _field_error(exc: AccountError):
     api_abort(422, exc.message, exc.message_zh, errors={"json": {exc.field: [f"{exc.message} / {exc.message_zh}"]}})
 
 
-def _get_or_404(model, ident, what_en, what_zh):
+def _record_or_404(model, ident, what_en, what_zh):
     return found_or_404(db.session.get(model, ident), f"No {what_en} {ident}", f"未找到{what_zh} {ident}")
 
 
@@ -74,13 +74,13 @@ class Users(MethodView):
 class UserById(MethodView):
     @blp.response(200, AccountSchema)
     def get(self, user_id):
-        return _get_or_404(User, user_id, "user", "用户")
+        return _record_or_404(User, user_id, "user", "用户")
 
     @blp.arguments(UserPatchSchema)
     @blp.response(200, AccountSchema)
     def patch(self, args, user_id):
         """Change a user's name, phone, role, unit, password, or deactivate them (users are never deleted)."""
-        user = _get_or_404(User, user_id, "user", "用户")
+        user = _record_or_404(User, user_id, "user", "用户")
         try:
             update_user(user, args)
         except AccountError as exc:
@@ -126,7 +126,7 @@ class CadreLinkById(MethodView):
     @blp.response(200, LinkSchema)
     def patch(self, args, link_id):
         """End a link."""
-        link = _get_or_404(CadreLink, link_id, "cadre link", "包联关系")
+        link = _record_or_404(CadreLink, link_id, "cadre link", "包联关系")
         if args["valid_to"] < link.valid_from:
             _field_error(AccountError("valid_to", "the end is before the start", "结束日期早于开始日期"))
         link.valid_to = args["valid_to"]

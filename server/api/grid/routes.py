@@ -23,7 +23,7 @@ from .schemas import (
 blp = Blueprint("grid", __name__, url_prefix="/api/grid", description="The three-level grid 三级网格")
 
 
-def get_unit_or_404(code: str) -> GridUnit:
+def unit_or_404(code: str) -> GridUnit:
     return found_or_404(db.session.scalar(sa.select(GridUnit).where(GridUnit.code == code)),
                         f"No grid unit with code {code}", f"未找到编码为 {code} 的网格")
 
@@ -63,7 +63,7 @@ class Unit(MethodView):
     @blp.response(200, FeatureSchema)
     def get(self, code):
         """One unit as a GeoJSON Feature with its boundary."""
-        unit = get_unit_or_404(code)
+        unit = unit_or_404(code)
         return unit_feature(unit, unit_properties(unit, queries.unit_stats([unit])))
 
 
@@ -73,7 +73,7 @@ class Children(MethodView):
     @blp.response(200, FeatureCollectionSchema)
     def get(self, args, code):
         """The unit's children as a GeoJSON FeatureCollection (boundaries optional)."""
-        unit = get_unit_or_404(code)
+        unit = unit_or_404(code)
         children = db.session.scalars(
             sa.select(GridUnit).where(GridUnit.parent_id == unit.id).order_by(GridUnit.code)
             .options(joinedload(GridUnit.parent))).all()
@@ -88,7 +88,7 @@ class Households(MethodView):
     @blp.response(200, HouseholdPageSchema)
     def get(self, args, code):
         """Households under the unit (a cell's own, or all in a village or town), paginated by code."""
-        unit = get_unit_or_404(code)
+        unit = unit_or_404(code)
         query = sa.select(Household).where(queries.households_under(unit)).options(
             joinedload(Household.cell), selectinload(Household.tag_rows))
         return paginate(query, args, Household.code)
