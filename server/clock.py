@@ -2,6 +2,8 @@
 import datetime as dt
 
 CHINA = dt.timezone(dt.timedelta(hours=8))  # no daylight saving
+# how far a phone's clock may run ahead of the server's before its times are refused as in the future
+CLOCK_SKEW = dt.timedelta(minutes=10)
 
 
 def now() -> dt.datetime:

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from grids.assign import OUTSIDE, assign_points
 
 from .. import audit
-from ..api.grid.queries import cells_between
 from ..extensions import db
 from ..models import GridUnit, Household
+from .queries import cells_between
 from .store import household_points, unit_geometries
 
 

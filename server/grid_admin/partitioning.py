@@ -8,11 +8,11 @@ from shapely.geometry import mapping
 from grids.numbering import cell_name, is_community
 from grids.partition import TOLERANCE, Partition, partition_village
 
-from ..api.grid.queries import cells_between
 from ..extensions import db
 from ..models import Dispute, GridUnit, Household, User, ZeroReport
 from .assignment import reassign_households
 from .importer import COMMUNITY_TARGET, VILLAGE_TARGET
+from .queries import cells_between
 from .store import household_points, set_geometry, unit_geometries
 
 

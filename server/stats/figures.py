@@ -31,7 +31,6 @@ from ..extensions import db
 from ..models import CadreLink, Dispute, GridUnit, Household, User, Visit, ZeroReport
 from ..models.types import UTCDateTime
 from ..models.vocab import CODE_LENGTH
-from ..sync.push import CLOCK_SKEW
 from .cache import cached_for_scope
 
 EARLY_CHANNELS = ("grid_screening", "visit")
@@ -155,7 +154,7 @@ class Window:
     @property
     def running(self) -> bool:
         """One period, not over yet (allowing for clocks a little ahead)."""
-        return len(self.bounds) == 1 and self.end >= clock.now() + CLOCK_SKEW
+        return len(self.bounds) == 1 and self.end >= clock.now() + clock.CLOCK_SKEW
 
     def within(self, column):
         return sa.and_(column >= self.lo, column < self.hi)

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import audit, settings
+from ..clock import CLOCK_SKEW
 from ..extensions import db
 from ..models import Dispute, DisputeEvent, FollowUpDone, SyncItem, User, Visit, ZeroReport
 from ..warnings.engine import on_new_disputes
@@ -28,7 +29,6 @@ from .items import DATA_SCHEMAS, ItemSchema
 
 ATTEMPTS = 3
 ITEM = ItemSchema()
-CLOCK_SKEW = dt.timedelta(minutes=10)
 ITEM_TABLES = {"visit": Visit.__table__, "dispute": Dispute.__table__, "dispute_event": DisputeEvent.__table__,
                "zero_report": ZeroReport.__table__, "follow_up_done": FollowUpDone.__table__}
 

@@ -12,9 +12,9 @@ from ...disputes.listing import as_dict, dispute_rows, timelines
 from ...disputes.workflow import OPEN, WorkflowError, take_step
 from ...errors import api_abort, found_or_404
 from ...extensions import db
+from ...grid_admin.queries import cells_between
 from ...models import Dispute, GridUnit
 from ..blueprint import Blueprint
-from ..grid.queries import cells_between
 from ..pagination import paginate
 from .schemas import DisputeDetailSchema, DisputePageSchema, DisputeQuerySchema, StepSchema
 

@@ -6,11 +6,11 @@ from sqlalchemy.orm import joinedload, selectinload
 from ...errors import api_abort, found_or_404
 from ...extensions import db
 from ...geojson import unit_feature
+from ...grid_admin import queries
 from ...models import GridUnit, Household
 from ...models.vocab import UNIT_LEVELS
 from ..blueprint import Blueprint
 from ..pagination import PageArgsSchema, paginate
-from . import queries
 from .schemas import (
     ChildrenArgsSchema,
     FeatureCollectionSchema,

@@ -1,4 +1,4 @@
-"""SQL for the grid API: counts done in the database, subtrees by grid-code range.
+"""SQL on the grid, for the API and grid administration: counts done in the database, subtrees by grid-code range.
 
 Unit codes nest (a child's code starts with its parent's) and are all digits, so the cells under a
 unit are one contiguous range of the unique index on grid_unit.code, in any collation. Households
@@ -6,9 +6,9 @@ are reached through their cell, never through their own code: a household keeps 
 boundary change moves it to another cell."""
 import sqlalchemy as sa
 
-from ...extensions import db
-from ...models import GridUnit, Household
-from ...models.vocab import CODE_LENGTH
+from ..extensions import db
+from ..models import GridUnit, Household
+from ..models.vocab import CODE_LENGTH
 
 
 def count_by_level() -> dict:
