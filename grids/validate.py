@@ -10,12 +10,10 @@ import numpy as np
 import shapely
 
 from .assign import assign_points
+from .codes import CODE_LENGTH, PARENT_LEVEL
 from .crs import LocalEqualArea, area_m2, geometry_gcj02_to_wgs84
 from .io import Feature
 from .report import ERROR, LEVEL_ZH, WARNING, Report
-
-CODE_LENGTH = {"county": 6, "town": 9, "village": 12, "cell": 15}
-PARENT_LEVEL = {"town": "county", "village": "town", "cell": "village"}
 
 
 @dataclass

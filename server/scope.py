@@ -17,6 +17,8 @@ from flask import g, has_request_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session, with_loader_criteria
 
+from grids.codes import subtree_range
+
 from .extensions import db
 from .models import (
     Alert,
@@ -30,9 +32,6 @@ from .models import (
     User,
     Visit,
 )
-from .models.vocab import CODE_LENGTH
-
-LONGEST = CODE_LENGTH["cell"]
 
 
 @dataclass(frozen=True)
@@ -55,7 +54,7 @@ class Scope:
 
     @property
     def code_range(self) -> tuple[str, str]:
-        return self.unit_code, self.unit_code.ljust(LONGEST, "9")
+        return subtree_range(self.unit_code)
 
     @cached_property
     def criteria(self) -> list:

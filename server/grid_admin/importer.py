@@ -5,11 +5,12 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from grids.codes import CODE_LENGTH, PARENT_LEVEL
 from grids.crs import geometry_gcj02_to_wgs84
 from grids.io import FieldMapping, read_file
 from grids.numbering import is_community
 from grids.report import Report
-from grids.validate import CODE_LENGTH, PARENT_LEVEL, Context, Tolerances, cell_target, validate
+from grids.validate import Context, Tolerances, cell_target, validate
 
 from ..extensions import db
 from ..models import GridUnit

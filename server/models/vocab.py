@@ -1,10 +1,7 @@
 """Controlled vocabularies (codes stored in the database). English codes as in docs/domain.md;
 user-facing Chinese labels live in the message catalogues, not here."""
 
-UNIT_LEVELS = ("county", "town", "village", "cell")
-# Length of the grid code at each level: 6-digit county, +3 town, +3 village (statistical code), +3 cell.
-CODE_LENGTH = {"county": 6, "town": 9, "village": 12, "cell": 15}
-HOUSEHOLD_CODE_LENGTH = 19  # cell code + 4-digit sequence
+from grids.codes import CODE_LENGTH, HOUSEHOLD_CODE_LENGTH, UNIT_LEVELS  # noqa: F401 (the grid's own, re-exported)
 
 ROLES = ("grid_worker", "cadre", "village_head", "town_secretary", "county_staff", "admin")
 

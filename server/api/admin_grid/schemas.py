@@ -1,6 +1,6 @@
 from marshmallow import Schema, fields, validate
 
-from grids.validate import CODE_LENGTH
+from grids.codes import CODE_LENGTH
 
 from ...grid_admin.importer import CELL_LEVELS, CRS_CHOICES
 

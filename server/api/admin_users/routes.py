@@ -5,6 +5,8 @@ import sqlalchemy as sa
 from flask.views import MethodView
 from sqlalchemy.orm import joinedload
 
+from grids.codes import subtree_range
+
 from ...accounts.links import bulk_link, link_household
 from ...accounts.users import AccountError, create_user, update_user
 from ...errors import api_abort, found_or_404
@@ -52,7 +54,7 @@ class Users(MethodView):
         if args.get("unit_code"):
             code = args["unit_code"]
             query = query.where(User.unit_id.in_(sa.select(GridUnit.id).where(
-                GridUnit.code.between(code, code.ljust(15, "9")))))
+                GridUnit.code.between(*subtree_range(code)))))
         if args.get("q"):
             like = f"%{args['q']}%"
             query = query.where(sa.or_(User.username.like(like), User.display_name.like(like)))

@@ -1,0 +1,13 @@
+"""Grid codes, their one home: a unit's code is its parent's code followed by its own digits (6-digit county,
++3 town, +3 village — the statistical code — and +3 cell), and a household's is its first cell's code and a
+4-digit sequence. So the codes of a unit's subtree are one contiguous range."""
+
+UNIT_LEVELS = ("county", "town", "village", "cell")
+CODE_LENGTH = {"county": 6, "town": 9, "village": 12, "cell": 15}
+PARENT_LEVEL = {"town": "county", "village": "town", "cell": "village"}
+HOUSEHOLD_CODE_LENGTH = 19  # cell code + 4-digit sequence
+
+
+def subtree_range(code: str) -> tuple[str, str]:
+    """The lowest and highest unit code at or under `code` (all digits: the range holds in any collation)."""
+    return code, code.ljust(CODE_LENGTH["cell"], "9")
