@@ -49,9 +49,9 @@ def get(key: str):
 
 def all_settings() -> dict:
     """Every setting in force, and the day daily reporting has been on since (None when it is off)."""
-    stored = dict(db.session.execute(sa.select(Setting.key, Setting.value)).all())
-    return {**{key: stored.get(key, default) for key, default in DEFAULTS.items()},
-            DAILY_SINCE: daily_reporting_since()}
+    rows = {row.key: row for row in db.session.scalars(sa.select(Setting))}
+    return {**{key: rows[key].value if key in rows else default for key, default in DEFAULTS.items()},
+            DAILY_SINCE: _since(rows)}
 
 
 def put(key: str, value) -> None:
@@ -84,8 +84,12 @@ def _follow_daily_reporting(on: bool) -> None:
 
 def daily_reporting_since() -> dt.date | None:
     """The China day from which daily reporting is on; None while the county reports monthly."""
-    rows = {row.key: row for row in db.session.scalars(
-        sa.select(Setting).where(Setting.key.in_(("daily_reporting", DAILY_SINCE))))}
+    return _since({row.key: row for row in db.session.scalars(
+        sa.select(Setting).where(Setting.key.in_(("daily_reporting", DAILY_SINCE))))})
+
+
+def _since(rows: dict) -> dt.date | None:
+    """daily_reporting_since() from the setting rows by key."""
     switch, since = rows.get("daily_reporting"), rows.get(DAILY_SINCE)
     if switch is None or not switch.value:
         return None

@@ -173,6 +173,7 @@ def write_zero_reports(batch, context) -> dict:
     user, now = context["user"], context["now"]
     cells = dict(db.session.execute(sa.select(GridUnit.code, GridUnit.id).where(
         GridUnit.level == "cell", GridUnit.code.in_({d["cell_code"] for _, _, d in batch}))).all())
+    today = now.astimezone(clock.CHINA).date()
     results = {}
     for _, item_id, data in batch:
         cell_id = cells.get(data["cell_code"])
@@ -181,7 +182,6 @@ def write_zero_reports(batch, context) -> dict:
                                          {"cell_code": ["not found / 未找到"]})
             continue
         period = data["period"].replace(day=1) if data["kind"] == "monthly" else data["period"]
-        today = now.astimezone(clock.CHINA).date()
         if data["kind"] == "daily" and period > today:  # accepted whatever the mode: a phone may be behind
             results[item_id] = _rejected(f"a daily report is for a day up to today ({today}), not {period}",
                                          f"日报告的日期不能晚于今天（{today}）",
