@@ -22,6 +22,8 @@ export async function trySync(id, messageElement) {
     say("offline_kept", "warn", { n: (await outbox.items()).filter((i) => i.status === "waiting").length });
     return "offline";
   }
+  // a screen showing a message is not redrawn by a background sync (app.js): say something from the start
+  if (!messageElement.textContent) say("syncing", "muted");
   try {
     await outbox.sync();
   } catch (error) {
@@ -39,6 +41,15 @@ export async function trySync(id, messageElement) {
   const rejected = id ? 0 : (await outbox.items()).filter((i) => i.status === "rejected").length;
   say(rejected ? "synced_some_rejected" : "synced", rejected ? "warn" : "ok", { n: rejected });
   return "synced";
+}
+
+// Redraw the screen after the user's own action and keep saying what it answered: the message found by
+// `selector` (the first that exists) is carried into the redrawn screen.
+export async function redrawSaying(root, selectors, redraw) {
+  const find = () => selectors.map((s) => root.querySelector(s)).find(Boolean);
+  const { textContent, className } = find();
+  await redraw();
+  Object.assign(find(), { textContent, className });
 }
 
 // The server's reason for refusing an item, in the user's language, with the fields it names.

@@ -3,7 +3,7 @@
 import * as data from "./data.js";
 import * as outbox from "./outbox.js";
 import * as forms from "./forms.js";
-import { saveAndSync } from "./capture.js";
+import { redrawSaying, saveAndSync } from "./capture.js";
 import { esc } from "./html.js";
 import { t } from "./i18n.js";
 
@@ -42,12 +42,8 @@ export async function show(root, go, id, user) {
     if (kind === "note" && !fields.note.trim()) return;
     await saveAndSync("dispute_event", { dispute_id: id, kind, ...fields, occurred_at: new Date().toISOString(), ...extra },
                       d.title, event.target.querySelector("[role=status]"));
-    const message = event.target.querySelector("[role=status]");
-    const said = { text: message.textContent, cls: message.className };
-    await show(root, go, id, user);  // the timeline with the new step, as it now stands
-    const again = root.querySelector(`#${event.target.id} [role=status]`) || root.querySelector("#note [role=status]");
-    again.textContent = said.text;
-    again.className = said.cls;
+    // the timeline with the new step, as it now stands (the call-back form is gone once it is recorded)
+    await redrawSaying(root, [`#${event.target.id} [role=status]`, "#note [role=status]"], () => show(root, go, id, user));
   });
   // The call-back moves the dispute on: it carries the version seen, so a change made meanwhile by someone
   // else is a conflict. Every step bumps the version, so my own steps still waiting count as seen.

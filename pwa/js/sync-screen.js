@@ -4,7 +4,7 @@
 import * as outbox from "./outbox.js";
 import * as storage from "./storage.js";
 import * as forms from "./forms.js";
-import { reasonText, trySync } from "./capture.js";
+import { reasonText, redrawSaying, trySync } from "./capture.js";
 import { esc } from "./html.js";
 import { t } from "./i18n.js";
 
@@ -13,10 +13,6 @@ const specOf = (item) => (item.type === "dispute_event" && item.data.kind === "c
 const describe = (item) => `<strong>${esc(item.label || item.data.household_code || item.data.cell_code || "")}</strong>
   <span class="kind">${esc(t("item_types")[item.type] || item.type)}</span>
   <span class="muted">${esc(stamp(item.data[forms.WHEN[item.type]] || item.queuedAt))}</span>`;
-
-// The answer of the last sync started here, shown again when the screen is redrawn by a background sync
-let said = { text: "", cls: "", at: 0 };
-const SAID_FOR_MS = 60000;
 
 export async function show(root) {
   const items = await outbox.items();
@@ -35,13 +31,8 @@ export async function show(root) {
           <button type="submit">${t("resend")}</button></form></details>
         <button type="button" class="secondary discard">${t("discard")}</button></li>`).join("")}</ul></section>` : ""}`;
   const message = root.querySelector("#sync-message");
-  if (Date.now() - said.at < SAID_FOR_MS) [message.textContent, message.className] = [said.text, said.cls];
-  const answered = async () => {
-    said = { text: message.textContent, cls: message.className, at: Date.now() };
-    await show(root);
-  };
+  const answered = () => redrawSaying(root, ["#sync-message"], () => show(root));
   root.querySelector("#sync-now").addEventListener("click", async () => {
-    said = { text: "", cls: "", at: 0 };
     await trySync(null, message);
     await answered();
   });

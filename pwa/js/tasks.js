@@ -2,7 +2,7 @@
 // disputes of my area with their deadline colours, each opening its timeline.
 import * as data from "./data.js";
 import * as outbox from "./outbox.js";
-import { saveAndSync } from "./capture.js";
+import { redrawSaying, saveAndSync } from "./capture.js";
 import { esc } from "./html.js";
 import { t } from "./i18n.js";
 
@@ -40,10 +40,7 @@ export async function show(root, user) {
     const f = followUps.find((x) => x.visit_id === li.dataset.visit);
     await saveAndSync("follow_up_done", { visit_id: f.visit_id, done_at: new Date().toISOString(), note: "" },
                       f.head_name, root.querySelector("#follow-up-saved"));
-    const message = root.querySelector("#follow-up-saved");
-    const said = [message.textContent, message.className];
-    await show(root, user);
-    [root.querySelector("#follow-up-saved").textContent, root.querySelector("#follow-up-saved").className] = said;
+    await redrawSaying(root, ["#follow-up-saved"], () => show(root, user));
   }));
 }
 

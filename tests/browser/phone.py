@@ -51,7 +51,7 @@ def sync_now(page):
     page.wait_for_selector("#sync-now")
     page.eval_on_selector("#sync-message", "m => { m.textContent = ''; }")  # the screen may be showing the last answer
     page.click("#sync-now")
-    page.wait_for_function("document.querySelector('#sync-message')?.textContent.length > 0")
+    page.wait_for_function("(t => t && !t.includes('正在同步'))(document.querySelector('#sync-message')?.textContent)")
     return page.inner_text("#sync-message")
 
 
