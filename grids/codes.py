@@ -6,6 +6,9 @@ UNIT_LEVELS = ("county", "town", "village", "cell")
 CODE_LENGTH = {"county": 6, "town": 9, "village": 12, "cell": 15}
 PARENT_LEVEL = {"town": "county", "village": "town", "cell": "village"}
 HOUSEHOLD_CODE_LENGTH = 19  # cell code + 4-digit sequence
+# What users call each level: in full, and the short form that goes before 级 ("镇级事件", a town-level dispute)
+LEVEL_ZH = {"county": "县", "town": "镇（街道）", "village": "村（社区）", "cell": "网格"}
+LEVEL_SHORT_ZH = {"county": "县", "town": "镇", "village": "村", "cell": "网格"}
 
 
 def subtree_range(code: str) -> tuple[str, str]:

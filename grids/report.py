@@ -48,7 +48,6 @@ MESSAGES = {
                         "包含 {count} 户，偏离目标 {target} 户（±{tolerance:.0%}）"),
 }
 
-LEVEL_ZH = {"county": "县", "town": "镇（街道）", "village": "村（社区）", "cell": "网格"}
 
 
 @dataclass

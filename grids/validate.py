@@ -10,10 +10,10 @@ import numpy as np
 import shapely
 
 from .assign import assign_points
-from .codes import CODE_LENGTH, PARENT_LEVEL
+from .codes import CODE_LENGTH, LEVEL_ZH, PARENT_LEVEL
 from .crs import LocalEqualArea, area_m2, geometry_gcj02_to_wgs84
 from .io import Feature
-from .report import ERROR, LEVEL_ZH, WARNING, Report
+from .report import ERROR, WARNING, Report
 
 
 @dataclass

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask.cli import AppGroup
 
 from server.extensions import db
+from server.roles import ROLE
 
 from .county import database_is_empty, generate_county
 from .population import DEMO_PASSWORD
@@ -13,9 +14,7 @@ from .spec import benchmark_spec, demo_spec
 
 seed_cli = AppGroup("seed", help="Generate the demo county or the benchmark county.")
 
-ROLE_LABELS = {"admin": "系统管理员 admin", "county_staff": "县综治中心 county staff",
-               "town_secretary": "镇党委书记 town secretary", "village_head": "村网格长 village head",
-               "grid_worker": "网格员 grid worker", "cadre": "包联干部 cadre"}
+ROLE_LABELS = {code: f"{role.zh} {code.replace('_', ' ')}" for code, role in ROLE.items()}  # 网格员 grid worker
 
 
 def _end_date(value):

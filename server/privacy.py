@@ -28,6 +28,6 @@ def shown_phone(value: str | None) -> str | None:
     every day (their scope already limits whose), masked for everyone else."""
     from flask import g, has_request_context
 
-    from .auth.policy import PHONE_ROLES
+    from .roles import PHONE_ROLES
     user = g.get("user") if has_request_context() else None
     return value if user is not None and user.role in PHONE_ROLES else mask_phone(value)

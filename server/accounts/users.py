@@ -4,45 +4,34 @@ from __future__ import annotations
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
+from grids.codes import LEVEL_ZH
+
 from ..extensions import db
 from ..models import GridUnit, User
-
-# The level of the unit each role is bound to (docs/domain.md, "People and roles"): a worker to a cell, a secretary
-# to a town…
-ROLE_LEVELS = {
-    "grid_worker": {"cell"},
-    "cadre": {"village", "town"},
-    "village_head": {"village"},
-    "town_secretary": {"town"},
-    "county_staff": {"county"},
-    "admin": {"county"},
-}
-LEVEL_ZH = {"county": "县", "town": "镇", "village": "村（社区）", "cell": "网格"}
+from ..refusal import Refusal
+from ..roles import ROLE
 
 
-class AccountError(ValueError):
-    """A field-level problem: answered 422 naming the field, in English and Chinese."""
-
-    def __init__(self, field: str, message: str, message_zh: str):
-        super().__init__(message)
-        self.field, self.message, self.message_zh = field, message, message_zh
+class AccountError(Refusal):
+    """A field-level problem with a user: answered 422 naming the field, in English and Chinese."""
 
 
 def unit_for(code: str, role: str) -> GridUnit:
     unit = db.session.scalar(sa.select(GridUnit).where(GridUnit.code == code))
     if unit is None:
-        raise AccountError("unit_code", f"no grid unit {code}", f"未找到网格单元 {code}")
-    allowed = ROLE_LEVELS[role]
+        raise AccountError(f"no grid unit {code}", f"未找到网格单元 {code}", field="unit_code")
+    allowed = ROLE[role].bound_to
     if unit.level not in allowed:
         levels = "/".join(sorted(allowed))
-        raise AccountError("unit_code", f"a {role} is bound to a {levels}, not a {unit.level}",
-                           f"该角色须绑定到{'或'.join(LEVEL_ZH[x] for x in sorted(allowed))}，而不是{LEVEL_ZH[unit.level]}")
+        raise AccountError(f"a {role} is bound to a {levels}, not a {unit.level}",
+                           f"该角色须绑定到{'或'.join(LEVEL_ZH[x] for x in sorted(allowed))}，而不是{LEVEL_ZH[unit.level]}",
+                           field="unit_code")
     return unit
 
 
 def create_user(username, password, display_name, role, unit_code, phone=None) -> User:
     if db.session.scalar(sa.select(sa.func.count()).select_from(User).where(User.username == username)):
-        raise AccountError("username", f"username {username} is taken", f"用户名 {username} 已被使用")
+        raise AccountError(f"username {username} is taken", f"用户名 {username} 已被使用", field="username")
     user = User(username=username, password_hash=generate_password_hash(password), display_name=display_name,
                 role=role, unit=unit_for(unit_code, role), phone=phone, active=True)
     db.session.add(user)

@@ -3,7 +3,7 @@
 Requests are denied unless their endpoint is listed here (deny by default), so an endpoint added
 without a decision cannot be reached; tests/api/test_authorization.py checks every endpoint of the
 URL map against its own matrix. What part of the county a user may see is decided in server/scope.py."""
-from ..models.vocab import ROLES
+from ..roles import ROLES
 
 PUBLIC = "public"        # no login needed
 EVERYONE = frozenset(ROLES)
@@ -57,5 +57,3 @@ ENDPOINT_ROLES = {
     "alerts.Close": SUPERVISORS | {"village_head", "town_secretary"},
 }
 
-# Roles that work with households' phone numbers every day see them unmasked (in their scope).
-PHONE_ROLES = frozenset({"grid_worker", "cadre"})

@@ -13,14 +13,16 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import flag_modified
 
+from grids.codes import LEVEL_SHORT_ZH
+
 from .. import clock
 from ..extensions import db
 from ..models import Dispute, DisputeEvent, GridUnit, User
 from ..models.vocab import CODE_LENGTH, SATISFACTION
+from ..refusal import Refusal
+from ..roles import CASE_LEADER_ROLES, HANDLER, ROLE
 
-HANDLER = {"village": "village_head", "town": "town_secretary", "county": "county_staff"}
 NEXT_LEVEL = {"village": "town", "town": "county"}
-LEVEL_ZH = {"village": "村", "town": "镇", "county": "县"}
 STATE_ZH = {"reported": "已上报", "accepted": "已受理", "assigned": "已交办", "mediating": "调处中", "resolved": "已化解",
             "called_back": "已回访", "closed": "已结案"}
 STEP_ZH = {"accept": "受理", "assign": "交办", "mediate": "调处", "resolve": "化解", "call_back": "回访", "close": "结案",
@@ -49,10 +51,9 @@ STEPS = {
 }
 
 
-class WorkflowError(Exception):
-    def __init__(self, status: int, message: str, message_zh: str, field: str | None = None):
-        super().__init__(message)
-        self.status, self.message, self.message_zh, self.field = status, message, message_zh, field
+class WorkflowError(Refusal):
+    """The workflow refuses the step: 409 when the dispute's state (or version) does not allow it, 403 when the user's
+    role may not take it at the dispute's level, 422 when the step lacks what it needs."""
 
 
 def may_take(user: User, dispute: Dispute, kind: str) -> bool:
@@ -60,7 +61,7 @@ def may_take(user: User, dispute: Dispute, kind: str) -> bool:
     if who == "anyone":
         return True
     if who == "supervisor":
-        return user.role in ("town_secretary", "county_staff")
+        return ROLE[user.role].supervises
     if user.role == HANDLER[dispute.level]:
         return True
     return who == "handler_or_worker" and user.role == "grid_worker"
@@ -72,25 +73,25 @@ def take_step(dispute: Dispute, user: User, kind: str, occurred_at: dt.datetime,
     """Move the dispute on (or record a supervision or note) and add the timeline entry. The dispute
     must already be in the user's scope (callers find it through the scoped session)."""
     if expected_version is not None and expected_version != dispute.version:
-        raise WorkflowError(409, f"The dispute was changed meanwhile (version {dispute.version}, you had "
-                                 f"{expected_version})", f"该事件已被他人修改（当前版本 {dispute.version}）")
+        raise WorkflowError(f"The dispute was changed meanwhile (version {dispute.version}, you had {expected_version})",
+                            f"该事件已被他人修改（当前版本 {dispute.version}）", status=409)
     step = STEPS.get(kind)
     if step is None:
-        raise WorkflowError(422, f"unknown step {kind}", f"未知操作 {kind}", "kind")
+        raise WorkflowError(f"unknown step {kind}", f"未知操作 {kind}", field="kind")
     if dispute.state not in step.sources:
-        raise WorkflowError(409, f"cannot {kind} a dispute that is {dispute.state}",
-                            f"事件当前{STATE_ZH[dispute.state]}，不能{STEP_ZH[kind]}")
+        raise WorkflowError(f"cannot {kind} a dispute that is {dispute.state}",
+                            f"事件当前{STATE_ZH[dispute.state]}，不能{STEP_ZH[kind]}", status=409)
     if not may_take(user, dispute, kind):
-        raise WorkflowError(403, f"a {user.role} cannot {kind} a dispute held at {dispute.level} level",
-                            f"您的角色不能对{LEVEL_ZH[dispute.level]}级事件执行{STEP_ZH[kind]}")
+        raise WorkflowError(f"a {user.role} cannot {kind} a dispute held at {dispute.level} level",
+                            f"您的角色不能对{LEVEL_SHORT_ZH[dispute.level]}级事件执行{STEP_ZH[kind]}", status=403)
     if kind == "escalate":
         _escalate(dispute)
     elif kind == "assign":
         _assign(dispute, leader_username)
     elif kind == "call_back":
         if satisfaction not in SATISFACTION:
-            raise WorkflowError(422, "a call-back needs satisfaction: satisfied, basically_satisfied or unsatisfied",
-                                "回访须填写满意度", "satisfaction")
+            raise WorkflowError("a call-back needs satisfaction: satisfied, basically_satisfied or unsatisfied",
+                                "回访须填写满意度", field="satisfaction")
         dispute.satisfaction = satisfaction
     if step.target:
         dispute.state = step.target
@@ -110,7 +111,7 @@ def take_step(dispute: Dispute, user: User, kind: str, occurred_at: dt.datetime,
 
 def _escalate(dispute: Dispute):
     if dispute.level not in NEXT_LEVEL:
-        raise WorkflowError(409, "a county-level dispute cannot be escalated further", "县级事件不能再上交")
+        raise WorkflowError("a county-level dispute cannot be escalated further", "县级事件不能再上交", status=409)
     dispute.level = NEXT_LEVEL[dispute.level]
     dispute.owner_unit_id = _unit_at(dispute.cell_id, dispute.level)
     dispute.leader_id = None  # the new level names its own leader
@@ -118,12 +119,12 @@ def _escalate(dispute: Dispute):
 
 def _assign(dispute: Dispute, leader_username: str | None):
     if not leader_username:
-        raise WorkflowError(422, "assigning needs the leader who owns the case (leader_username)",
-                            "交办须指定包案领导", "leader_username")
+        raise WorkflowError("assigning needs the leader who owns the case (leader_username)", "交办须指定包案领导",
+                            field="leader_username")
     leader = db.session.scalar(sa.select(User).where(User.username == leader_username, User.active.is_(True)))
-    if leader is None or leader.role not in ("village_head", "town_secretary", "county_staff", "cadre"):
-        raise WorkflowError(422, f"{leader_username} cannot own a case", f"{leader_username} 不能担任包案领导",
-                            "leader_username")
+    if leader is None or leader.role not in CASE_LEADER_ROLES:
+        raise WorkflowError(f"{leader_username} cannot own a case", f"{leader_username} 不能担任包案领导",
+                            field="leader_username")
     dispute.leader_id = leader.id
     dispute.owner_unit_id = _unit_at(dispute.cell_id, dispute.level)
 

@@ -5,29 +5,27 @@ import shapely
 import sqlalchemy as sa
 from shapely.geometry import mapping
 
+from grids.codes import LEVEL_ZH
 from grids.numbering import cell_name, is_community
 from grids.partition import TOLERANCE, Partition, partition_village
 
 from ..extensions import db
 from ..models import Dispute, GridUnit, Household, User, ZeroReport
+from ..refusal import Refusal
 from .assignment import reassign_households
 from .importer import COMMUNITY_TARGET, VILLAGE_TARGET
 from .queries import cells_between
 from .store import household_points, set_geometry, unit_geometries
 
 
-class PartitionError(ValueError):
+class PartitionError(Refusal):
     """The village cannot be partitioned as asked."""
-
-    def __init__(self, message: str, message_zh: str, status: int = 422):
-        super().__init__(f"{message} / {message_zh}")
-        self.message, self.message_zh, self.status = message, message_zh, status
 
 
 def village_or_error(code: str) -> GridUnit:
     village = db.session.scalar(sa.select(GridUnit).where(GridUnit.code == code))
     if village is None or village.level != "village":
-        raise PartitionError(f"{code} is not a village code", f"{code} 不是村（社区）编码", status=404)
+        raise PartitionError(f"{code} is not a village code", f"{code} 不是{LEVEL_ZH['village']}编码", status=404)
     return village
 
 

@@ -3,7 +3,7 @@ user-facing Chinese labels live in the message catalogues, not here."""
 
 from grids.codes import CODE_LENGTH, HOUSEHOLD_CODE_LENGTH, UNIT_LEVELS  # noqa: F401 (the grid's own, re-exported)
 
-ROLES = ("grid_worker", "cadre", "village_head", "town_secretary", "county_staff", "admin")
+from ..roles import ROLES  # noqa: F401,E402 (the roles' own home, re-exported for the models' CHECK)
 
 HOUSEHOLD_TAGS = ("subsistence", "elderly_alone", "left_behind_child", "disabled", "poverty_watch", "key_person")
 MEMBER_RELATIONS = ("spouse", "child", "parent", "grandchild", "sibling", "other")

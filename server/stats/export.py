@@ -7,6 +7,8 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from grids.codes import LEVEL_ZH
+
 # column → Chinese heading, in report order
 COLUMNS = {
     "code": "编码", "name": "名称", "households": "户数", "visited_households": "走访户数", "coverage": "覆盖率",
@@ -16,7 +18,7 @@ COLUMNS = {
     "reports_due": "应报数", "reports_filed": "实报数", "zero_report_completeness": "零报告完成率",
     "open_disputes": "在办数", "overdue_disputes": "超期数", "escalated_disputes": "上交县镇数",
 }
-LEVEL_SHEETS = {"town": "镇（街道）", "village": "村（社区）", "cell": "网格"}
+LEVEL_SHEETS = {level: LEVEL_ZH[level] for level in ("town", "village", "cell")}
 PERCENT = {"coverage", "resolution_rate", "on_time_rate", "satisfaction_rate", "early_warning_rate", "village_share",
            "town_share", "zero_report_completeness"}
 

@@ -113,10 +113,10 @@ class CadreLinks(MethodView):
         """Link a household to a cadre; its current link ends the day before."""
         cadre = db.session.scalar(sa.select(User).where(User.username == args["cadre_username"], User.role == "cadre"))
         if cadre is None:
-            _field_error(AccountError("cadre_username", "not a cadre account", "不是包联干部账号"))
+            _field_error(AccountError("not a cadre account", "不是包联干部账号", field="cadre_username"))
         household = db.session.scalar(sa.select(Household).where(Household.code == args["household_code"]))
         if household is None:
-            _field_error(AccountError("household_code", "no such household", "未找到该住户"))
+            _field_error(AccountError("no such household", "未找到该住户", field="household_code"))
         link = link_household(cadre, household, args["valid_from"] or dt.date.today())
         db.session.commit()
         return link
@@ -130,7 +130,7 @@ class CadreLinkById(MethodView):
         """End a link."""
         link = _record_or_404(CadreLink, link_id, "cadre link", "包联关系")
         if args["valid_to"] < link.valid_from:
-            _field_error(AccountError("valid_to", "the end is before the start", "结束日期早于开始日期"))
+            _field_error(AccountError("the end is before the start", "结束日期早于开始日期", field="valid_to"))
         link.valid_to = args["valid_to"]
         db.session.commit()
         return link

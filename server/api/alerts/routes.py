@@ -6,17 +6,17 @@ from flask import g
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
-from ... import clock
 from ...errors import api_abort, found_or_404
 from ...extensions import db
 from ...models import Alert, GridUnit, User
 from ...models.alert import ALERT_RULES, ALERT_SEVERITIES, ALERT_STATES
 from ...models.vocab import HANDLING_LEVELS
+from ...roles import inbox_level
+from ...warnings import handling
 from ..blueprint import Blueprint
 from ..pagination import PageArgsSchema, page_schema, paginate
 
 blp = Blueprint("alerts", __name__, url_prefix="/api/alerts", description="Early warnings 预警")
-INBOX_LEVEL = {"village_head": "village", "town_secretary": "town", "county_staff": "county", "admin": "county"}
 EVIDENCE_HREF = {"dispute": "/api/disputes/{id}", "household": "/api/households/{code}", "unit": "/api/grid/units/{code}"}
 
 
@@ -84,7 +84,7 @@ class Alerts(MethodView):
             query = query.where(Alert.state.in_(("open", "acknowledged")))
         elif args["state"] != "all":
             query = query.where(Alert.state == args["state"])
-        level = args["level"] or INBOX_LEVEL.get(g.user.role, "county")
+        level = args["level"] or inbox_level(g.user.role)
         if level != "all":
             query = query.where(Alert.level == level)
         for key in ("rule", "severity"):
@@ -99,6 +99,14 @@ def alert_or_404(alert_id: uuid.UUID) -> Alert:
                         f"No alert {alert_id}", f"未找到预警 {alert_id}")
 
 
+def _handle(alert_id, step, *args):
+    try:
+        step(alert_or_404(alert_id), g.user, *args)
+    except handling.AlertError as exc:
+        api_abort(exc.status, exc.message, exc.message_zh)
+    db.session.commit()
+
+
 def _answer(alert_id):
     db.session.expire_all()
     return _as_dict(db.session.execute(_rows(Alert.id == alert_id)).one())
@@ -109,12 +117,7 @@ class Acknowledge(MethodView):
     @blp.response(200, AlertSchema)
     def post(self, alert_id):
         """Acknowledge an alert: you have seen it and someone is on it (签收)."""
-        alert = alert_or_404(alert_id)
-        if alert.state == "closed":
-            api_abort(409, "The alert is closed", "该预警已办结")
-        if alert.state == "open":
-            alert.state, alert.acknowledged_at, alert.acknowledged_by = "acknowledged", clock.now(), g.user.id
-            db.session.commit()
+        _handle(alert_id, handling.acknowledge)
         return _answer(alert_id)
 
 
@@ -124,12 +127,5 @@ class Close(MethodView):
     @blp.response(200, AlertSchema)
     def post(self, args, alert_id):
         """Close an alert, saying what was done (办结)."""
-        alert = alert_or_404(alert_id)
-        if alert.state == "closed":
-            api_abort(409, "The alert is already closed", "该预警已办结")
-        now = clock.now()
-        if alert.acknowledged_at is None:
-            alert.acknowledged_at, alert.acknowledged_by = now, g.user.id
-        alert.state, alert.closed_at, alert.closed_by, alert.close_note = "closed", now, g.user.id, args["note"]
-        db.session.commit()
+        _handle(alert_id, handling.close, args["note"])
         return _answer(alert_id)

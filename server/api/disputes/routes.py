@@ -78,7 +78,7 @@ class Steps(MethodView):
                           expected_version=args["version"])
                 db.session.commit()
             except StaleDataError:  # changed by a concurrent request after we read it
-                raise WorkflowError(409, "The dispute was changed meanwhile", "该事件已被他人修改") from None
+                raise WorkflowError("The dispute was changed meanwhile", "该事件已被他人修改", status=409) from None
         except WorkflowError as exc:
             db.session.rollback()
             current = _detail(dispute_or_404(dispute_id)) if exc.status == 409 else None
