@@ -6,11 +6,13 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import Dispute, GridUnit, Household, User
+from ..scope import outside_scope
 from .deadlines import deadline_columns
 
 # People named on a dispute (its leader, who took each step) may work outside the reader's scope:
 # their names come from the plain table, which the scope does not filter.
-users = User.__table__.c
+leaders = outside_scope(User)
+users = leaders.c
 
 
 def dispute_rows(query_filter, now, config: dict | None = None):
@@ -21,7 +23,7 @@ def dispute_rows(query_filter, now, config: dict | None = None):
                        users.username.label("leader_username"), columns["due_at"], columns["colour"])
              .join(GridUnit, GridUnit.id == Dispute.cell_id)
              .outerjoin(Household, Household.id == Dispute.household_id)
-             .outerjoin(User.__table__, users.id == Dispute.leader_id).where(query_filter))
+             .outerjoin(leaders, users.id == Dispute.leader_id).where(query_filter))
     return query, columns
 
 

@@ -21,6 +21,7 @@ from ..models import Dispute, DisputeEvent, GridUnit, User
 from ..models.vocab import CODE_LENGTH, SATISFACTION
 from ..refusal import Refusal
 from ..roles import CASE_LEADER_ROLES, HANDLER, ROLE
+from ..scope import outside_scope
 
 NEXT_LEVEL = {"village": "town", "town": "county"}
 STATE_ZH = {"reported": "已上报", "accepted": "已受理", "assigned": "已交办", "mediating": "调处中", "resolved": "已化解",
@@ -132,6 +133,6 @@ def _assign(dispute: Dispute, leader_username: str | None):
 def _unit_at(cell_id: int, level: str) -> int:
     """The id of the cell's ancestor at a level (village, town or county), by code prefix. Read from the
     plain table: the unit a dispute is escalated to lies outside the escalating user's scope."""
-    unit = GridUnit.__table__.c
+    unit = outside_scope(GridUnit).c
     cell_code = db.session.scalar(sa.select(unit.code).where(unit.id == cell_id))
     return db.session.scalar(sa.select(unit.id).where(unit.code == cell_code[:CODE_LENGTH[level]]))

@@ -12,10 +12,12 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..models import GridUnit, User
 from ..models.vocab import CODE_LENGTH, UNIT_LEVELS
+from ..scope import outside_scope
 
 TOLERANCE = {"county": 0.001, "town": 0.0005, "village": 0.0002, "cell": 0.00005}  # degrees; 0.0001° ≈ 10 m
 DECIMALS = 5
-users = User.__table__.c  # grid workers are named on their cell; the scope already limits the cells
+workers = outside_scope(User)
+users = workers.c  # grid workers are named on their cell; the scope already limits the cells
 
 
 def _in_level(level: str, under: str | None):
@@ -32,7 +34,7 @@ def boundaries(level: str, under: str | None) -> dict[str, str]:
 
 def workers_by_cell(under: str | None) -> dict[str, list[str]]:
     rows = db.session.execute(
-        sa.select(GridUnit.code, users.display_name).join(User.__table__, users.unit_id == GridUnit.id)
+        sa.select(GridUnit.code, users.display_name).join(workers, users.unit_id == GridUnit.id)
         .where(_in_level("cell", under), users.role == "grid_worker", users.active.is_(True))
         .order_by(GridUnit.code, users.display_name)).all()
     named: dict[str, list[str]] = {}

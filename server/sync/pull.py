@@ -19,13 +19,15 @@ from ..disputes.listing import as_dict, dispute_rows, timelines
 from ..disputes.workflow import NOT_CLOSED, OPEN
 from ..extensions import db
 from ..models import CadreLink, Dispute, FollowUpDone, Household, User, Visit, ZeroReport
+from ..scope import outside_scope
 
 OVERLAP = dt.timedelta(minutes=2)  # rows committed late with an earlier time are sent again, not missed
 RECENT_VISITS = 5       # sent with each household, newest first
 DAILY_REPORT_DAYS = 14  # daily zero reports sent back to the phone
 # Visits' authors may work outside the reader's scope: their names come from the plain table, which the scope
 # does not filter.
-users = User.__table__.c
+authors = outside_scope(User)
+users = authors.c
 
 
 def pull(user: User, since: dt.datetime | None, now: dt.datetime) -> dict:
@@ -64,7 +66,7 @@ def recent_visits(household_ids) -> dict:
     ranked = (sa.select(Visit.household_id, Visit.id, Visit.visited_at, Visit.kind, Visit.notes, Visit.findings,
                         Visit.follow_up_on, users.display_name.label("author"), rank)
               .join(Household, Household.id == Visit.household_id)
-              .outerjoin(User.__table__, users.id == Visit.author_id)
+              .outerjoin(authors, users.id == Visit.author_id)
               .where(Household.id.in_(household_ids)).subquery())
     out = {}
     for row in db.session.execute(sa.select(ranked).where(ranked.c.rank <= RECENT_VISITS)
@@ -86,7 +88,7 @@ def open_follow_ups() -> list[dict]:
                   Household.address, Visit.follow_up_on, Visit.visited_at, Visit.findings,
                   users.display_name.label("author"))
         .join(Household, Household.id == Visit.household_id)
-        .outerjoin(User.__table__, users.id == Visit.author_id)
+        .outerjoin(authors, users.id == Visit.author_id)
         .where(Visit.follow_up_on.is_not(None), Visit.visited_at >= Household.last_visit_at, ~done.exists())
         .order_by(Visit.follow_up_on, Household.code, Visit.id)).mappings()
     return [dict(row) for row in rows]

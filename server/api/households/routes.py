@@ -7,6 +7,7 @@ from ... import audit, settings
 from ...errors import api_abort, found_or_404
 from ...extensions import db
 from ...models import Household, HouseholdMember, User, Visit
+from ...scope import outside_scope
 from ..blueprint import Blueprint
 from ..pagination import PageArgsSchema, paginate
 from .schemas import HouseholdDetailSchema, RevealArgsSchema, RevealedSchema, VisitPageSchema
@@ -37,10 +38,11 @@ class HouseholdVisits(MethodView):
         (thresholds are county settings)."""
         household = household_or_404(code)
         far, poor = settings.get("visit_max_distance_m"), settings.get("visit_max_accuracy_m")
-        authors = User.__table__.c  # the author may work outside the reader's scope
+        author = outside_scope(User)  # the author may work outside the reader's scope
+        authors = author.c
         query = (sa.select(Visit, authors.display_name.label("author"),
                            (Visit.distance_m > far).label("far"), (Visit.gps_accuracy_m > poor).label("poor"))
-                 .outerjoin(User.__table__, authors.id == Visit.author_id)
+                 .outerjoin(author, authors.id == Visit.author_id)
                  .where(Visit.household_id == household.id))
         return paginate(query, args, Visit.visited_at.desc(), Visit.id, row=_visit_row)
 
