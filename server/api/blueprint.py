@@ -65,12 +65,3 @@ class Blueprint(SmorestBlueprint):
     ARGUMENTS_PARSER = Parser()
 
 
-BINARY = {"type": "string", "format": "binary"}
-TEXT = {"type": "string"}
-OBJECT = {"type": "object"}
-
-
-def also_as(status: int, media: dict) -> dict:
-    """`@blp.doc(**also_as(200, {"text/csv": TEXT}))`: the response also comes in these media types (a file, a
-    tile), each with its schema, beside what `@blp.response` declares."""
-    return {"responses": {status: {"content": {media_type: {"schema": schema} for media_type, schema in media.items()}}}}

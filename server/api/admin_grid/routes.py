@@ -11,7 +11,8 @@ from ...grid_admin import partitioning
 from ...grid_admin.assignment import reassign_households
 from ...grid_admin.importer import import_units
 from ...models import GridUnit
-from ..blueprint import OBJECT, Blueprint, also_as
+from ..blueprint import Blueprint
+from ..common import OBJECT, also_as
 from .schemas import (
     AssignArgsSchema,
     AssignResultSchema,

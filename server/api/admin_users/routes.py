@@ -13,7 +13,8 @@ from ...errors import api_abort, found_or_404
 from ...extensions import db
 from ...models import CadreLink, GridUnit, Household, User
 from ...models.types import INT_MAX
-from ..blueprint import OBJECT, Blueprint, also_as
+from ..blueprint import Blueprint
+from ..common import OBJECT, also_as
 from ..pagination import paginate
 from .schemas import (
     AccountSchema,

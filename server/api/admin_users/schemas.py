@@ -2,6 +2,7 @@ from marshmallow import Schema, fields, validate
 
 from ...models.vocab import ROLES
 from ...privacy import mask_phone
+from ..common import HOUSEHOLD_CODE, UNIT_CODE
 from ..pagination import PageArgsSchema, page_schema
 
 USERNAME = validate.Regexp(r"^[A-Za-z0-9_.-]{3,64}$",
@@ -27,7 +28,7 @@ class UserCreateSchema(Schema):
     password = fields.String(required=True, load_only=True, validate=PASSWORD)
     display_name = fields.String(required=True, validate=validate.Length(min=1, max=50))
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
-    unit_code = fields.String(required=True, validate=validate.Length(min=6, max=15))
+    unit_code = fields.String(required=True, validate=UNIT_CODE)
     phone = fields.String(load_default=None, allow_none=True, validate=MOBILE)
 
 
@@ -35,14 +36,14 @@ class UserPatchSchema(Schema):
     password = fields.String(load_only=True, validate=PASSWORD)
     display_name = fields.String(validate=validate.Length(min=1, max=50))
     role = fields.String(validate=validate.OneOf(ROLES))
-    unit_code = fields.String(validate=validate.Length(min=6, max=15))
+    unit_code = fields.String(validate=UNIT_CODE)
     phone = fields.String(allow_none=True, validate=MOBILE)
     active = fields.Boolean()
 
 
 class UserQuerySchema(PageArgsSchema):
     role = fields.String(validate=validate.OneOf(ROLES))
-    unit_code = fields.String(validate=validate.Length(min=6, max=15), metadata={"description": "units under it"})
+    unit_code = fields.String(validate=UNIT_CODE, metadata={"description": "units under it"})
     q = fields.String(validate=validate.Length(min=1, max=64), metadata={"description": "username or name contains"})
 
 
@@ -60,7 +61,7 @@ class LinkSchema(Schema):
 
 class LinkCreateSchema(Schema):
     cadre_username = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    household_code = fields.String(required=True, validate=validate.Length(equal=19))
+    household_code = fields.String(required=True, validate=HOUSEHOLD_CODE)
     valid_from = fields.Date(load_default=None)
 
 
@@ -70,7 +71,7 @@ class LinkPatchSchema(Schema):
 
 class LinkQuerySchema(PageArgsSchema):
     cadre_username = fields.String(validate=validate.Length(min=1, max=64))
-    household_code = fields.String(validate=validate.Length(equal=19))
+    household_code = fields.String(validate=HOUSEHOLD_CODE)
     current = fields.Boolean(load_default=True, metadata={"description": "only links in force"})
 
 

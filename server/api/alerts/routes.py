@@ -4,58 +4,24 @@ import uuid
 import sqlalchemy as sa
 from flask import g
 from flask.views import MethodView
-from marshmallow import Schema, fields, validate
 
 from ...errors import api_abort, found_or_404
 from ...extensions import db
 from ...models import Alert, GridUnit, User
-from ...models.alert import ALERT_RULES, ALERT_SEVERITIES, ALERT_STATES
-from ...models.vocab import HANDLING_LEVELS
 from ...roles import inbox_level
+from ...scope import outside_scope
 from ...warnings import handling
 from ..blueprint import Blueprint
-from ..pagination import PageArgsSchema, page_schema, paginate
+from ..pagination import page_schema, paginate
+from .schemas import AlertQuerySchema, AlertSchema, CloseSchema
 
 blp = Blueprint("alerts", __name__, url_prefix="/api/alerts", description="Early warnings 预警")
 EVIDENCE_HREF = {"dispute": "/api/disputes/{id}", "household": "/api/households/{code}", "unit": "/api/grid/units/{code}"}
 
 
-class AlertQuerySchema(PageArgsSchema):
-    state = fields.String(load_default="active", validate=validate.OneOf(("active", "all") + ALERT_STATES),
-                          metadata={"description": "active (open or acknowledged, the default), all, or one state"})
-    level = fields.String(load_default=None, validate=validate.OneOf(HANDLING_LEVELS + ("all",)),
-                          metadata={"description": "whose alerts: your own level's by default, or all in your area"})
-    rule = fields.String(validate=validate.OneOf(ALERT_RULES))
-    severity = fields.String(validate=validate.OneOf(ALERT_SEVERITIES))
-
-
-class AlertSchema(Schema):
-    id = fields.UUID()
-    rule = fields.String()
-    severity = fields.String()
-    level = fields.String()
-    unit_code = fields.String()
-    unit_name = fields.String()
-    reason = fields.String()
-    reason_zh = fields.String()
-    evidence = fields.List(fields.Dict(), metadata={
-        "description": "[{type: dispute|household|unit, id or code, href: where the API shows it}]"})
-    state = fields.String()
-    raised_at = fields.DateTime()
-    acknowledged_at = fields.DateTime(allow_none=True)
-    acknowledged_by = fields.String(allow_none=True)
-    closed_at = fields.DateTime(allow_none=True)
-    closed_by = fields.String(allow_none=True)
-    close_note = fields.String()
-
-
-class CloseSchema(Schema):
-    note = fields.String(required=True, validate=validate.Length(min=2, max=2000),
-                         metadata={"description": "what was done / 处置情况"})
-
-
 def _rows(condition):
-    acknowledger, closer = User.__table__.alias("acknowledger"), User.__table__.alias("closer")
+    # whoever signed for or closed it may have moved out of the reader's area since
+    acknowledger, closer = outside_scope(User).alias("acknowledger"), outside_scope(User).alias("closer")
     return (sa.select(Alert, GridUnit.code.label("unit_code"), GridUnit.name.label("unit_name"),
                       acknowledger.c.username.label("acknowledged_by_name"), closer.c.username.label("closed_by_name"))
             .join(GridUnit, GridUnit.id == Alert.unit_id)

@@ -1,34 +1,13 @@
 """Reading the audit log (county staff and admin). There is no way to change it."""
 import sqlalchemy as sa
 from flask.views import MethodView
-from marshmallow import Schema, fields, validate
 
 from ...models import AuditLog
 from ..blueprint import Blueprint
-from ..pagination import PageArgsSchema, page_schema, paginate
+from ..pagination import page_schema, paginate
+from .schemas import AuditQuerySchema, AuditRowSchema
 
 blp = Blueprint("audit", __name__, url_prefix="/api/audit", description="Audit log 操作日志")
-
-
-class AuditQuerySchema(PageArgsSchema):
-    action = fields.String(validate=validate.Length(max=32))
-    entity_type = fields.String(validate=validate.Length(max=32))
-    entity_id = fields.String(validate=validate.Length(max=64))
-    username = fields.String(validate=validate.Length(max=64))
-    since = fields.AwareDateTime(metadata={"description": "ISO 8601 with offset"})
-    until = fields.AwareDateTime()
-
-
-class AuditRowSchema(Schema):
-    id = fields.Integer()
-    at = fields.DateTime()
-    username = fields.String()
-    address = fields.String(allow_none=True)
-    action = fields.String()
-    entity_type = fields.String()
-    entity_id = fields.String(allow_none=True)
-    before = fields.Raw(allow_none=True)
-    after = fields.Raw(allow_none=True)
 
 
 AuditPageSchema = page_schema(AuditRowSchema, "AuditPage")

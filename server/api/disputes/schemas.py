@@ -1,6 +1,7 @@
 from marshmallow import Schema, fields, validate
 
 from ...models.vocab import DISPUTE_EVENT_KINDS, DISPUTE_STATES, HANDLING_LEVELS, RISK_COLOURS, SATISFACTION
+from ..common import UNIT_CODE
 from ..pagination import PageArgsSchema, page_schema
 
 COLOURS = ("green", "yellow", "red")
@@ -13,7 +14,7 @@ class DisputeQuerySchema(PageArgsSchema):
     deadline = fields.String(validate=validate.OneOf(COLOURS), metadata={"description": "green, yellow or red"})
     open = fields.Boolean(metadata={"description": "only disputes not yet resolved"})
     escalated = fields.Boolean(metadata={"description": "only disputes held above the village (town or county)"})
-    unit_code = fields.String(validate=validate.Length(min=6, max=15), metadata={"description": "under this unit"})
+    unit_code = fields.String(validate=UNIT_CODE, metadata={"description": "under this unit"})
 
 
 class DisputeSchema(Schema):

@@ -3,7 +3,6 @@ import datetime as dt
 
 from flask import Response
 from flask.views import MethodView
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ... import clock
 from ...disputes.workflow import OPEN
@@ -12,26 +11,12 @@ from ...maps.heat import LAYER, heat_tile
 from ...maps.tiles import MAX_ZOOM, Tile, valid_tile
 from ...maps.units import feature_collection
 from ...models import Dispute
-from ...models.vocab import CODE_LENGTH, DISPUTE_CATEGORIES, DISPUTE_STATES, RISK_COLOURS
 from ...stats.figures import figures, zero_report_mode
-from ..blueprint import BINARY, OBJECT, Blueprint, also_as
+from ..blueprint import Blueprint
+from ..common import BINARY, GEOJSON, MVT, OBJECT, also_as
+from .schemas import HeatArgsSchema, UnitsArgsSchema
 
 blp = Blueprint("maps", __name__, url_prefix="/api/map", description="Map layers 网格地图")
-GEOJSON = "application/geo+json"
-MVT = "application/vnd.mapbox-vector-tile"
-UNIT_CODE = validate.And(validate.Length(min=6, max=15), validate.Regexp(r"^\d+$", error="digits only / 只能是数字"))
-
-
-class UnitsArgsSchema(Schema):
-    level = fields.String(load_default="town", validate=validate.OneOf(("town", "village", "cell")))
-    under = fields.String(load_default=None, validate=UNIT_CODE, metadata={"description": "only units under this"})
-    days = fields.Integer(load_default=30, validate=validate.Range(min=1, max=366),
-                          metadata={"description": "coverage over the last `days` days, today included"})
-
-    @validates_schema
-    def _under_is_above(self, data, **_):
-        if data["under"] and len(data["under"]) > CODE_LENGTH[data["level"]]:
-            raise ValidationError("under must be a unit above level / under 须为该层级以上的单位编码", "under")
 
 
 @blp.route("/units")
@@ -56,20 +41,6 @@ class Units(MethodView):
                        zero_report_days=(today, tomorrow))
         return Response(feature_collection(args["level"], args["under"], rows,
                                            {"zero_reports": zero_report_mode(today, tomorrow)}), mimetype=GEOJSON)
-
-
-class HeatArgsSchema(Schema):
-    start = fields.Date(load_default=None, metadata={"description": "reported from this day (China time)"})
-    end = fields.Date(load_default=None, metadata={"description": "reported before this day"})
-    category = fields.String(load_default=None, validate=validate.OneOf(DISPUTE_CATEGORIES))
-    risk_colour = fields.String(load_default=None, validate=validate.OneOf(RISK_COLOURS))
-    state = fields.String(load_default=None, validate=validate.OneOf(DISPUTE_STATES))
-    open = fields.Boolean(load_default=False, metadata={"description": "only disputes not yet resolved"})
-
-    @validates_schema
-    def _period(self, data, **_):
-        if data["start"] and data["end"] and data["end"] <= data["start"]:
-            raise ValidationError("end must follow start / 结束日期须晚于开始日期", "end")
 
 
 def heat_conditions(args) -> list:

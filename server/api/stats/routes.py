@@ -3,46 +3,23 @@ import datetime as dt
 
 from flask import Response, g
 from flask.views import MethodView
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ... import clock
 from ...maps.units import feature_collection
 from ...stats.export import monthly_report, to_csv
-from ...stats.figures import RATES, cadres_with_unvisited_households, figures, monthly_trend
-from ..blueprint import BINARY, OBJECT, TEXT, Blueprint, also_as
-from ..maps.routes import GEOJSON, UNIT_CODE
+from ...stats.figures import cadres_with_unvisited_households, figures, monthly_trend
+from ..blueprint import Blueprint
+from ..common import BINARY, GEOJSON, MAPPED_LEVELS, OBJECT, TEXT, XLSX, also_as
+from .schemas import (
+    FigureRowSchema,
+    FiguresArgsSchema,
+    OverdueArgsSchema,
+    OverdueCadreSchema,
+    TrendArgsSchema,
+    TrendRowSchema,
+)
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 blp = Blueprint("stats", __name__, url_prefix="/api/stats", description="Figures 统计指标")
-LEVELS = ("town", "village", "cell")
-
-
-class FiguresArgsSchema(Schema):
-    level = fields.String(load_default="town", validate=validate.OneOf(LEVELS))
-    start = fields.Date(required=True, metadata={"description": "first day, China time"})
-    end = fields.Date(required=True, metadata={"description": "day after the last"})
-    under = fields.String(load_default=None, validate=UNIT_CODE)
-    format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv", "xlsx", "geojson")),
-                           metadata={"description": "xlsx: the monthly report, one sheet per level; "
-                                                    "geojson: the units with their boundaries"})
-
-    @validates_schema
-    def _period(self, data, **_):
-        if data["end"] <= data["start"] or (data["end"] - data["start"]).days > 400:
-            raise ValidationError("end must follow start, within 400 days / 结束日期须晚于开始日期且不超过 400 天", "end")
-
-
-COUNTS = ("households", "visited_households", "visits", "reported", "resolved", "resolved_on_time", "called_back",
-          "satisfied", "early", "resolved_in_village", "resolved_in_town", "cells", "cells_reported",
-          "reports_due", "reports_filed", "daily_report_days", "open_disputes", "overdue_disputes", "escalated_disputes")
-
-
-def _figure_fields() -> dict:
-    return {"code": fields.String(), "name": fields.String(), **{c: fields.Integer() for c in COUNTS},
-            **{r: fields.Float(allow_none=True) for r in RATES}}
-
-
-FigureRowSchema = Schema.from_dict(_figure_fields(), name="FigureRow")
 
 
 def _bounds(args):
@@ -61,7 +38,7 @@ class Figures(MethodView):
         to today), for each unit of a level in your area."""
         start, end = _bounds(args)
         if args["format"] == "xlsx":
-            sheets = {level: figures(level, start, end, args["under"]) for level in LEVELS}
+            sheets = {level: figures(level, start, end, args["under"]) for level in MAPPED_LEVELS}
             title = f"月报 {args['start']} 至 {args['end'] - dt.timedelta(days=1)}"
             return Response(monthly_report(sheets, title), headers={
                 "Content-Disposition": f'attachment; filename="wangge-{args["start"]}.xlsx"'},
@@ -75,16 +52,6 @@ class Figures(MethodView):
         return rows
 
 
-class TrendArgsSchema(Schema):
-    under = fields.String(load_default=None, validate=UNIT_CODE,
-                          metadata={"description": "the unit; yours if not given"})
-    months = fields.Integer(load_default=12, validate=validate.Range(min=1, max=36))
-    end = fields.Date(load_default=None, metadata={"description": "a day in the last month; this month if not given"})
-
-
-TrendRowSchema = Schema.from_dict({"month": fields.String(), **_figure_fields()}, name="TrendRow")
-
-
 @blp.route("/trend")
 class Trend(MethodView):
     @blp.arguments(TrendArgsSchema, location="query")
@@ -93,16 +60,6 @@ class Trend(MethodView):
         """One unit's figures month by month, oldest first, for the trend charts (empty outside your area)."""
         code = args["under"] or g.user.unit.code
         return monthly_trend(code, args["end"] or clock.china_today(), args["months"])
-
-
-class OverdueArgsSchema(Schema):
-    days = fields.Integer(load_default=30, validate=validate.Range(min=1, max=365))
-
-
-OverdueCadreSchema = Schema.from_dict({
-    "username": fields.String(), "display_name": fields.String(), "unit_code": fields.String(),
-    "unit_name": fields.String(), "linked": fields.Integer(), "unvisited": fields.Integer(),
-    "oldest_visit": fields.DateTime(allow_none=True)}, name="OverdueCadre")
 
 
 @blp.route("/overdue-cadres")

@@ -1,0 +1,25 @@
+"""Arguments and rows of the audit log API."""
+from marshmallow import Schema, fields, validate
+
+from ..pagination import PageArgsSchema
+
+
+class AuditQuerySchema(PageArgsSchema):
+    action = fields.String(validate=validate.Length(max=32))
+    entity_type = fields.String(validate=validate.Length(max=32))
+    entity_id = fields.String(validate=validate.Length(max=64))
+    username = fields.String(validate=validate.Length(max=64))
+    since = fields.AwareDateTime(metadata={"description": "ISO 8601 with offset"})
+    until = fields.AwareDateTime()
+
+
+class AuditRowSchema(Schema):
+    id = fields.Integer()
+    at = fields.DateTime()
+    username = fields.String()
+    address = fields.String(allow_none=True)
+    action = fields.String()
+    entity_type = fields.String()
+    entity_id = fields.String(allow_none=True)
+    before = fields.Raw(allow_none=True)
+    after = fields.Raw(allow_none=True)

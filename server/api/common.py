@@ -1,0 +1,28 @@
+"""What the API modules share: media types, the schemas of bodies that are files or free objects, and argument
+fields that several operations take."""
+from marshmallow import validate
+
+from grids.codes import CODE_LENGTH, HOUSEHOLD_CODE_LENGTH, UNIT_LEVELS
+
+# media types besides JSON
+GEOJSON = "application/geo+json"
+MVT = "application/vnd.mapbox-vector-tile"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# schemas of responses that are a file, text or a free object
+BINARY = {"type": "string", "format": "binary"}
+TEXT = {"type": "string"}
+OBJECT = {"type": "object"}
+
+# the code of a unit at any level (a county, town, village or cell)
+UNIT_CODE = validate.And(validate.Length(min=CODE_LENGTH["county"], max=CODE_LENGTH["cell"]),
+                         validate.Regexp(r"^\d+$", error="digits only / 只能是数字"))
+HOUSEHOLD_CODE = validate.And(validate.Length(equal=HOUSEHOLD_CODE_LENGTH),
+                              validate.Regexp(r"^\d+$", error="digits only / 只能是数字"))
+MAPPED_LEVELS = UNIT_LEVELS[1:]  # the levels figures and map layers are given per unit at: town, village, cell
+
+
+def also_as(status: int, media: dict) -> dict:
+    """`@blp.doc(**also_as(200, {"text/csv": TEXT}))`: the response also comes in these media types (a file, a
+    tile), each with its schema, beside what `@blp.response` declares."""
+    return {"responses": {status: {"content": {media_type: {"schema": schema} for media_type, schema in media.items()}}}}

@@ -1,0 +1,38 @@
+"""The county settings as the API shows and takes them."""
+from marshmallow import Schema, ValidationError, fields, validate, validates
+
+from ...models.vocab import DISPUTE_CATEGORIES, DISPUTE_CHANNELS
+
+DAYS = validate.Range(min=1, max=365)
+
+
+class SettingsSchema(Schema):
+    acceptance_days = fields.Dict(keys=fields.String(), values=fields.Integer(validate=DAYS),
+                                  metadata={"description": "days to accept, by channel; 'default' for the rest"})
+    resolution_days = fields.Integer(validate=DAYS)
+    near_limit_share = fields.Float(validate=validate.Range(min=0, max=1))
+    daily_reporting = fields.Boolean(metadata={"description": "sensitive period: cells report every day"})
+    daily_reporting_since = fields.Date(dump_only=True, allow_none=True, metadata={
+        "description": "the China day daily reporting was switched on (null while off); kept by the server"})
+    visit_max_distance_m = fields.Integer(validate=validate.Range(min=10, max=100_000))
+    visit_max_accuracy_m = fields.Integer(validate=validate.Range(min=1, max=100_000))
+    repeat_dispute_days = fields.Integer(validate=DAYS)
+    cluster_days = fields.Integer(validate=validate.Range(min=1, max=90))
+    cluster_baseline_days = fields.Integer(validate=DAYS)
+    cluster_p_value = fields.Float(validate=validate.Range(min=0.000001, max=0.2))
+    cluster_min_disputes = fields.Integer(validate=validate.Range(min=1, max=1000))
+    high_risk_categories = fields.List(fields.String(validate=validate.OneOf(DISPUTE_CATEGORIES)))
+    high_risk_min_parties = fields.Integer(validate=validate.Range(min=2, max=100_000))
+    stalled_days = fields.Integer(validate=DAYS)
+    key_person_visit_days = fields.Integer(validate=DAYS)
+    zero_report_grace_days = fields.Integer(validate=validate.Range(min=0, max=28))
+
+    @validates("acceptance_days")
+    def _channels(self, value, **_):
+        unknown = set(value) - set(DISPUTE_CHANNELS) - {"default"}
+        if unknown or "default" not in value:
+            raise ValidationError("channels from the vocabulary, and a 'default' / 须为已知渠道并包含 default")
+
+
+class SettingsChangeSchema(SettingsSchema):
+    """Any subset of the settings."""
