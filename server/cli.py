@@ -1,14 +1,11 @@
-"""Command-line commands (flask ...)."""
+"""The server's command-line commands (flask grids, warnings, partitions); `flask seed` is added in wsgi.py."""
 import click
 from flask.cli import AppGroup
 
 
 def register_cli(app):
-    from seed.cli import seed_cli
-
     from .grid_admin.cli import grids_cli
     from .warnings.cli import warnings_cli
-    app.cli.add_command(seed_cli)
     app.cli.add_command(grids_cli)
     app.cli.add_command(warnings_cli)
     app.cli.add_command(partitions_cli)
