@@ -33,7 +33,7 @@ class DatabaseServer:
         self._names = (f"wangge_{i}" for i in itertools.count(1))
         self.pg = None
         if backend == "postgis":
-            from tests.pg_cluster import TemporaryPostgres
+            from tools.postgres import TemporaryPostgres
             self.pg = TemporaryPostgres().start()
 
     def new_database(self) -> str:

@@ -42,7 +42,7 @@ def open_database(directory: str = "bench-pg", name: str = "wangge_bench", env: 
     url = os.environ.get(env)
     cluster = None
     if not url:
-        from tests.pg_cluster import TemporaryPostgres
+        from tools.postgres import TemporaryPostgres
         cluster = TemporaryPostgres(str(ROOT / "instance" / directory)).start()
         if not cluster.database_exists(name):
             cluster.create_database(name)

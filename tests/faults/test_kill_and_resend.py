@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from server.extensions import db
 from server.models import SyncItem, User, Visit
 from tests.conftest import DEMO_PASSWORD, small_county_app
-from tests.pg_cluster import free_port
+from tools.postgres import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).parent / "gunicorn"

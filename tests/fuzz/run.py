@@ -217,7 +217,7 @@ def main(argv=None) -> int:
     pg = None
     with tempfile.TemporaryDirectory() as tmp:
         if args.db == "postgis":
-            from tests.pg_cluster import TemporaryPostgres
+            from tools.postgres import TemporaryPostgres
             pg = TemporaryPostgres().start()
             url = pg.create_database("wangge_fuzz")
         else:
