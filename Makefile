@@ -74,16 +74,16 @@ check: install-test
 	$(PY) -m pytest -q --db=spatialite --ignore=tests/browser $(PYTEST_ARGS)
 
 bench: install-test install-test-system
-	$(PY) -m tests.benchmarks.run
+	$(PY) -m tools.bench.run
 
 # 200 grid workers syncing and 20 county users browsing for 60 s against gunicorn + PostGIS (LOADTEST_ARGS to change)
 loadtest: install install-test install-test-system
-	$(PY) -m tests.load.run $(LOADTEST_ARGS)
+	$(PY) -m tools.load.run $(LOADTEST_ARGS)
 
 # schemathesis against /api/openapi.json, in process, signed in as four roles (FUZZ_ARGS: --db=postgis, --examples=N,
 # --max-time=S); writes the "## API fuzzing" section of BENCHMARKS.md
 fuzz: install-test install-test-system
-	$(PY) -m tests.fuzz.run $(FUZZ_ARGS)
+	$(PY) -m tools.fuzz.run $(FUZZ_ARGS)
 
 clean-db:
 	rm -f instance/wangge.sqlite instance/wangge.sqlite-wal instance/wangge.sqlite-shm

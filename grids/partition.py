@@ -11,8 +11,8 @@ import numpy as np
 import shapely
 
 from .crs import LocalEqualArea
+from .mesh import grow_regions, mesh_from_points, union_faces
 from .numbering import reading_order
-from .tiling import grow_regions, mesh_from_points, union_faces
 
 TOLERANCE = 0.30  # cells may hold target ± 30 %
 

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from tqdm import tqdm
 from werkzeug.security import generate_password_hash
 
-from server.partitions import ensure_partitions
+from server.table_partitions import ensure_partitions
 
 from .activity import generate_visits, generate_zero_reports
 from .disputes import generate_disputes

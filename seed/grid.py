@@ -13,8 +13,8 @@ from shapely.geometry import MultiPolygon, Polygon, shape
 from tqdm import tqdm
 
 from grids.crs import LocalEqualArea, geometry_gcj02_to_wgs84
+from grids.mesh import build_mesh, grow_regions, union_faces
 from grids.numbering import cell_name, reading_order
-from grids.tiling import build_mesh, grow_regions, union_faces
 
 from . import names
 from .spec import CountySpec

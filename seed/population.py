@@ -11,7 +11,7 @@ import shapely
 from tqdm import tqdm
 
 from grids.crs import LocalEqualArea
-from grids.tiling import random_points_in
+from grids.mesh import random_points_in
 
 from . import names, people
 from .grid import Unit, scale_to_total

@@ -19,7 +19,7 @@ partitions_cli = AppGroup("partitions", help="PostgreSQL partitions of the growi
 def ensure_command(since):
     """Create the coming months' partitions and give rows in a default partition their own (cron it monthly)."""
     from .extensions import db
-    from .partitions import ensure_partitions
+    from .table_partitions import ensure_partitions
     if db.engine.dialect.name != "postgresql":
         click.echo("SQLite has no partitions: nothing to do 无需分区")
         return

@@ -8,11 +8,8 @@ import os
 
 import pytest
 
-from server import create_app
-from server.config import Config
-
-# The demo county is generated once per run with a fixed last day, so figures are reproducible.
-DEMO_END_DATE = dt.date(2026, 11, 20)
+# the app as the suite and the runners in tools/ build it (imported from here by the tests)
+from tools.app import DEMO_END_DATE, DEMO_PASSWORD, make_app, signed_in  # noqa: F401
 
 
 def pytest_addoption(parser):
@@ -33,7 +30,7 @@ class DatabaseServer:
         self._names = (f"wangge_{i}" for i in itertools.count(1))
         self.pg = None
         if backend == "postgis":
-            from tests.pg_cluster import TemporaryPostgres
+            from tools.postgres import TemporaryPostgres
             self.pg = TemporaryPostgres().start()
 
     def new_database(self) -> str:
@@ -61,16 +58,6 @@ def db_server(request, tmp_path_factory):
 @pytest.fixture(scope="session")
 def backend(db_server) -> str:
     return db_server.backend
-
-
-def make_app(database_url: str):
-    class TestConfig(Config):
-        TESTING = True
-        STATS_CACHE_SECONDS = 0  # tests read what they just wrote; tests/api/test_maps.py turns it on
-        SQLALCHEMY_DATABASE_URI = database_url
-        SECRET_KEY = "test"
-
-    return create_app(TestConfig)
 
 
 def migrated_app(db_server):
@@ -155,18 +142,6 @@ def worker_cell(small_app, clock) -> dict:
                                       .where(GridUnit.code.startswith("610923101")).order_by(Household.code))
         return {"worker": worker.username, "cell": worker.unit.code, "household": code, "cadre": cadre,
                 "other": other, "elsewhere": elsewhere, "clock": clock}
-
-
-DEMO_PASSWORD = "wangge2026"
-
-
-def signed_in(app, username, password=DEMO_PASSWORD):
-    """A test client signed in as the user, sending the CSRF token on every request."""
-    client = app.test_client()
-    response = client.post("/api/auth/login", json={"username": username, "password": password})
-    assert response.status_code == 200, response.get_json()
-    client.environ_base["HTTP_X_CSRF_TOKEN"] = response.get_json()["csrf_token"]
-    return client
 
 
 @pytest.fixture

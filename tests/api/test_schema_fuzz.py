@@ -3,7 +3,7 @@ county staff, a grid worker and the administrator, the coverage phase's boundary
 derandomized examples an operation: no server error, invalid data turned away,
 and every status, content type and body as the document declares it."""
 from tests.conftest import small_county_app
-from tests.fuzz.run import fuzz, report
+from tools.fuzz.run import fuzz, report
 
 
 def test_every_operation_answers_as_documented(db_server):

@@ -14,7 +14,7 @@ PHONE = {"width": 390, "height": 844}
 @pytest.fixture(scope="module")
 def live_server(db_server):
     from tests.conftest import small_county_app
-    from tests.pg_cluster import free_port
+    from tools.postgres import free_port
     app = small_county_app(db_server)
     port = free_port()
     server = make_server("127.0.0.1", port, app, threaded=True)

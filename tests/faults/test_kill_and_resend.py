@@ -3,15 +3,10 @@ restart and a re-send, every item exists exactly once. The app runs under gunico
 group, on the back end of the run."""
 import http.client
 import json
-import os
-import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -19,48 +14,7 @@ import sqlalchemy as sa
 from server.extensions import db
 from server.models import SyncItem, User, Visit
 from tests.conftest import DEMO_PASSWORD, small_county_app
-from tests.pg_cluster import free_port
-
-ROOT = Path(__file__).resolve().parents[2]
-GUNICORN = Path(sys.executable).parent / "gunicorn"
-
-
-class Server:
-    """gunicorn serving wsgi:app on a free port of loopback, started and killed at will; `options` are
-    gunicorn's (workers, worker class, threads)."""
-
-    def __init__(self, database_url: str, options: tuple[str, ...] = ("--workers", "2")):
-        self.env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "fault-tests"}
-        self.options = options
-        self.process = None
-        self.port = free_port()
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [str(GUNICORN), *self.options, "--bind", f"127.0.0.1:{self.port}", "wsgi:app"], cwd=ROOT,
-            env=self.env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if self.request("GET", "/api/auth/me")[0] == 401:
-                    return self
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("gunicorn did not start")
-
-    def kill(self):
-        os.killpg(self.process.pid, signal.SIGKILL)  # the master and its workers, no goodbyes
-        self.process.wait()
-
-    def request(self, method, path, body=None, headers=None, timeout=30):
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-        try:
-            data = None if body is None else json.dumps(body).encode()
-            connection.request(method, path, body=data, headers={"Content-Type": "application/json", **(headers or {})})
-            response = connection.getresponse()
-            return response.status, response.read(), response.getheader("Set-Cookie")
-        finally:
-            connection.close()
+from tools.gunicorn_server import Server
 
 
 @pytest.fixture

@@ -2,9 +2,9 @@
 BENCHMARKS.md section that `make bench` and `make loadtest` each keep for the other."""
 import pytest
 
-from tests.benchmarks.report import API_FUZZING, LOAD_TEST, percentile, replace_section, split_section, write_section
-from tests.load.client import Sample
-from tests.load.summary import summarise, table_lines
+from tools.bench.report import API_FUZZING, LOAD_TEST, percentile, replace_section, split_section, write_section
+from tools.load.client import Sample
+from tools.load.summary import summarise, table_lines
 
 
 def test_percentile_is_the_nearest_rank():
@@ -32,7 +32,7 @@ def test_a_section_is_replaced_in_place_and_the_rest_kept():
 
 
 def test_the_benchmarks_keep_the_load_test_and_fuzzing_sections(tmp_path, monkeypatch):
-    from tests.benchmarks import run
+    from tools.bench import run
     results = tmp_path / "BENCHMARKS.md"
     monkeypatch.setattr(run, "RESULTS", results)
     results.write_text(f"# Benchmarks\n\nold\n\n{LOAD_TEST}\n\n| push | 1 |\n\n{API_FUZZING}\n\n0 errors\n",

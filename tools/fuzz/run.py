@@ -1,6 +1,6 @@
 """Schemathesis against /api/openapi.json, in process over WSGI, signed in as users of several roles.
 
-    python -m tests.fuzz.run [--db=spatialite|postgis] [--examples=N] [--max-time=S] [--seed=N]   (make fuzz)
+    python -m tools.fuzz.run [--db=spatialite|postgis] [--examples=N] [--max-time=S] [--seed=N]   (make fuzz)
 
 A fresh database holds the small generated county. For each role the engine runs the examples, coverage and
 fuzzing phases against every operation with that user's session cookie and CSRF header; sign-out runs last,
@@ -26,8 +26,8 @@ import sqlalchemy as sa
 from schemathesis.engine import Status, events, from_schema
 
 from server.auth import CSRF_HEADER
-from tests.benchmarks.report import API_FUZZING, write_section
-from tests.conftest import DEMO_END_DATE, DEMO_PASSWORD, make_app
+from tools.app import DEMO_END_DATE, DEMO_PASSWORD, make_app
+from tools.bench.report import API_FUZZING, write_section
 
 ROOT = Path(__file__).resolve().parents[2]
 CHECKS = ("not_a_server_error", "status_code_conformance", "content_type_conformance",
@@ -197,7 +197,7 @@ def report(result: RunResult, out=print):
 def benchmarks_section(result: RunResult, backend: str, examples: int) -> str:
     by_check = result.failures_by_check()
     rows = "\n".join(f"| {check} | {by_check.get(check, 0)} |" for check in CHECKS)
-    return (f"{API_FUZZING}\n\nWritten by `make fuzz` (python -m tests.fuzz.run) on {dt.date.today()}; "
+    return (f"{API_FUZZING}\n\nWritten by `make fuzz` (python -m tools.fuzz.run) on {dt.date.today()}; "
             f"{platform.python_implementation()} {platform.python_version()}, {backend}, schemathesis "
             f"{schemathesis.__version__}. Every operation of /api/openapi.json as {', '.join(ROLES)} (examples, "
             f"coverage and fuzzing phases, up to {examples} generated examples an operation and phase, derandomized): "
@@ -217,7 +217,7 @@ def main(argv=None) -> int:
     pg = None
     with tempfile.TemporaryDirectory() as tmp:
         if args.db == "postgis":
-            from tests.pg_cluster import TemporaryPostgres
+            from tools.postgres import TemporaryPostgres
             pg = TemporaryPostgres().start()
             url = pg.create_database("wangge_fuzz")
         else:

@@ -1,7 +1,7 @@
 """Load test: grid workers syncing batches and county staff browsing maps, at once, against gunicorn +
 PostGIS on the demo county; then every item a push accepted is looked for in the database.
 
-    python -m tests.load.run [--workers 200] [--county-users 20] [--duration 60] [--seed 1]   (make loadtest)
+    python -m tools.load.run [--workers 200] [--county-users 20] [--duration 60] [--seed 1]   (make loadtest)
 
 The demo county is built once into a PostgreSQL cluster kept under instance/load-pg (or into
 LOADTEST_DATABASE_URL) and reused; each run adds its visits and disputes to it. The server and the clients
@@ -20,11 +20,11 @@ import uuid
 
 import sqlalchemy as sa
 
-from tests.benchmarks.report import LOAD_TEST, write_section
-from tests.benchmarks.run import RESULTS, build_if_empty, open_database
-from tests.conftest import DEMO_PASSWORD, make_app
-from tests.load.client import Area, CountyUser, GridWorker, Session
-from tests.load.summary import summarise, table_lines
+from tools.app import DEMO_PASSWORD, make_app
+from tools.bench.report import LOAD_TEST, write_section
+from tools.bench.run import RESULTS, build_if_empty, open_database
+from tools.load.client import Area, CountyUser, GridWorker, Session
+from tools.load.summary import summarise, table_lines
 
 GUNICORN = "--workers 4 --worker-class gthread --threads 4"
 
@@ -135,7 +135,7 @@ def markdown(summary: dict, items: dict, setting: dict) -> str:
     target_met = all(row["p95"] < 0.3 for row in summary["rows"] if row["target"]) and summary["errors"] == 0
     lines = [
         LOAD_TEST, "",
-        f"Written by `make loadtest` (`python -m tests.load.run {setting['argv']}`) on {dt.date.today()}; machine: "
+        f"Written by `make loadtest` (`python -m tools.load.run {setting['argv']}`) on {dt.date.today()}; machine: "
         f"{os.cpu_count()} cores (load average {setting['load']:.1f} just before the run: other work on the machine "
         "takes its share), server, PostgreSQL and clients on the same machine over loopback. gunicorn "
         f"`{setting['gunicorn']}`; demo county (415 cells, 22,013 households, PostGIS, {setting['built']}).", "",
@@ -177,7 +177,7 @@ def main():
     args = parser.parse_args()
 
     from seed.spec import demo_spec
-    from tests.faults.test_kill_and_resend import Server
+    from tools.gunicorn_server import Server
     rng = random.Random(args.seed)
     url, cluster = open_database("load-pg", "wangge_load", "LOADTEST_DATABASE_URL")
     server = None

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import shapely
 
-from grids.tiling import build_mesh, grow_regions, union_faces
+from grids.mesh import build_mesh, grow_regions, union_faces
 
 # an L-shaped, non-convex outline in metres (10 km across)
 OUTLINE = shapely.Polygon([(0, 0), (10_000, 0), (10_000, 4_000), (4_000, 4_000), (4_000, 10_000), (0, 10_000)])

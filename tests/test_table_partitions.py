@@ -1,4 +1,4 @@
-"""The growing tables partitioned on PostgreSQL (migration 0007, server/partitions.py).
+"""The growing tables partitioned on PostgreSQL (migration 0007, server/table_partitions.py).
 
 Every PostGIS run of the suite already runs on this layout, since the migrations build it; these tests
 check the layout itself, that the app's own period queries read only the partitions of their period,
@@ -13,7 +13,7 @@ from flask_migrate import downgrade, upgrade
 from seed.county import generate_county
 from seed.spec import small_spec
 from server.extensions import db
-from server.partitions import TABLES, ensure_partitions, is_partitioned, partitions_of
+from server.table_partitions import TABLES, ensure_partitions, is_partitioned, partitions_of
 from tests.conftest import DEMO_END_DATE, make_app, signed_in
 
 GROWING = {part.table: part for part in TABLES}

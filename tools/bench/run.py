@@ -1,6 +1,6 @@
 """Benchmarks on the benchmark county in PostGIS: prints figures and writes BENCHMARKS.md.
 
-    python -m tests.benchmarks.run            (make bench)
+    python -m tools.bench.run            (make bench)
 
 The county is built once into a PostgreSQL cluster kept under instance/bench-pg (or into
 BENCHMARK_DATABASE_URL) and reused by later runs. Each figure is measured beside the equivalent
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from tests.benchmarks.report import percentile, write_keeping_sections
+from tools.bench.report import percentile, write_keeping_sections
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "BENCHMARKS.md"
@@ -42,7 +42,7 @@ def open_database(directory: str = "bench-pg", name: str = "wangge_bench", env: 
     url = os.environ.get(env)
     cluster = None
     if not url:
-        from tests.pg_cluster import TemporaryPostgres
+        from tools.postgres import TemporaryPostgres
         cluster = TemporaryPostgres(str(ROOT / "instance" / directory)).start()
         if not cluster.database_exists(name):
             cluster.create_database(name)
@@ -68,7 +68,7 @@ def build_if_empty(app, make_spec) -> str:
 def spatialite_app():
     """The demo county in a SpatiaLite file under instance/, built once."""
     from seed.spec import demo_spec
-    from tests.conftest import make_app
+    from tools.app import make_app
     app = make_app(f"sqlite:///{ROOT / 'instance' / 'bench-spatialite.sqlite'}")
     build_if_empty(app, lambda: demo_spec(dt.date(2026, 11, 20)))
     return app
@@ -95,7 +95,7 @@ def bench_sync(app, label: str, batches: int, size: int = 500):
     import uuid
 
     from server.extensions import db
-    from tests.conftest import signed_in
+    from tools.app import signed_in
     with app.app_context():
         worker, cell_id = db.session.execute(sa.text(
             "SELECT username, unit_id FROM app_user WHERE role = 'grid_worker' ORDER BY id LIMIT 1")).one()
@@ -216,7 +216,7 @@ def bench_views(app, repeat: int) -> list[dict]:
     """The township and county views' requests on the benchmark county, as county staff."""
     from server import clock
     from server.maps.tiles import lonlat_to_tile
-    from tests.conftest import signed_in
+    from tools.app import signed_in
     client = signed_in(app, "county01", "wangge2026")
     lon, lat, town = densest_town_centre(app)
     rows = [bench_request(app, client, "county coverage choropleth: 30 towns, coverage of the last 30 days",
@@ -267,7 +267,7 @@ def bench_warnings(app) -> list[dict]:
 def write_results(rows, built):
     lines = [
         "# Benchmarks", "",
-        f"Written by `make bench` ({' '.join(['python -m tests.benchmarks.run'])}) on {dt.date.today()}; "
+        f"Written by `make bench` ({' '.join(['python -m tools.bench.run'])}) on {dt.date.today()}; "
         f"machine: {os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}, "
         f"PostgreSQL + PostGIS. Benchmark county {built}.", "",
         "| measure | p50 | max | raw SQL p50 | ratio | target |", "|---|---|---|---|---|---|"]
@@ -318,7 +318,7 @@ def main():
     args = parser.parse_args()
 
     from seed.spec import benchmark_spec
-    from tests.conftest import make_app
+    from tools.app import make_app
     url, cluster = open_database()
     try:
         app = make_app(url)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from tests.benchmarks.report import percentile
+from tools.bench.report import percentile
 
 ORDER = ("push", "push_resent", "push_retry", "pull", "units", "heat_tile", "figures", "trend", "disputes",
          "cadres", "alerts", "login", "pull_first")

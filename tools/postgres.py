@@ -1,4 +1,4 @@
-"""A throwaway PostgreSQL + PostGIS cluster for the test run: a temporary directory, a free port,
+"""A throwaway PostgreSQL + PostGIS cluster for a test run (or a tool's): a temporary directory, a free port,
 started before the tests and stopped after them.
 
 initdb refuses to run as root, so as root the server runs as the `postgres` system user.
