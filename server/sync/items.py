@@ -1,6 +1,8 @@
 """The items a phone pushes, validated one by one: a bad item is rejected alone, with field messages."""
 from marshmallow import Schema, fields, validate
 
+from grids.codes import CODE_LENGTH, HOUSEHOLD_CODE_LENGTH
+
 from ..models.sync import SYNC_ITEM_TYPES, ZERO_REPORT_KINDS
 from ..models.vocab import (
     DISPUTE_CATEGORIES,
@@ -21,7 +23,7 @@ class PointSchema(Schema):
 
 
 class VisitData(Schema):
-    household_code = fields.String(required=True, validate=validate.Length(equal=19))
+    household_code = fields.String(required=True, validate=validate.Length(equal=HOUSEHOLD_CODE_LENGTH))
     kind = fields.String(required=True, validate=validate.OneOf(VISIT_KINDS))
     notes = fields.String(load_default="", validate=TEXT)
     findings = fields.String(load_default="", validate=TEXT)
@@ -37,8 +39,8 @@ class PartySchema(Schema):
 
 
 class DisputeData(Schema):
-    household_code = fields.String(load_default=None, allow_none=True, validate=validate.Length(equal=19))
-    cell_code = fields.String(load_default=None, allow_none=True, validate=validate.Length(equal=15),
+    household_code = fields.String(load_default=None, allow_none=True, validate=validate.Length(equal=HOUSEHOLD_CODE_LENGTH))
+    cell_code = fields.String(load_default=None, allow_none=True, validate=validate.Length(equal=CODE_LENGTH["cell"]),
                               metadata={"description": "needed when there is no household"})
     category = fields.String(required=True, validate=validate.OneOf(DISPUTE_CATEGORIES))
     risk_colour = fields.String(required=True, validate=validate.OneOf(RISK_COLOURS))
@@ -64,7 +66,7 @@ class DisputeEventData(Schema):
 
 
 class ZeroReportData(Schema):
-    cell_code = fields.String(required=True, validate=validate.Length(equal=15))
+    cell_code = fields.String(required=True, validate=validate.Length(equal=CODE_LENGTH["cell"]))
     kind = fields.String(load_default="monthly", validate=validate.OneOf(ZERO_REPORT_KINDS))
     period = fields.Date(required=True, metadata={
         "description": "monthly: a day of the month (stored as its first day); daily: the China day, at most today"})
