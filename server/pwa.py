@@ -2,11 +2,15 @@
 from pathlib import Path
 
 from flask import Blueprint, current_app, jsonify, redirect, send_from_directory
+from flask_login import current_user
 from werkzeug.exceptions import NotFound
+
+from .roles import ROLE
 
 PWA_DIR = Path(__file__).resolve().parent.parent / "pwa"
 VIEWS_DIR = PWA_DIR / "views"  # the desktop views for township secretaries and county staff
-VIEW_PAGES = {"town": "town.html", "county": "county.html"}
+VIEW_PAGES = {"town": "town.html", "county": "county.html", "desk": "desk.html"}
+VIEWS_HOME = "/views/desk"
 # Front-end libraries come from npm (make run / make test install them), never a CDN or the repo.
 NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
 VENDOR = {"leaflet": NODE_MODULES / "leaflet" / "dist", "pbf": NODE_MODULES / "pbf",
@@ -17,7 +21,8 @@ blp = Blueprint("pwa", __name__)
 
 @blp.get("/")
 def home():
-    return redirect("/app/")
+    """Each role's home once signed in (server/roles.py); otherwise the desk's sign-in, which sends each user home."""
+    return redirect(ROLE[current_user.role].home if current_user.is_authenticated else VIEWS_HOME)
 
 
 @blp.get("/app/config.json")

@@ -15,15 +15,17 @@ class Role:
     supervises: bool = False    # may supervise 督办 the disputes in its area
     leads_cases: bool = False   # may be named the leader who owns a case 包案
     on_phone: bool = False      # works from the phone app, with households' phone numbers unmasked
+    home: str = "/views/desk"   # the page `/` sends them to once signed in
 
 
 _ROLES = (
-    Role("grid_worker", "网格员", ("cell",), on_phone=True),
-    Role("cadre", "包联干部", ("village", "town"), leads_cases=True, on_phone=True),
+    Role("grid_worker", "网格员", ("cell",), on_phone=True, home="/app/"),
+    Role("cadre", "包联干部", ("village", "town"), leads_cases=True, on_phone=True, home="/app/"),
     Role("village_head", "村网格长", ("village",), handles="village", leads_cases=True),
     Role("town_secretary", "镇党委书记", ("town",), handles="town", supervises=True, leads_cases=True),
-    Role("county_staff", "县综治中心", ("county",), handles="county", supervises=True, leads_cases=True),
-    Role("admin", "系统管理员", ("county",)),
+    Role("county_staff", "县综治中心", ("county",), handles="county", supervises=True, leads_cases=True,
+         home="/views/county"),
+    Role("admin", "系统管理员", ("county",), home="/views/county"),  # the admin console is to come (issue 19)
 )
 ROLE = {role.code: role for role in _ROLES}
 ROLES = tuple(ROLE)

@@ -37,6 +37,8 @@ ENDPOINT_ROLES = {
     "disputes.Disputes": FIELD,
     "disputes.DisputeDetail": FIELD,
     "disputes.Steps": FIELD,
+    "disputes.Inbox": FIELD,
+    "disputes.CaseLeaders": FIELD,
     "admin_grid.Import": ADMIN,
     "admin_grid.Partition": ADMIN,
     "admin_grid.Assign": ADMIN,

@@ -12,6 +12,7 @@ from ..api.blueprint import Blueprint
 from ..errors import api_abort
 from ..extensions import db
 from ..models import User
+from ..roles import ROLE
 from . import end_sessions, new_csrf_token, open_session
 from .ratelimit import minutes_to_wait, note_attempt
 from .schemas import LoginSchema, PasswordChangeSchema, SessionSchema
@@ -20,7 +21,7 @@ blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Sign-in ç
 
 
 def _session_body(user):
-    return {"user": user, "csrf_token": session.get("csrf") or new_csrf_token()}
+    return {"user": user, "csrf_token": session.get("csrf") or new_csrf_token(), "home": ROLE[user.role].home}
 
 
 @blp.route("/login")

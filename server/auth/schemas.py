@@ -18,6 +18,8 @@ class SessionUserSchema(Schema):
 class SessionSchema(Schema):
     user = fields.Nested(SessionUserSchema)
     csrf_token = fields.String(metadata={"description": "send it as the X-CSRF-Token header on every write"})
+    home = fields.String(metadata={"description": "the page this user works from (the phone app, the desk, the county "
+                                                  "view)"})
 
 
 class PasswordChangeSchema(Schema):

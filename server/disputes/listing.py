@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from grids.codes import CODE_LENGTH
+
 from ..extensions import db
 from ..models import Dispute, GridUnit, Household, User
 from ..scope import outside_scope
@@ -19,8 +21,10 @@ def dispute_rows(query_filter, now, config: dict | None = None):
     """A SELECT of the disputes matching the filter with cell_code, household_code, leader_username, due_at and
     colour, and the deadline columns (to filter on)."""
     columns = deadline_columns(now, config)
-    query = (sa.select(Dispute, GridUnit.code.label("cell_code"), Household.code.label("household_code"),
-                       users.username.label("leader_username"), columns["due_at"], columns["colour"])
+    query = (sa.select(Dispute, GridUnit.code.label("cell_code"), GridUnit.name.label("cell_name"),
+                       Household.code.label("household_code"), Household.head_name.label("household_head"),
+                       Household.address.label("household_address"), users.username.label("leader_username"),
+                       users.display_name.label("leader_name"), columns["due_at"], columns["colour"])
              .join(GridUnit, GridUnit.id == Dispute.cell_id)
              .outerjoin(Household, Household.id == Dispute.household_id)
              .outerjoin(leaders, users.id == Dispute.leader_id).where(query_filter))
@@ -33,14 +37,35 @@ def timelines(disputes) -> dict:
     actors = {e.actor_id for d in disputes for e in d.events}
     names = dict(db.session.execute(sa.select(users.id, users.display_name).where(users.id.in_(actors))).all()
                  ) if actors else {}
-    return {d.id: [{"id": e.id, "kind": e.kind, "to_state": e.to_state, "note": e.note, "actor": names.get(e.actor_id),
-                    "occurred_at": e.occurred_at} for e in d.events] for d in disputes}
+    return {d.id: [{"id": e.id, "kind": e.kind, "to_state": e.to_state, "note": e.note, "details": e.details or {},
+                    "actor": names.get(e.actor_id), "occurred_at": e.occurred_at} for e in d.events] for d in disputes}
 
 
 def as_dict(row, timeline: list | None = None) -> dict:
     """A row of dispute_rows() as the dispute schemas read it (events: its timeline, when given)."""
     dispute = row[0]
     out = {c.key: getattr(dispute, c.key) for c in sa.inspect(Dispute).column_attrs}
-    out.update(cell_code=row.cell_code, household_code=row.household_code, leader_username=row.leader_username,
-               due_at=row.due_at, deadline=row.colour, events=timeline or [])
+    out.update(cell_code=row.cell_code, cell_name=row.cell_name, household_code=row.household_code,
+               household_head=row.household_head, household_address=row.household_address,
+               leader_username=row.leader_username, leader_name=row.leader_name, due_at=row.due_at, deadline=row.colour,
+               events=timeline or [])
     return out
+
+
+def places_of(cell_code: str) -> list[dict]:
+    """The town, village and cell a dispute lies in, by name. From the plain table: a village head's scope holds
+    the village, not the town above it, whose name the page still shows."""
+    unit = outside_scope(GridUnit).c
+    codes = [cell_code[:CODE_LENGTH[level]] for level in ("town", "village", "cell")]
+    rows = db.session.execute(sa.select(unit.code, unit.name, unit.level).where(unit.code.in_(codes))
+                              .order_by(unit.code)).all()
+    return [{"code": r.code, "name": r.name, "level": r.level} for r in rows]
+
+
+def unit_named(unit_id: int | None) -> dict | None:
+    """A unit by id as {code, name, level} (the owner of a case may lie above the reader's scope)."""
+    if unit_id is None:
+        return None
+    unit = outside_scope(GridUnit).c
+    row = db.session.execute(sa.select(unit.code, unit.name, unit.level).where(unit.id == unit_id)).first()
+    return {"code": row.code, "name": row.name, "level": row.level} if row else None

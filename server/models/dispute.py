@@ -81,6 +81,8 @@ class DisputeEvent(db.Model):
     kind = sa.Column(sa.String(12), nullable=False)
     to_state = sa.Column(sa.String(12))
     note = sa.Column(sa.Text, nullable=False, default="")
+    # what the step recorded besides its note (server/disputes/workflow.py DETAILS): the 四定 of an assignment, …
+    details = sa.Column(sa.JSON, nullable=False, default=dict, server_default=sa.text("'{}'"))
     occurred_at = sa.Column(UTCDateTime, nullable=False)
     received_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
     location = point_column(nullable=True)

@@ -58,6 +58,8 @@ MATRIX = {
         "visited_at": "2026-11-19T09:00:00+08:00"}})),
     ("sync.Pull", "GET"): (FIELD, False, lambda t, s: ("/api/sync/pull", {})),
     ("disputes.Disputes", "GET"): (FIELD, False, lambda t, s: ("/api/disputes", {})),
+    ("disputes.Inbox", "GET"): (FIELD, False, lambda t, s: ("/api/disputes/inbox", {})),
+    ("disputes.CaseLeaders", "GET"): (FIELD, True, lambda t, s: (f"/api/disputes/{t['dispute_' + s]}/leaders", {})),
     ("disputes.DisputeDetail", "GET"): (FIELD, True, lambda t, s: (f"/api/disputes/{t['dispute_' + s]}", {})),
     ("disputes.Steps", "POST"): (FIELD, True, lambda t, s: (f"/api/disputes/{t['dispute_' + s]}/steps", {
         "json": {"kind": "note", "note": "核实情况", "version": t["version_" + s]}})),

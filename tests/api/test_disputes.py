@@ -67,8 +67,8 @@ def test_escalation_moves_the_dispute_up_and_hands_it_to_the_next_level(small_ap
     assert body["level"] == "town" and body["state"] == "accepted"
     assert step(small_app, place["head"], d, "assign", leader_username=place["head"]).status_code == 403
     assert step(small_app, place["secretary"], d, "assign", leader_username=place["secretary"]).status_code == 200
-    assert step(small_app, place["secretary"], d, "escalate").get_json()["level"] == "county"
-    assert step(small_app, place["staff"], d, "escalate").status_code == 409  # nowhere higher
+    assert step(small_app, place["secretary"], d, "escalate", note="镇级无法化解").get_json()["level"] == "county"
+    assert step(small_app, place["staff"], d, "escalate", note="再上交").status_code == 409  # nowhere higher
 
 
 @pytest.mark.parametrize("who, level, state, kind, status", [

@@ -8,22 +8,38 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ... import clock
-from ...disputes.listing import as_dict, dispute_rows, timelines
-from ...disputes.workflow import OPEN, WorkflowError, take_step
+from ...disputes import inbox
+from ...disputes.deadlines import deadline_columns
+from ...disputes.listing import as_dict, dispute_rows, places_of, timelines, unit_named
+from ...disputes.workflow import OPEN, WorkflowError, steps_open_to, take_step
 from ...errors import api_abort, found_or_404
 from ...extensions import db
+from ...geojson import geojson_geometry
 from ...grid_admin.queries import cells_between
-from ...models import Dispute, GridUnit
+from ...models import Dispute, GridUnit, User
+from ...roles import CASE_LEADER_ROLES, HANDLER
 from ..blueprint import Blueprint
 from ..pagination import paginate
-from .schemas import DisputeDetailSchema, DisputePageSchema, DisputeQuerySchema, StepSchema
+from .schemas import (
+    CaseLeaderSchema,
+    DisputeDetailSchema,
+    DisputePageSchema,
+    DisputeQuerySchema,
+    InboxSchema,
+    StepSchema,
+)
 
+MAX_LEADERS = 500  # a town's handlers and cadres fit; the desk lists them in one choice
 blp = Blueprint("disputes", __name__, url_prefix="/api/disputes", description="Disputes 矛盾纠纷")
 
 
 def _detail(row) -> dict:
-    """The dispute with its timeline (loaded with it)."""
-    return as_dict(row, timelines([row[0]])[row[0].id])
+    """The dispute with its timeline (loaded with it), where it lies, and the steps the user may take now."""
+    dispute = row[0]
+    out = as_dict(row, timelines([dispute])[dispute.id])
+    out.update(location=geojson_geometry(dispute.location), places=places_of(row.cell_code),
+               owner_unit=unit_named(dispute.owner_unit_id), actions=steps_open_to(g.user, dispute))
+    return out
 
 
 @blp.route("")
@@ -42,10 +58,28 @@ class Disputes(MethodView):
             query = query.where(Dispute.level != "village")
         if args.get("deadline"):
             query = query.where(columns["colour"] == args["deadline"])
+        if args.get("box"):
+            query = query.where(inbox.box_condition(args["box"], g.user, columns["colour"]))
+        if args.get("bbox"):
+            west, south, east, north = args["bbox"]
+            query = query.where(sa.func.ST_X(Dispute.location).between(west, east),
+                                sa.func.ST_Y(Dispute.location).between(south, north))
         if args.get("unit_code"):
             query = query.where(Dispute.cell_id.in_(sa.select(GridUnit.id).where(
                 cells_between(args["unit_code"], args["unit_code"]))))
         return paginate(query, args, Dispute.reported_at.desc(), Dispute.id, row=as_dict)
+
+
+@blp.route("/inbox")
+class Inbox(MethodView):
+    @blp.response(200, InboxSchema)
+    def get(self):
+        """Your 待办 inbox: how many disputes wait in each box (list one with GET /api/disputes?box=…). Handlers see
+        their level's: to_accept, deadline (yellow or red), escalated (handed up, not yet assigned), call_back,
+        supervised (督办 since it last moved); case leaders, mine."""
+        colour = deadline_columns(clock.now())["colour"]
+        counted = inbox.counts(g.user, colour)
+        return {"boxes": [{"key": key, "label_zh": inbox.BOX_ZH[key], "count": counted[key]} for key in inbox.BOXES]}
 
 
 def dispute_or_404(dispute_id: uuid.UUID):
@@ -73,8 +107,10 @@ class Steps(MethodView):
         dispute = dispute_or_404(dispute_id)[0]
         try:
             try:
+                details = {key: args[key] for key in ("notice", "measures", "responsible", "due_on", "owner_unit_code",
+                                                      "agreement")}
                 take_step(dispute, g.user, args["kind"], clock.now(), note=args["note"],
-                          leader_username=args["leader_username"], satisfaction=args["satisfaction"],
+                          leader_username=args["leader_username"], satisfaction=args["satisfaction"], details=details,
                           expected_version=args["version"])
                 db.session.commit()
             except StaleDataError:  # changed by a concurrent request after we read it
@@ -87,3 +123,19 @@ class Steps(MethodView):
             api_abort(exc.status, exc.message, exc.message_zh, errors=errors, **extra)
         db.session.expire_all()
         return _detail(dispute_or_404(dispute_id))
+
+
+@blp.route("/<uuid:dispute_id>/leaders")
+class CaseLeaders(MethodView):
+    @blp.response(200, CaseLeaderSchema(many=True))
+    def get(self, dispute_id):
+        """Who may be named case leader 包案 of this dispute when you assign it: the active users in your area whose
+        role may lead a case, the handlers of the dispute's level first (at most MAX_LEADERS)."""
+        dispute = dispute_or_404(dispute_id)[0]
+        handler_first = sa.case((User.role == HANDLER[dispute.level], 0), else_=1)
+        rows = db.session.execute(
+            sa.select(User.username, User.display_name, User.role, GridUnit.name.label("unit_name"))
+            .join(GridUnit, GridUnit.id == User.unit_id)
+            .where(User.active.is_(True), User.role.in_(CASE_LEADER_ROLES))
+            .order_by(handler_first, GridUnit.code, User.display_name).limit(MAX_LEADERS)).all()
+        return [row._asdict() for row in rows]

@@ -1,6 +1,9 @@
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates
+from webargs.fields import DelimitedList
 
-from ...models.vocab import DISPUTE_EVENT_KINDS, DISPUTE_STATES, HANDLING_LEVELS, RISK_COLOURS, SATISFACTION
+from ...disputes.inbox import BOXES
+from ...disputes.workflow import STEPS
+from ...models.vocab import DISPUTE_STATES, HANDLING_LEVELS, RISK_COLOURS, SATISFACTION
 from ..common import UNIT_CODE
 from ..pagination import PageArgsSchema, page_schema
 
@@ -15,12 +18,25 @@ class DisputeQuerySchema(PageArgsSchema):
     open = fields.Boolean(metadata={"description": "only disputes not yet resolved"})
     escalated = fields.Boolean(metadata={"description": "only disputes held above the village (town or county)"})
     unit_code = fields.String(validate=UNIT_CODE, metadata={"description": "under this unit"})
+    box = fields.String(validate=validate.OneOf(BOXES), metadata={
+        "description": "one box of your 待办 inbox (GET /api/disputes/inbox): " + ", ".join(BOXES)})
+    bbox = DelimitedList(fields.Float(), validate=validate.Length(equal=4), metadata={
+        "description": "reported within west,south,east,north (longitude, latitude; WGS-84), e.g. a spot of the heat map"})
+
+    @validates("bbox")
+    def _bbox(self, value, **_):
+        west, south, east, north = value
+        if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+            raise ValidationError("west < east and south < north, in degrees / 须为 西,南,东,北 经纬度，且西小于东、南小于北")
 
 
 class DisputeSchema(Schema):
     id = fields.UUID()
     cell_code = fields.String()
+    cell_name = fields.String()
     household_code = fields.String(allow_none=True)
+    household_head = fields.String(allow_none=True, metadata={"description": "the head of the household it concerns"})
+    household_address = fields.String(allow_none=True)
     category = fields.String()
     risk_colour = fields.String()
     state = fields.String()
@@ -30,6 +46,7 @@ class DisputeSchema(Schema):
     description = fields.String()
     party_count = fields.Integer()
     leader_username = fields.String(allow_none=True)
+    leader_name = fields.String(allow_none=True, metadata={"description": "the case leader 包案"})
     reported_at = fields.DateTime()
     accepted_at = fields.DateTime(allow_none=True)
     resolved_at = fields.DateTime(allow_none=True)
@@ -45,21 +62,63 @@ class EventSchema(Schema):
     kind = fields.String()
     to_state = fields.String(allow_none=True)
     note = fields.String()
+    details = fields.Dict(metadata={"description": "what the step recorded besides its note: notice (decline); measures, "
+                                                   "responsible, due_on, owner_unit_code (assign); agreement (resolve); "
+                                                   "declined: true on the close entry of a 不予受理"})
     actor = fields.String(allow_none=True)
     occurred_at = fields.DateTime()
+
+
+class PlaceSchema(Schema):
+    code = fields.String()
+    name = fields.String()
+    level = fields.String()
 
 
 class DisputeDetailSchema(DisputeSchema):
     parties = fields.List(fields.Dict())
     events = fields.List(fields.Nested(EventSchema))
+    location = fields.Dict(allow_none=True, metadata={"description": "GeoJSON point where it was reported"})
+    places = fields.List(fields.Nested(PlaceSchema), metadata={"description": "town, village and cell it lies in"})
+    owner_unit = fields.Nested(PlaceSchema, allow_none=True, metadata={"description": "the unit that owns the case"})
+    actions = fields.List(fields.String(), metadata={
+        "description": "the steps you may take now, in the loop's order (the buttons to offer)"})
 
 
 DisputePageSchema = page_schema(DisputeSchema, "DisputePage")
 
 
 class StepSchema(Schema):
-    kind = fields.String(required=True, validate=validate.OneOf([k for k in DISPUTE_EVENT_KINDS if k != "report"]))
+    kind = fields.String(required=True, validate=validate.OneOf(list(STEPS)))
     version = fields.Integer(required=True, metadata={"description": "the version you saw; a newer one answers 409"})
     note = fields.String(load_default="", validate=validate.Length(max=4000))
     leader_username = fields.String(load_default=None, validate=validate.Length(max=64))
     satisfaction = fields.String(load_default=None, validate=validate.OneOf(SATISFACTION))
+    notice = fields.String(load_default=None, validate=validate.Length(max=4000),
+                           metadata={"description": "decline: the notice 不予受理告知 telling where to go instead"})
+    measures = fields.String(load_default=None, validate=validate.Length(max=4000),
+                             metadata={"description": "assign: the measures 定措施"})
+    responsible = fields.String(load_default=None, validate=validate.Length(max=100),
+                                metadata={"description": "assign: the person responsible 定责任"})
+    due_on = fields.Date(load_default=None, metadata={"description": "assign: the time limit 定时限 (China day)"})
+    owner_unit_code = fields.String(load_default=None, validate=UNIT_CODE,
+                                    metadata={"description": "assign: the unit that owns the case (default: the holder)"})
+    agreement = fields.String(load_default=None, validate=validate.Length(max=4000),
+                              metadata={"description": "resolve: the agreement reached 调解协议"})
+
+
+class BoxSchema(Schema):
+    key = fields.String(metadata={"description": ", ".join(BOXES)})
+    label_zh = fields.String()
+    count = fields.Integer()
+
+
+class InboxSchema(Schema):
+    boxes = fields.List(fields.Nested(BoxSchema))
+
+
+class CaseLeaderSchema(Schema):
+    username = fields.String()
+    display_name = fields.String()
+    role = fields.String()
+    unit_name = fields.String()
