@@ -1,7 +1,7 @@
 """Serving the phone app (pwa/) under /app/, with the headers a service worker needs."""
 from pathlib import Path
 
-from flask import Blueprint, current_app, jsonify, redirect, send_from_directory
+from flask import Blueprint, current_app, jsonify, redirect, render_template_string, send_from_directory
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
 
@@ -9,8 +9,10 @@ from .roles import ROLE
 
 PWA_DIR = Path(__file__).resolve().parent.parent / "pwa"
 VIEWS_DIR = PWA_DIR / "views"  # the desktop views for township secretaries and county staff
-VIEW_PAGES = {"town": "town.html", "county": "county.html", "desk": "desk.html"}
-VIEWS_HOME = "/views/desk"
+# The desk's pages: one HTML shell (pwa/views/page.html) with each page's title and script
+VIEW_PAGES = {"town": ("乡镇网格视图", "town.js"), "county": ("县级综合视图", "county.js"),
+              "desk": ("矛盾纠纷办理", "desk.js")}
+VIEWS_HOME = "/views/desk?then=home"  # the desk's sign-in, which then sends each user to their own page
 # Front-end libraries come from npm (make run / make test install them), never a CDN or the repo.
 NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
 VENDOR = {"leaflet": NODE_MODULES / "leaflet" / "dist", "pbf": NODE_MODULES / "pbf",
@@ -53,5 +55,11 @@ def app_file(path="index.html"):
 
 @blp.get("/views/<path:path>")
 def view_file(path):
-    """/views/town and /views/county, and their own scripts and styles; they sign in through the API."""
-    return send_from_directory(VIEWS_DIR, VIEW_PAGES.get(path, path), max_age=0)
+    """/views/town, /views/county, /views/desk…, and their own scripts and styles; they sign in through the API."""
+    if path in VIEW_PAGES:
+        title, script = VIEW_PAGES[path]
+        shell = (VIEWS_DIR / "page.html").read_text(encoding="utf-8")
+        return render_template_string(shell, title=title, script=script)
+    if path == "page.html":
+        raise NotFound("the shell is served through the pages' own addresses")
+    return send_from_directory(VIEWS_DIR, path, max_age=0)

@@ -31,14 +31,14 @@ async function request(method, path, body) {
 export async function login(username, password) {
   const session = await request("POST", "/api/auth/login", { username, password });
   await device.put("kv", session.csrf_token, "csrf");
-  return session.user;
+  return { ...session.user, home: session.home };
 }
 
 // The signed-in user, or an ApiError with status 401; keeps the CSRF token for later writes.
 export async function me() {
   const session = await request("GET", "/api/auth/me");
   await device.put("kv", session.csrf_token, "csrf");
-  return session.user;
+  return { ...session.user, home: session.home };
 }
 
 export const get = (path) => request("GET", path);

@@ -52,7 +52,10 @@ def _supervised_since_last_move():
 
 
 def counts(user: User, colour) -> dict[str, int]:
-    """{box: how many} of the disputes in the user's scope, in one SELECT (`colour`: deadline_columns' colour)."""
-    boxes = [sa.func.count(sa.case((box_condition(box, user, colour), 1))).label(box) for box in BOXES]
-    row = db.session.execute(sa.select(*boxes).select_from(Dispute)).one()
+    """{box: how many, and "waiting": how many disputes are in any box (a dispute may be in two)} of the disputes in
+    the user's scope, in one SELECT (`colour`: deadline_columns' colour)."""
+    conditions = {box: box_condition(box, user, colour) for box in BOXES}
+    counted = [sa.func.count(sa.case((condition, 1))).label(box) for box, condition in conditions.items()]
+    waiting = sa.func.count(sa.case((sa.or_(*conditions.values()), 1))).label("waiting")
+    row = db.session.execute(sa.select(*counted, waiting).select_from(Dispute)).one()
     return dict(row._mapping)

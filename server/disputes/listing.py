@@ -6,10 +6,13 @@ import sqlalchemy as sa
 
 from grids.codes import CODE_LENGTH
 
+from .. import clock
 from ..extensions import db
+from ..geojson import geojson_geometry
 from ..models import Dispute, GridUnit, Household, User
 from ..scope import outside_scope
 from .deadlines import deadline_columns
+from .workflow import OPEN
 
 # People named on a dispute (its leader, who took each step) may work outside the reader's scope:
 # their names come from the plain table, which the scope does not filter.
@@ -48,7 +51,7 @@ def as_dict(row, timeline: list | None = None) -> dict:
     out.update(cell_code=row.cell_code, cell_name=row.cell_name, household_code=row.household_code,
                household_head=row.household_head, household_address=row.household_address,
                leader_username=row.leader_username, leader_name=row.leader_name, due_at=row.due_at, deadline=row.colour,
-               events=timeline or [])
+               location=geojson_geometry(dispute.location), events=timeline or [])
     return out
 
 
@@ -69,3 +72,19 @@ def unit_named(unit_id: int | None) -> dict | None:
     unit = outside_scope(GridUnit).c
     row = db.session.execute(sa.select(unit.code, unit.name, unit.level).where(unit.id == unit_id)).first()
     return {"code": row.code, "name": row.name, "level": row.level} if row else None
+
+
+def filter_conditions(args: dict) -> list:
+    """Conditions on disputes from the filters the lists and the heat map share: reported from `start` and before
+    `end` (China days), `category`, `risk_colour`, `state`, and `open` (not yet resolved)."""
+    conditions = []
+    if args.get("start"):
+        conditions.append(Dispute.reported_at >= clock.china_midnight(args["start"]))
+    if args.get("end"):
+        conditions.append(Dispute.reported_at < clock.china_midnight(args["end"]))
+    for key in ("category", "risk_colour", "state"):
+        if args.get(key):
+            conditions.append(getattr(Dispute, key) == args[key])
+    if args.get("open"):
+        conditions.append(Dispute.state.in_(OPEN))
+    return conditions

@@ -119,7 +119,7 @@ def take_step(dispute: Dispute, user: User, kind: str, occurred_at: dt.datetime,
         if satisfaction not in SATISFACTION:
             raise WorkflowError("a call-back needs satisfaction: satisfied, basically_satisfied or unsatisfied",
                                 "回访须填写满意度", field="satisfaction")
-        dispute.satisfaction = satisfaction
+        dispute.satisfaction = details["satisfaction"] = satisfaction  # the timeline says how the call-back went
         if satisfaction == "unsatisfied":
             target = "mediating"  # reopened: mediated again, resolved again, called back again
     elif kind == "close" and dispute.satisfaction == "unsatisfied":

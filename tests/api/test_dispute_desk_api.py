@@ -19,8 +19,8 @@ def detail(app, username, dispute_id):
 
 
 def inbox(app, username):
-    boxes = signed_in(app, username).get("/api/disputes/inbox").get_json()["boxes"]
-    return {box["key"]: box["count"] for box in boxes}
+    body = signed_in(app, username).get("/api/disputes/inbox").get_json()
+    return {**{box["key"]: box["count"] for box in body["boxes"]}, "waiting": body["waiting"]}
 
 
 def box_ids(app, username, box):
@@ -99,6 +99,7 @@ def test_an_unsatisfied_call_back_reopens_the_case(small_app, place):
     d = make_dispute(small_app, place, state="resolved")
     body = step(small_app, place["worker"], d, "call_back", satisfaction="unsatisfied", note="对方未履行").get_json()
     assert body["state"] == "mediating" and body["events"][-1]["to_state"] == "mediating"
+    assert body["events"][-1]["details"] == {"satisfaction": "unsatisfied"}
     assert "resolve" in detail(small_app, place["head"], d)["actions"]
     assert step(small_app, place["head"], d, "resolve", agreement="双方签订调解协议书").status_code == 200
     assert detail(small_app, place["head"], d)["events"][-1]["details"] == {"agreement": "双方签订调解协议书"}
@@ -132,7 +133,7 @@ def test_the_inbox_counts_each_box_and_lists_it(small_app, place, monkeypatch):
     overdue = make_dispute(small_app, place, state="assigned", days_ago=80)
     resolved = make_dispute(small_app, place, state="resolved")
     head = inbox(small_app, place["head"])
-    assert head["to_accept"] == 1 and head["call_back"] == 1 and head["deadline"] == 1
+    assert head["to_accept"] == 1 and head["call_back"] == 1 and head["deadline"] == 1 and head["waiting"] == 3
     assert box_ids(small_app, place["head"], "to_accept") == {waiting}
     assert box_ids(small_app, place["head"], "deadline") == {overdue}
     assert box_ids(small_app, place["head"], "call_back") == {resolved}

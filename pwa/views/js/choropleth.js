@@ -24,6 +24,7 @@ export async function createMap(element) {
     return L.latLng(y, x);
   };
   map.setView([33.3, 108.3], 9);
+  element.wanggeMap = map;  // for the browser tests, which place clicks by coordinates
   return map;
 }
 

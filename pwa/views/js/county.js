@@ -10,6 +10,7 @@ import { coverageColour, coverageLegend, createMap, selectPath, setLegend, unitL
 import { cadreColumns, figureColumns, totalRow, trendCharts } from "./figures.js";
 import { addDays, monthPeriod, query, thisMonth } from "./format.js";
 import { HeatLayer } from "./heat.js";
+import { listDisputesOnClick } from "./heat-spot.js";
 import { showError, startView } from "./session.js";
 import { sortableTable } from "./table.js";
 
@@ -54,6 +55,7 @@ export async function render(main, user) {
     cadres: api.get(`/api/stats/overdue-cadres?days=${UNVISITED_DAYS}`),
   };
   view.heat = new HeatLayer().addTo(view.heatMap);
+  listDisputesOnClick(view.heatMap, () => heatFilters(view));
   const heatElement = main.querySelector("#heat-map");
   view.heat.on("drawn", () => {  // for tests and the curious: what the tiles on screen show
     heatElement.dataset.heatDraws = Number(heatElement.dataset.heatDraws || 0) + 1;
@@ -97,9 +99,11 @@ function showPeriod(view) {
   main.querySelector("#figures-period").textContent = `${period.start} – ${addDays(period.end, -1)}`;
 }
 
+/** The period and the heat map's filters: what the heat shows, and what a click on it lists. */
+const heatFilters = (view) => ({ ...view.period, ...Object.fromEntries(new FormData(view.main.querySelector("#heat-filters"))) });
+
 function updateHeat(view) {
-  const filters = Object.fromEntries(new FormData(view.main.querySelector("#heat-filters")));
-  view.heat.setQuery(query({ ...view.period, ...filters }));
+  view.heat.setQuery(query(heatFilters(view)));
 }
 
 const parent = (view) => view.path[view.path.length - 1];

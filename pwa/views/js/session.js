@@ -1,7 +1,9 @@
-// Signing in and out for a desktop view: the header (who, language, sign-out) and the login form.
+// Signing in and out for a desktop view: the header (who, the pages of this role, language, sign-out) and the login
+// form. Signing in from `/` (?then=home) goes on to the user's own page; phone users are sent to the phone app.
 import * as api from "/app/js/api.js";
 import { esc } from "/app/js/html.js";
 import { t, toggleLanguage } from "/app/js/i18n.js";
+import "./desk-messages.js";
 import "./messages.js";
 
 /**
@@ -18,7 +20,9 @@ export async function startView(titleKey, render) {
     document.getElementById("logout").textContent = t("logout");
     document.getElementById("logout").hidden = !user;
     document.getElementById("who").textContent = user ? `${t("signed_in_as")}: ${user.display_name}（${user.unit_name}）` : "";
-    if (!user) return loginForm(main, (signedIn) => { user = signedIn; show(); });
+    if (!user) return loginForm(main, (signedIn) => { user = signedIn; goHome(user) || show(); });
+    if (user.home === PHONE_HOME) return location.replace(PHONE_HOME);
+    drawNav(user);
     try {
       await render(main, user);
     } catch (error) {
@@ -27,6 +31,7 @@ export async function startView(titleKey, render) {
     }
   };
   document.getElementById("language").addEventListener("click", () => { toggleLanguage(); show(); });
+  window.addEventListener("view-redraw", () => show());
   document.getElementById("logout").addEventListener("click", async () => {
     await api.logout().catch(() => {});
     user = null;
@@ -38,6 +43,47 @@ export async function startView(titleKey, render) {
     if (error.status !== 401) return showError(main, error);
   }
   return show();
+}
+
+const PHONE_HOME = "/app/";
+// The pages of the desk, and who works from each (the API's policy decides what each may read there).
+const PAGES = [
+  { key: "nav_desk", href: "/views/desk", roles: ["village_head", "town_secretary", "county_staff", "cadre"] },
+  { key: "nav_town", href: "/views/town", roles: ["village_head", "town_secretary", "county_staff", "admin"] },
+  { key: "nav_county", href: "/views/county", roles: ["county_staff", "admin"] },
+  { key: "nav_petitions", href: "/views/petitions", roles: ["town_secretary", "county_staff"] },
+];
+
+/** Signed in from `/`: on to the user's own page (true when leaving this one). */
+function goHome(user) {
+  if (new URLSearchParams(location.search).get("then") !== "home" || !user.home) return false;
+  if (user.home === location.pathname) {
+    history.replaceState(null, "", location.pathname + location.hash);
+    return false;
+  }
+  location.replace(user.home);
+  return true;
+}
+
+function drawNav(user) {
+  const nav = document.getElementById("views-nav");
+  if (!nav) return;
+  nav.innerHTML = PAGES.filter((page) => page.roles.includes(user.role)).map((page) =>
+    `<a href="${page.href}" data-page="${page.href}" ${location.pathname === page.href ? 'aria-current="page"' : ""}>
+      ${esc(t(page.key))}${page.href === "/views/desk" ? ' <span class="count" id="nav-todo"></span>' : ""}</a>`).join("");
+  refreshNav(user);
+}
+
+/** The count of what waits in the user's 待办 on the navigation (from the inbox answer when the caller has it). */
+export async function refreshNav(user, inbox = null) {
+  const badge = document.getElementById("nav-todo");
+  if (!badge) return;
+  try {
+    const { waiting } = inbox || await api.get("/api/disputes/inbox");
+    badge.textContent = waiting ? String(waiting) : "";
+  } catch (error) {
+    if (error.status !== 401) console.error(error);
+  }
 }
 
 export function showError(element, error) {

@@ -10,11 +10,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from ... import clock
 from ...disputes import inbox
 from ...disputes.deadlines import deadline_columns
-from ...disputes.listing import as_dict, dispute_rows, places_of, timelines, unit_named
-from ...disputes.workflow import OPEN, WorkflowError, steps_open_to, take_step
+from ...disputes.listing import as_dict, dispute_rows, filter_conditions, places_of, timelines, unit_named
+from ...disputes.workflow import WorkflowError, steps_open_to, take_step
 from ...errors import api_abort, found_or_404
 from ...extensions import db
-from ...geojson import geojson_geometry
 from ...grid_admin.queries import cells_between
 from ...models import Dispute, GridUnit, User
 from ...roles import CASE_LEADER_ROLES, HANDLER
@@ -37,7 +36,7 @@ def _detail(row) -> dict:
     """The dispute with its timeline (loaded with it), where it lies, and the steps the user may take now."""
     dispute = row[0]
     out = as_dict(row, timelines([dispute])[dispute.id])
-    out.update(location=geojson_geometry(dispute.location), places=places_of(row.cell_code),
+    out.update(places=places_of(row.cell_code),
                owner_unit=unit_named(dispute.owner_unit_id), actions=steps_open_to(g.user, dispute))
     return out
 
@@ -48,12 +47,9 @@ class Disputes(MethodView):
     @blp.response(200, DisputePageSchema)
     def get(self, args):
         """Disputes in your area, newest first, with due date and deadline colour (computed in SQL)."""
-        query, columns = dispute_rows(sa.true(), clock.now())
-        for key in ("state", "level", "risk_colour"):
-            if args.get(key):
-                query = query.where(getattr(Dispute, key) == args[key])
-        if args.get("open"):
-            query = query.where(Dispute.state.in_(OPEN))
+        query, columns = dispute_rows(sa.and_(sa.true(), *filter_conditions(args)), clock.now())
+        if args.get("level"):
+            query = query.where(Dispute.level == args["level"])
         if args.get("escalated"):
             query = query.where(Dispute.level != "village")
         if args.get("deadline"):
@@ -79,7 +75,8 @@ class Inbox(MethodView):
         supervised (督办 since it last moved); case leaders, mine."""
         colour = deadline_columns(clock.now())["colour"]
         counted = inbox.counts(g.user, colour)
-        return {"boxes": [{"key": key, "label_zh": inbox.BOX_ZH[key], "count": counted[key]} for key in inbox.BOXES]}
+        return {"boxes": [{"key": key, "label_zh": inbox.BOX_ZH[key], "count": counted[key]} for key in inbox.BOXES],
+                "waiting": counted["waiting"]}
 
 
 def dispute_or_404(dispute_id: uuid.UUID):

@@ -1,21 +1,33 @@
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 from webargs.fields import DelimitedList
 
 from ...disputes.inbox import BOXES
 from ...disputes.workflow import STEPS
-from ...models.vocab import DISPUTE_STATES, HANDLING_LEVELS, RISK_COLOURS, SATISFACTION
+from ...models.vocab import DISPUTE_CATEGORIES, DISPUTE_STATES, HANDLING_LEVELS, RISK_COLOURS, SATISFACTION
 from ..common import UNIT_CODE
 from ..pagination import PageArgsSchema, page_schema
 
 COLOURS = ("green", "yellow", "red")
 
 
-class DisputeQuerySchema(PageArgsSchema):
-    state = fields.String(validate=validate.OneOf(DISPUTE_STATES))
+class DisputeFilterSchema(Schema):
+    """The filters the dispute lists and the heat map share (server/disputes/listing.py filter_conditions)."""
+    start = fields.Date(load_default=None, metadata={"description": "reported from this day (China time)"})
+    end = fields.Date(load_default=None, metadata={"description": "reported before this day"})
+    category = fields.String(load_default=None, validate=validate.OneOf(DISPUTE_CATEGORIES))
+    risk_colour = fields.String(load_default=None, validate=validate.OneOf(RISK_COLOURS))
+    state = fields.String(load_default=None, validate=validate.OneOf(DISPUTE_STATES))
+    open = fields.Boolean(load_default=False, metadata={"description": "only disputes not yet resolved"})
+
+    @validates_schema
+    def _period(self, data, **_):
+        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+            raise ValidationError("end must follow start / 结束日期须晚于开始日期", "end")
+
+
+class DisputeQuerySchema(PageArgsSchema, DisputeFilterSchema):
     level = fields.String(validate=validate.OneOf(HANDLING_LEVELS))
-    risk_colour = fields.String(validate=validate.OneOf(RISK_COLOURS))
     deadline = fields.String(validate=validate.OneOf(COLOURS), metadata={"description": "green, yellow or red"})
-    open = fields.Boolean(metadata={"description": "only disputes not yet resolved"})
     escalated = fields.Boolean(metadata={"description": "only disputes held above the village (town or county)"})
     unit_code = fields.String(validate=UNIT_CODE, metadata={"description": "under this unit"})
     box = fields.String(validate=validate.OneOf(BOXES), metadata={
@@ -115,6 +127,7 @@ class BoxSchema(Schema):
 
 class InboxSchema(Schema):
     boxes = fields.List(fields.Nested(BoxSchema))
+    waiting = fields.Integer(metadata={"description": "disputes in any box (one may be in two): the count to show"})
 
 
 class CaseLeaderSchema(Schema):

@@ -5,12 +5,11 @@ from flask import Response
 from flask.views import MethodView
 
 from ... import clock
-from ...disputes.workflow import OPEN
+from ...disputes.listing import filter_conditions
 from ...errors import api_abort
 from ...maps.heat import LAYER, heat_tile
 from ...maps.tiles import MAX_ZOOM, Tile, valid_tile
 from ...maps.units import feature_collection
-from ...models import Dispute
 from ...stats.figures import figures, zero_report_mode
 from ..blueprint import Blueprint
 from ..common import BINARY, GEOJSON, MVT, OBJECT, also_as
@@ -43,20 +42,6 @@ class Units(MethodView):
                                            {"zero_reports": zero_report_mode(today, tomorrow)}), mimetype=GEOJSON)
 
 
-def heat_conditions(args) -> list:
-    conditions = []
-    if args["start"]:
-        conditions.append(Dispute.reported_at >= clock.china_midnight(args["start"]))
-    if args["end"]:
-        conditions.append(Dispute.reported_at < clock.china_midnight(args["end"]))
-    for key in ("category", "risk_colour", "state"):
-        if args[key]:
-            conditions.append(getattr(Dispute, key) == args[key])
-    if args["open"]:
-        conditions.append(Dispute.state.in_(OPEN))
-    return conditions
-
-
 @blp.route("/heat/<int:z>/<int:x>/<int:y>.mvt")
 class HeatTile(MethodView):
     @blp.arguments(HeatArgsSchema, location="query")
@@ -68,5 +53,5 @@ class HeatTile(MethodView):
         risk colour and state)."""
         if not valid_tile(z, x, y):
             api_abort(404, f"No tile {z}/{x}/{y} (zoom 0–{MAX_ZOOM})", f"无此瓦片 {z}/{x}/{y}（缩放级别 0–{MAX_ZOOM}）")
-        body = heat_tile(Tile(z, x, y), heat_conditions(args))
+        body = heat_tile(Tile(z, x, y), filter_conditions(args))
         return Response(body, mimetype=MVT, headers={"Cache-Control": "private, max-age=60"})

@@ -1,8 +1,9 @@
 """Arguments of the map layers."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ...models.vocab import CODE_LENGTH, DISPUTE_CATEGORIES, DISPUTE_STATES, RISK_COLOURS
+from ...models.vocab import CODE_LENGTH
 from ..common import MAPPED_LEVELS, UNIT_CODE
+from ..disputes.schemas import DisputeFilterSchema
 
 
 class UnitsArgsSchema(Schema):
@@ -17,15 +18,5 @@ class UnitsArgsSchema(Schema):
             raise ValidationError("under must be a unit above level / under 须为该层级以上的单位编码", "under")
 
 
-class HeatArgsSchema(Schema):
-    start = fields.Date(load_default=None, metadata={"description": "reported from this day (China time)"})
-    end = fields.Date(load_default=None, metadata={"description": "reported before this day"})
-    category = fields.String(load_default=None, validate=validate.OneOf(DISPUTE_CATEGORIES))
-    risk_colour = fields.String(load_default=None, validate=validate.OneOf(RISK_COLOURS))
-    state = fields.String(load_default=None, validate=validate.OneOf(DISPUTE_STATES))
-    open = fields.Boolean(load_default=False, metadata={"description": "only disputes not yet resolved"})
-
-    @validates_schema
-    def _period(self, data, **_):
-        if data["start"] and data["end"] and data["end"] <= data["start"]:
-            raise ValidationError("end must follow start / 结束日期须晚于开始日期", "end")
+class HeatArgsSchema(DisputeFilterSchema):
+    """The disputes drawn: the lists' filters."""
