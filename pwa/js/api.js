@@ -14,7 +14,7 @@ export class ApiError extends Error {
 // True when the request never reached the server (no network, server down): the caller keeps its data.
 export const unreachable = (error) => !(error instanceof ApiError);
 
-async function request(method, path, body) {
+async function request(method, path, body, { quiet = false } = {}) {
   const headers = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (method !== "GET") headers["X-CSRF-Token"] = (await device.get("kv", "csrf")) || "";
@@ -22,7 +22,9 @@ async function request(method, path, body) {
                                        body: body === undefined ? undefined : JSON.stringify(body) });
   const data = response.status === 204 ? null : await response.json().catch(() => null);
   if (!response.ok) {
-    if (response.status === 401 && path !== "/api/auth/login") window.dispatchEvent(new CustomEvent("session-ended"));
+    if (response.status === 401 && !quiet && path !== "/api/auth/login") {
+      window.dispatchEvent(new CustomEvent("session-ended"));
+    }
     throw new ApiError(response.status, data);
   }
   return data;
@@ -31,12 +33,18 @@ async function request(method, path, body) {
 export async function login(username, password) {
   const session = await request("POST", "/api/auth/login", { username, password });
   await device.put("kv", session.csrf_token, "csrf");
+  await device.remove("kv", SIGNED_OUT);  // someone signed in with a password: the phone may take their session
   return { ...session.user, home: session.home };
 }
 
-// The signed-in user, or an ApiError with status 401; keeps the CSRF token for later writes.
-export async function me() {
-  const session = await request("GET", "/api/auth/me");
+// Set when a user signs out on this device, cleared by the next sign-in with a password: until then the phone app
+// never takes over a server session left open (an offline sign-out cannot end it).
+export const SIGNED_OUT = "signed_out";
+
+// The signed-in user, or an ApiError with status 401; keeps the CSRF token for later writes. `quiet`: a 401 is an
+// answer (nobody is signed in), not the end of a session.
+export async function me({ quiet = false } = {}) {
+  const session = await request("GET", "/api/auth/me", undefined, { quiet });
   await device.put("kv", session.csrf_token, "csrf");
   return { ...session.user, home: session.home };
 }

@@ -53,7 +53,11 @@ async function draw() {
   const current = await session.current();
   const [, screen, arg, extra] = (location.hash || "#/households").split("/");
   await header(current, screen);
-  if (!current) return login.show(root, go, { kept: screen === "login" && arg === "kept" ? Number(extra) : 0 });
+  if (!current) {
+    const adopted = screen !== "login" && await session.adopt();  // signed in at `/` a moment ago
+    if (adopted) return login.enter(adopted, go);
+    return login.show(root, go, { kept: screen === "login" && arg === "kept" ? Number(extra) : 0 });
+  }
   if (current.ended) return login.show(root, go, { ended: current.user });
   const user = current.user;
   if (screen === "login") return go("#/households");

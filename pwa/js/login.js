@@ -25,15 +25,19 @@ export async function show(root, go, { ended = null, kept = 0 } = {}) {
     const button = event.target.querySelector("button[type=submit]");
     button.disabled = true;
     try {
-      const user = await session.signIn(form.get("username"), form.get("password"));
-      window.dispatchEvent(new CustomEvent("signed-in", { detail: user }));
-      await data.refresh();
-      await data.refreshMapData(user);
-      go("#/households");
+      await enter(await session.signIn(form.get("username"), form.get("password")), go);
     } catch (error) {
       button.disabled = false;
       root.querySelector("#login-error").textContent = navigator.onLine ? `${t("login_failed")}: ${error.message}`
         : t("need_online_login");
     }
   });
+}
+
+/** Signed in: fetch the user's data and open their households. */
+export async function enter(user, go) {
+  window.dispatchEvent(new CustomEvent("signed-in", { detail: user }));
+  await data.refresh();
+  await data.refreshMapData(user);
+  go("#/households");
 }

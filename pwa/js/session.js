@@ -15,7 +15,21 @@ export async function current() {
 }
 
 export async function signIn(username, password) {
-  const user = await api.login(username, password);
+  return begin(await api.login(username, password));
+}
+
+/** Signed in on the server already (the desk's sign-in at `/` sends phone users here): carry on as that user. Not
+ * after a sign-out on this phone, nor offline. */
+export async function adopt() {
+  if (!navigator.onLine || await storage.device.get("kv", api.SIGNED_OUT)) return null;
+  try {
+    return await begin(await api.me({ quiet: true }));
+  } catch {
+    return null;
+  }
+}
+
+async function begin(user) {
   const before = await storage.device.get("kv", SESSION);
   if (before && before.user.id !== user.id) await leave(before.user);
   await storage.device.put("kv", { user, ended: false }, SESSION);
@@ -26,6 +40,7 @@ export async function signIn(username, password) {
 // Sign out here (and on the server, when it can be reached). Answers how many items stay waiting.
 export async function signOut() {
   const session = await storage.device.get("kv", SESSION);
+  await storage.device.put("kv", true, api.SIGNED_OUT);
   await api.logout().catch(() => {});  // offline: the server's session ends at its own time
   if (!session) return 0;
   await storage.device.remove("kv", SESSION);

@@ -14,7 +14,7 @@ from server import clock
 from server.extensions import db
 from server.models import Dispute, DisputeEvent, GridUnit, User
 from tests.browser.conftest import screenshot
-from tests.browser.phone import cell_code, phone_of, sync_now, worker
+from tests.browser.phone import cell_code, households_of_cell, new_phone, phone_of, sync_now, worker
 from tests.browser.test_views import DESKTOP, TABLET
 from tests.conftest import DEMO_PASSWORD, signed_in
 
@@ -266,3 +266,30 @@ def test_a_click_on_the_heat_map_lists_the_disputes_there_and_opens_one(live_ser
     page.wait_for_selector("#dispute-title:has-text('养殖场污水纠纷')")
     assert "supervise" in buttons(page)  # county staff supervise what the village holds
     desk.close()
+
+
+def test_a_worker_signing_in_at_home_lands_in_the_phone_app_signed_in(live_server, browser):
+    app, base = live_server
+    me = worker(app, 20)
+    phone = new_phone(browser, base)
+    page = phone.new_page()
+    page.on("pageerror", lambda error: pytest.fail(f"script error: {error}"))
+    page.goto("/")
+    page.fill("input[name=username]", me.username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/app/**")
+    page.wait_for_selector("#households li")  # no second sign-in: the phone carried on as the worker
+    codes = set(page.eval_on_selector_all("#households li a", "links => links.map(a => a.getAttribute('href'))"))
+    assert codes == {f"#/household/{h.code}" for h in households_of_cell(app, me.unit_id)}
+    # signed out while offline, the server's session outlives it: the phone must not take it up again
+    phone.set_offline(True)
+    page.goto("/app/#/me")
+    page.click("#logout")
+    page.wait_for_selector("form#login")
+    phone.set_offline(False)
+    page.goto("/app/")
+    page.reload()
+    page.wait_for_selector("form#login")
+    assert page.query_selector("#households") is None
+    phone.close()
