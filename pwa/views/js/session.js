@@ -48,7 +48,7 @@ export async function startView(titleKey, render) {
 const PHONE_HOME = "/app/";
 // The pages of the desk, and who works from each (the API's policy decides what each may read there).
 const PAGES = [
-  { key: "nav_desk", href: "/views/desk", roles: ["village_head", "town_secretary", "county_staff", "cadre"] },
+  { key: "nav_desk", href: "/views/desk", roles: ["village_head", "town_secretary", "county_staff"] },
   { key: "nav_town", href: "/views/town", roles: ["village_head", "town_secretary", "county_staff", "admin"] },
   { key: "nav_county", href: "/views/county", roles: ["county_staff", "admin"] },
   { key: "nav_petitions", href: "/views/petitions", roles: ["town_secretary", "county_staff"] },
