@@ -14,14 +14,17 @@ users = User.__table__.c
 
 
 def dispute_rows(query_filter, now, config: dict | None = None):
-    """A SELECT of the disputes matching the filter with cell_code, household_code, leader_username, due_at and
-    colour, and the deadline columns (to filter on)."""
+    """A SELECT of the disputes matching the filter with cell_code, household_code, leader_username, first_receiver,
+    due_at and colour, and the deadline columns (to filter on)."""
     columns = deadline_columns(now, config)
+    receivers = User.__table__.alias("first_receiver")
     query = (sa.select(Dispute, GridUnit.code.label("cell_code"), Household.code.label("household_code"),
-                       users.username.label("leader_username"), columns["due_at"], columns["colour"])
+                       users.username.label("leader_username"), receivers.c.username.label("first_receiver"),
+                       columns["due_at"], columns["colour"])
              .join(GridUnit, GridUnit.id == Dispute.cell_id)
              .outerjoin(Household, Household.id == Dispute.household_id)
-             .outerjoin(User.__table__, users.id == Dispute.leader_id).where(query_filter))
+             .outerjoin(User.__table__, users.id == Dispute.leader_id)
+             .outerjoin(receivers, receivers.c.id == Dispute.first_receiver_id).where(query_filter))
     return query, columns
 
 
@@ -40,5 +43,8 @@ def as_dict(row, timeline: list | None = None) -> dict:
     dispute = row[0]
     out = {c.key: getattr(dispute, c.key) for c in sa.inspect(Dispute).column_attrs}
     out.update(cell_code=row.cell_code, household_code=row.household_code, leader_username=row.leader_username,
-               due_at=row.due_at, deadline=row.colour, events=timeline or [])
+               first_receiver=row.first_receiver, due_at=row.due_at, deadline=row.colour, events=timeline or [])
+    out["petitioner"] = None if dispute.petitioner_name is None else {
+        "name": dispute.petitioner_name, "id_number": dispute.petitioner_id_number,
+        "mobile": dispute.petitioner_mobile, "address": dispute.petitioner_address}
     return out

@@ -9,6 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ... import clock
 from ...disputes.listing import as_dict, dispute_rows, timelines
+from ...disputes.petitions import links_of
 from ...disputes.workflow import OPEN, WorkflowError, take_step
 from ...errors import api_abort, found_or_404
 from ...extensions import db
@@ -16,14 +17,19 @@ from ...grid_admin.queries import cells_between
 from ...models import Dispute, GridUnit
 from ..blueprint import Blueprint
 from ..pagination import paginate
-from .schemas import DisputeDetailSchema, DisputePageSchema, DisputeQuerySchema, StepSchema
+from .schemas import DisputeAnswerSchema, DisputePageSchema, DisputeQuerySchema, StepSchema
 
 blp = Blueprint("disputes", __name__, url_prefix="/api/disputes", description="Disputes 矛盾纠纷")
 
 
 def _detail(row) -> dict:
-    """The dispute with its timeline (loaded with it)."""
-    return as_dict(row, timelines([row[0]])[row[0].id])
+    """The dispute with its timeline (loaded with it) and the cases linked to it."""
+    return {**as_dict(row, timelines([row[0]])[row[0].id]), "links": links_of(row[0].id)}
+
+
+def dispute_answer(dispute_id: uuid.UUID) -> dict:
+    """The dispute as GET /api/disputes/<id> answers it."""
+    return _detail(dispute_or_404(dispute_id))
 
 
 @blp.route("")
@@ -56,16 +62,16 @@ def dispute_or_404(dispute_id: uuid.UUID):
 
 @blp.route("/<uuid:dispute_id>")
 class DisputeDetail(MethodView):
-    @blp.response(200, DisputeDetailSchema)
+    @blp.response(200, DisputeAnswerSchema)
     def get(self, dispute_id):
-        """One dispute with its timeline."""
-        return _detail(dispute_or_404(dispute_id))
+        """One dispute with its timeline, its petitioner (masked) if it is a petition, and the cases linked to it."""
+        return dispute_answer(dispute_id)
 
 
 @blp.route("/<uuid:dispute_id>/steps")
 class Steps(MethodView):
     @blp.arguments(StepSchema)
-    @blp.response(200, DisputeDetailSchema)
+    @blp.response(200, DisputeAnswerSchema)
     def post(self, args, dispute_id):
         """Take the next step (accept, assign, mediate, resolve, call_back, close, escalate, supervise, note).
         `version` must be the one you saw: if someone changed the dispute since, the answer is 409 with its
@@ -83,7 +89,7 @@ class Steps(MethodView):
             db.session.rollback()
             current = _detail(dispute_or_404(dispute_id)) if exc.status == 409 else None
             errors = {"json": {exc.field: [exc.message]}} if exc.field else None
-            extra = {"current": DisputeDetailSchema().dump(current)} if current else {}
+            extra = {"current": DisputeAnswerSchema().dump(current)} if current else {}
             api_abort(exc.status, exc.message, exc.message_zh, errors=errors, **extra)
         db.session.expire_all()
-        return _detail(dispute_or_404(dispute_id))
+        return dispute_answer(dispute_id)

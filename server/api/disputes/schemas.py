@@ -1,6 +1,7 @@
 from marshmallow import Schema, fields, validate
 
 from ...models.vocab import DISPUTE_EVENT_KINDS, DISPUTE_STATES, HANDLING_LEVELS, RISK_COLOURS, SATISFACTION
+from ...privacy import mask_id_number, shown_phone
 from ..pagination import PageArgsSchema, page_schema
 
 COLOURS = ("green", "yellow", "red")
@@ -14,6 +15,14 @@ class DisputeQuerySchema(PageArgsSchema):
     open = fields.Boolean(metadata={"description": "only disputes not yet resolved"})
     escalated = fields.Boolean(metadata={"description": "only disputes held above the village (town or county)"})
     unit_code = fields.String(validate=validate.Length(min=6, max=15), metadata={"description": "under this unit"})
+
+
+class PetitionerSchema(Schema):
+    """Who brought a petition; the ID number masked for everyone, the mobile as households' phones are shown."""
+    name = fields.String()
+    id_number = fields.Function(lambda p: mask_id_number(p["id_number"]), allow_none=True)
+    mobile = fields.Function(lambda p: shown_phone(p["mobile"]), allow_none=True)
+    address = fields.String(allow_none=True)
 
 
 class DisputeSchema(Schema):
@@ -37,6 +46,9 @@ class DisputeSchema(Schema):
     version = fields.Integer()
     due_at = fields.DateTime(allow_none=True)
     deadline = fields.String(allow_none=True, metadata={"description": "green / yellow / red while open"})
+    petitioner = fields.Nested(PetitionerSchema, allow_none=True, metadata={
+        "description": "a petition's petitioner (信访人); null for disputes the grid found"})
+    first_receiver = fields.String(allow_none=True, metadata={"description": "username of who received it first (首问)"})
 
 
 class EventSchema(Schema):
@@ -51,6 +63,26 @@ class EventSchema(Schema):
 class DisputeDetailSchema(DisputeSchema):
     parties = fields.List(fields.Dict())
     events = fields.List(fields.Nested(EventSchema))
+
+
+class LinkedCaseSchema(Schema):
+    id = fields.UUID()
+    title = fields.String()
+    state = fields.String()
+    channel = fields.String()
+    level = fields.String()
+    reported_at = fields.DateTime()
+    linked_at = fields.DateTime()
+
+
+class LinksSchema(Schema):
+    earlier = fields.List(fields.Nested(LinkedCaseSchema), metadata={"description": "earlier cases this one repeats"})
+    later = fields.List(fields.Nested(LinkedCaseSchema), metadata={"description": "later petitions linked to this one"})
+
+
+class DisputeAnswerSchema(DisputeDetailSchema):
+    """One dispute as the API answers it: with its timeline and the cases linked to it both ways (重复信访)."""
+    links = fields.Nested(LinksSchema)
 
 
 DisputePageSchema = page_schema(DisputeSchema, "DisputePage")
