@@ -6,7 +6,7 @@ from werkzeug.exceptions import NotFound
 
 PWA_DIR = Path(__file__).resolve().parent.parent / "pwa"
 VIEWS_DIR = PWA_DIR / "views"  # the desktop views for township secretaries and county staff
-VIEW_PAGES = {"town": "town.html", "county": "county.html"}
+VIEW_PAGES = {"town": "town.html", "county": "county.html", "petitions": "petitions.html"}
 # Front-end libraries come from npm (make run / make test install them), never a CDN or the repo.
 NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
 VENDOR = {"leaflet": NODE_MODULES / "leaflet" / "dist", "pbf": NODE_MODULES / "pbf",
@@ -48,5 +48,5 @@ def app_file(path="index.html"):
 
 @blp.get("/views/<path:path>")
 def view_file(path):
-    """/views/town and /views/county, and their own scripts and styles; they sign in through the API."""
+    """/views/town, /views/county and /views/petitions, and their own scripts and styles; they sign in through the API."""
     return send_from_directory(VIEWS_DIR, VIEW_PAGES.get(path, path), max_age=0)
