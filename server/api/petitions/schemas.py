@@ -38,7 +38,7 @@ def _not_ahead(value):
 
 
 def _household_code(**metadata):
-    return fields.String(validate=validate.Regexp(f"^[0-9]{{{HOUSEHOLD_CODE_LENGTH}}}$", error=(
+    return fields.String(validate=validate.Regexp(f"^[0-9]{{{HOUSEHOLD_CODE_LENGTH}}}\\Z", error=(
         f"a household code is {HOUSEHOLD_CODE_LENGTH} digits / 住户编号须为{HOUSEHOLD_CODE_LENGTH}位数字")), metadata=metadata)
 
 
