@@ -6,14 +6,9 @@ from __future__ import annotations
 
 import datetime
 import random
-import re
 
-# GB 11643-1999, ISO 7064 MOD 11-2.
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK_CHARS = "10X98765432"
-# re.ASCII so that full-width or other Unicode digits are rejected.
-_ID_RE = re.compile(r"\d{17}[\dX]", re.ASCII)
-_MIN_YEAR, _MAX_YEAR = 1900, 2030
+# The checks live with the server, which validates petitioners' numbers; re-exported for the seed's callers.
+from server.identity import MAX_BIRTH_YEAR, MIN_BIRTH_YEAR, id_check_digit, is_valid_id_number  # noqa: F401
 
 # Chinese mainland mobile prefixes (China Mobile / Unicom / Telecom / virtual).
 MOBILE_PREFIXES = (
@@ -32,29 +27,6 @@ def _check_sex(sex: str) -> None:
         raise ValueError(f"sex must be 'M' or 'F', got {sex!r}")
 
 
-def id_check_digit(first17: str) -> str:
-    """Check character for the first 17 digits of a resident ID number."""
-    if not (isinstance(first17, str) and len(first17) == 17
-            and first17.isascii() and first17.isdigit()):
-        raise ValueError(f"expected 17 ASCII digits, got {first17!r}")
-    total = sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS))
-    return _ID_CHECK_CHARS[total % 11]
-
-
-def is_valid_id_number(s: str) -> bool:
-    """18 chars, real birth date (1900..2030), correct check char (uppercase X)."""
-    if not isinstance(s, str) or not _ID_RE.fullmatch(s):
-        return False
-    year, month, day = int(s[6:10]), int(s[10:12]), int(s[12:14])
-    if not _MIN_YEAR <= year <= _MAX_YEAR:
-        return False
-    try:
-        datetime.date(year, month, day)
-    except ValueError:
-        return False
-    return id_check_digit(s[:17]) == s[17]
-
-
 def id_number(rng: random.Random, region_code: str,
               birth_date: datetime.date, sex: str) -> str:
     """18-digit ID: region + YYYYMMDD + 3-digit sequence (odd = male) + check."""
@@ -62,7 +34,7 @@ def id_number(rng: random.Random, region_code: str,
     if not (isinstance(region_code, str) and len(region_code) == 6
             and region_code.isascii() and region_code.isdigit()):
         raise ValueError(f"region_code must be 6 ASCII digits, got {region_code!r}")
-    if not _MIN_YEAR <= birth_date.year <= _MAX_YEAR:
+    if not MIN_BIRTH_YEAR <= birth_date.year <= MAX_BIRTH_YEAR:
         raise ValueError(f"birth year out of range: {birth_date}")
     # Male 001..999 odd, female 002..998 even (never the all-zero sequence).
     seq = rng.randrange(0, 500) * 2 + 1 if sex == "M" else rng.randrange(1, 500) * 2

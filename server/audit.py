@@ -23,7 +23,8 @@ from .privacy import mask_id_number, mask_phone
 # SyncItem: bookkeeping, each batch has its own row; UserSession: sign-in and sign-out are recorded as such
 NOT_AUDITED = (AuditLog, LoginAttempt, SyncItem, UserSession)
 SECRET = {"password_hash"}
-MASKED = {"head_id_number": mask_id_number, "id_number": mask_id_number, "phone": mask_phone}
+MASKED = {"head_id_number": mask_id_number, "id_number": mask_id_number, "phone": mask_phone,
+          "petitioner_id_number": mask_id_number, "petitioner_mobile": mask_phone}
 SYSTEM = "system"
 
 

@@ -25,6 +25,7 @@ from .models import (
     CadreLink,
     Dispute,
     DisputeEvent,
+    DisputeLink,
     GridUnit,
     Household,
     HouseholdMember,
@@ -88,6 +89,7 @@ class Scope:
             scoped(Visit, lambda cls: sa.or_(cls.household_id.in_(in_households), cls.author_id == me)),
             scoped(Dispute, dispute_in_scope),  # on its own columns, not through a second scan of dispute
             scoped(DisputeEvent, lambda cls: cls.dispute_id.in_(in_disputes)),
+            scoped(DisputeLink, lambda cls: sa.and_(cls.dispute_id.in_(in_disputes), cls.earlier_id.in_(in_disputes))),
             scoped(User, lambda cls: sa.or_(cls.unit_id.in_(in_units), cls.id == me)),
             scoped(Alert, lambda cls: cls.unit_id.in_(in_units)),
         ]

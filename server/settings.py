@@ -11,9 +11,11 @@ from .extensions import db
 from .models import Setting
 
 DEFAULTS = {
-    # days to send the acceptance notice, by the channel the dispute came in through (SMS: 7)
-    "acceptance_days": {"default": 15, "sms": 7},
-    "resolution_days": 60,
+    # Time limits in days by the channel the dispute came in through ("default": every other channel). The notice
+    # of acceptance 告知受理 within 15 days of the report; resolution 办结 within 60 days of acceptance, SMS petitions
+    # within 7 and online / WeChat ones within 15 (the fast tracks of the city report). server/disputes/deadlines.py
+    "acceptance_days": {"default": 15},
+    "resolution_days": {"default": 60, "sms": 7, "online": 15},
     "near_limit_share": 0.25,       # yellow when less than this share of the time limit is left
     "daily_reporting": False,       # sensitive periods: cells report every day (日报告制)
     "visit_max_distance_m": 300,    # a visit logged farther than this from the household is flagged
@@ -98,6 +100,16 @@ def _since(rows: dict) -> dt.date | None:
     return switch.updated_at.astimezone(clock.CHINA).date()  # switched on before the day was kept
 
 
-def acceptance_days(channel: str) -> int:
-    limits = get("acceptance_days")
+LIMITS = ("acceptance_days", "resolution_days")
+
+
+def by_channel(limits) -> dict:
+    """A time-limit setting as {channel: days, "default": days}. A bare number (how resolution_days was stored before
+    migration 0010; a settings row restored from an old backup) is the limit for every channel."""
+    return {"default": int(limits)} if isinstance(limits, (int, float)) else limits
+
+
+def limit_days(key: str, channel: str, config: dict | None = None) -> int:
+    """The days of one time limit (acceptance_days or resolution_days) for a channel."""
+    limits = by_channel((config or all_settings())[key])
     return int(limits.get(channel, limits["default"]))

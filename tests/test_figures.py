@@ -54,15 +54,19 @@ def county(session):
                     title="纠纷", reported_at=kw.pop("reported_at", IN), **kw)
         session.add(d)
 
-    # village A: 4 disputes in October — 3 resolved (2 on time, 1 after 70 days), 2 called back (1 satisfied,
-    # 1 unsatisfied), 1 resolved after escalation to the town, 1 a petition; plus one from September (ignored)
-    dispute(a1, state="closed", resolved_at=IN + dt.timedelta(days=10), satisfaction="satisfied")
-    dispute(a1, state="called_back", resolved_at=IN + dt.timedelta(days=70), satisfaction="unsatisfied")
-    dispute(a2, state="resolved", level="town", resolved_at=IN + dt.timedelta(days=20))
-    dispute(a2, state="accepted", channel="petition_county")
+    def days(n):
+        return IN + dt.timedelta(days=n)
+
+    # village A: 4 disputes in October — 3 resolved, all on time (60 days count from acceptance: one resolved 70 days
+    # after the report was accepted on day 12, 58 days before), 2 called back (1 satisfied, 1 unsatisfied), 1 resolved
+    # after escalation to the town, 1 a petition; plus one from September (ignored)
+    dispute(a1, state="closed", accepted_at=days(1), resolved_at=days(10), satisfaction="satisfied")
+    dispute(a1, state="called_back", accepted_at=days(12), resolved_at=days(70), satisfaction="unsatisfied")
+    dispute(a2, state="resolved", level="town", accepted_at=days(2), resolved_at=days(20))
+    dispute(a2, state="accepted", channel="petition_county", accepted_at=days(10))
     dispute(a1, state="closed", resolved_at=BEFORE + dt.timedelta(days=3), reported_at=BEFORE)
     # village B: 1 dispute, found by a visit, still open
-    dispute(b1, state="mediating", channel="visit")
+    dispute(b1, state="mediating", channel="visit", accepted_at=days(1))
     # zero reports for October: A1 and B1 filed, A2 did not
     for cell in (a1, b1):
         session.add(ZeroReport(id=uuid.uuid4(), cell_id=cell.id, period=dt.date(2026, 10, 1), author_id=worker.id,
@@ -81,7 +85,7 @@ def test_village_figures(county):
     assert (a["households"], a["visited_households"], a["visits"], a["coverage"]) == (6, 3, 4, 0.5)
     assert (b["households"], b["visited_households"], b["visits"], b["coverage"]) == (4, 2, 2, 0.5)
     assert (a["reported"], a["resolved"], a["resolution_rate"]) == (4, 3, 0.75)
-    assert a["on_time_rate"] == pytest.approx(2 / 3)
+    assert a["on_time_rate"] == 1.0  # 3 of 3: the one resolved 70 days after its report was 58 after acceptance
     assert (a["called_back"], a["satisfied"], a["satisfaction_rate"]) == (2, 1, 0.5)
     assert a["early_warning_rate"] == 0.75  # 3 of 4 found by screening; 1 came as a petition
     assert a["village_share"] == pytest.approx(2 / 3) and a["town_share"] == 1.0
@@ -177,15 +181,22 @@ def test_open_overdue_and_escalated_disputes_are_counted_as_of_now(county, monke
     session = county
     b1 = session.query(GridUnit).filter_by(code="610923100202001").one()
     worker = session.query(User).filter_by(username="w").one()
-    session.add(Dispute(id=uuid.uuid4(), cell_id=b1.id, reporter_id=worker.id, category="land_rights", risk_colour="red",
-                        title="上交县级", state="accepted", level="county", reported_at=dt.datetime(2026, 12, 1, tzinfo=UTC)))
+    december = {day: dt.datetime(2026, 12, day, tzinfo=UTC) for day in range(1, 32)}
+    for title, kw in (("上交县级", dict(state="accepted", level="county", reported_at=december[1])),
+                      # SMS petitions: 15 days to accept like any other, then 7 to resolve
+                      ("短信信访待受理", dict(state="reported", channel="sms", reported_at=december[5])),
+                      ("短信信访已受理", dict(state="accepted", channel="sms", reported_at=december[4],
+                                        accepted_at=december[5]))):
+        session.add(Dispute(id=uuid.uuid4(), cell_id=b1.id, reporter_id=worker.id, category="land_rights",
+                            risk_colour="red", title=title, **kw))
     session.flush()
-    # on 15 December the two October disputes still open are past their 60 days; the one from 1 December is not
-    monkeypatch.setattr(clock, "now", lambda: dt.datetime(2026, 12, 15, tzinfo=UTC))
+    # on 15 December: of the October disputes still open, B1's (accepted 11 October) is past its 60 days and A2's
+    # petition (accepted 20 October) is not yet; of December's, only the SMS petition accepted on the 5th is late
+    monkeypatch.setattr(clock, "now", lambda: december[15])
     rows = by_code(figures("village", START, END, parts=("open_disputes",)))
     a, b = rows["610923100201"], rows["610923100202"]
-    assert (a["open_disputes"], a["overdue_disputes"], a["escalated_disputes"]) == (1, 1, 0)
-    assert (b["open_disputes"], b["overdue_disputes"], b["escalated_disputes"]) == (2, 1, 1)
+    assert (a["open_disputes"], a["overdue_disputes"], a["escalated_disputes"]) == (1, 0, 0)
+    assert (b["open_disputes"], b["overdue_disputes"], b["escalated_disputes"]) == (4, 2, 1)
     assert "reported" not in a and "resolution_rate" not in a
 
 

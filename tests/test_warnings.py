@@ -133,9 +133,12 @@ def test_a_dispute_near_its_limit_with_no_step_for_a_week(county):
                                     note="已约谈双方", occurred_at=ago(2)))
     county.dispute(county.a, 2)              # green
     overdue = county.dispute(county.a, 70, state="mediating", level="town")  # red
+    county.dispute(county.a, 70, state="mediating", accepted_at=ago(30))  # 60 days from acceptance: 30 left, green
+    sms = county.dispute(county.a, 10, state="accepted", channel="sms", accepted_at=ago(8))  # 7 days to resolve: red
     county.session.flush()
     found = {c.key: c for c in rules.stalled_deadlines(NOW, county.config)}
-    assert sorted(found) == sorted([f"deadline:{stalled.id}:yellow", f"deadline:{overdue.id}:red"])
+    assert sorted(found) == sorted([f"deadline:{stalled.id}:yellow", f"deadline:{overdue.id}:red",
+                                    f"deadline:{sms.id}:red"])
     assert found[f"deadline:{overdue.id}:red"].level == "town"
     assert found[f"deadline:{overdue.id}:red"].severity == "high"
 

@@ -10,6 +10,7 @@ EVERYONE = frozenset(ROLES)
 FIELD = frozenset({"grid_worker", "cadre", "village_head", "town_secretary", "county_staff"})  # not admin
 ADMIN = frozenset({"admin"})
 SUPERVISORS = frozenset({"county_staff", "admin"})
+REGISTRARS = frozenset({"county_staff", "town_secretary"})  # who registers petitions at the window (信访)
 
 ENDPOINT_ROLES = {
     "static": PUBLIC,
@@ -39,6 +40,9 @@ ENDPOINT_ROLES = {
     "disputes.Steps": FIELD,
     "disputes.Inbox": FIELD,
     "disputes.CaseLeaders": FIELD,
+    "petitions.Petitions": REGISTRARS,
+    "petitions.EarlierCases": REGISTRARS,
+    "petitions.Reveal": frozenset({"county_staff"}),
     "admin_grid.Import": ADMIN,
     "admin_grid.Partition": ADMIN,
     "admin_grid.Assign": ADMIN,

@@ -21,16 +21,19 @@ users = leaders.c
 
 
 def dispute_rows(query_filter, now, config: dict | None = None):
-    """A SELECT of the disputes matching the filter with cell_code, household_code, leader_username, due_at and
-    colour, and the deadline columns (to filter on)."""
+    """A SELECT of the disputes matching the filter with cell_code, household_code, leader_username, first_receiver,
+    due_at and colour, and the deadline columns (to filter on)."""
     columns = deadline_columns(now, config)
+    receivers = outside_scope(User).alias("first_receiver")  # who received it first may work elsewhere
     query = (sa.select(Dispute, GridUnit.code.label("cell_code"), GridUnit.name.label("cell_name"),
                        Household.code.label("household_code"), Household.head_name.label("household_head"),
                        Household.address.label("household_address"), users.username.label("leader_username"),
-                       users.display_name.label("leader_name"), columns["due_at"], columns["colour"])
+                       users.display_name.label("leader_name"), receivers.c.username.label("first_receiver"),
+                       columns["due_at"], columns["colour"])
              .join(GridUnit, GridUnit.id == Dispute.cell_id)
              .outerjoin(Household, Household.id == Dispute.household_id)
-             .outerjoin(leaders, users.id == Dispute.leader_id).where(query_filter))
+             .outerjoin(leaders, users.id == Dispute.leader_id)
+             .outerjoin(receivers, receivers.c.id == Dispute.first_receiver_id).where(query_filter))
     return query, columns
 
 
@@ -50,8 +53,12 @@ def as_dict(row, timeline: list | None = None) -> dict:
     out = {c.key: getattr(dispute, c.key) for c in sa.inspect(Dispute).column_attrs}
     out.update(cell_code=row.cell_code, cell_name=row.cell_name, household_code=row.household_code,
                household_head=row.household_head, household_address=row.household_address,
-               leader_username=row.leader_username, leader_name=row.leader_name, due_at=row.due_at, deadline=row.colour,
-               location=geojson_geometry(dispute.location), events=timeline or [])
+               leader_username=row.leader_username, leader_name=row.leader_name, first_receiver=row.first_receiver,
+               due_at=row.due_at, deadline=row.colour, location=geojson_geometry(dispute.location),
+               events=timeline or [])
+    out["petitioner"] = None if dispute.petitioner_name is None else {
+        "name": dispute.petitioner_name, "id_number": dispute.petitioner_id_number,
+        "mobile": dispute.petitioner_mobile, "address": dispute.petitioner_address}
     return out
 
 

@@ -132,6 +132,8 @@ def take_step(dispute: Dispute, user: User, kind: str, occurred_at: dt.datetime,
     milestone = {"accept": "accepted_at", "resolve": "resolved_at", "close": "closed_at", "decline": "closed_at"}.get(kind)
     if milestone:
         setattr(dispute, milestone, occurred_at)
+    if kind == "escalate" and dispute.accepted_at is None:
+        dispute.accepted_at = occurred_at  # it arrives above as accepted: the resolution limit runs from here
     # Every step writes the dispute's row, a note or a supervision too: pull sends the dispute again (with its
     # timeline) when updated_at moves, by the server's clock its cursor is read from, not the phone's occurred_at.
     dispute.updated_at = clock.now()
@@ -164,7 +166,7 @@ def _escalate(dispute: Dispute):
     if dispute.level not in NEXT_LEVEL:
         raise WorkflowError("a county-level dispute cannot be escalated further", "县级事件不能再上交", status=409)
     dispute.level = NEXT_LEVEL[dispute.level]
-    dispute.owner_unit_id = _unit_at(dispute.cell_id, dispute.level)
+    dispute.owner_unit_id = unit_at(dispute.cell_id, dispute.level)
     dispute.leader_id = None  # the new level names its own leader
 
 
@@ -177,7 +179,7 @@ def _assign(dispute: Dispute, leader_username: str | None, owner_unit_code: str 
         raise WorkflowError(f"{leader_username} cannot own a case", f"{leader_username} 不能担任包案领导",
                             field="leader_username")
     dispute.leader_id = leader.id
-    holder = _unit_at(dispute.cell_id, dispute.level)
+    holder = unit_at(dispute.cell_id, dispute.level)
     dispute.owner_unit_id = _owner_unit(holder, owner_unit_code) if owner_unit_code else holder
 
 
@@ -192,7 +194,7 @@ def _owner_unit(holder_id: int, code: str) -> int:
     return unit.id
 
 
-def _unit_at(cell_id: int, level: str) -> int:
+def unit_at(cell_id: int, level: str) -> int:
     """The id of the cell's ancestor at a level (village, town or county), by code prefix. Read from the
     plain table: the unit a dispute is escalated to lies outside the escalating user's scope."""
     unit = outside_scope(GridUnit).c

@@ -1,13 +1,13 @@
 """All models, importable from one place (Alembic and the seed generator need the full metadata)."""
 from .alert import Alert
 from .audit import AuditLog, LoginAttempt
-from .dispute import Dispute, DisputeEvent
+from .dispute import Dispute, DisputeEvent, DisputeLink
 from .grid import GridUnit
 from .household import Household, HouseholdMember, HouseholdTag
 from .sync import Setting, SyncItem, ZeroReport
 from .user import CadreLink, User, UserSession
 from .visit import FollowUpDone, Visit
 
-__all__ = ["Alert", "AuditLog", "CadreLink", "LoginAttempt", "Dispute", "DisputeEvent", "FollowUpDone", "GridUnit",
+__all__ = ["Alert", "AuditLog", "CadreLink", "LoginAttempt", "Dispute", "DisputeEvent", "DisputeLink", "FollowUpDone", "GridUnit",
            "Household", "HouseholdMember", "HouseholdTag", "Setting", "SyncItem", "User", "UserSession", "Visit",
            "ZeroReport"]

@@ -56,6 +56,13 @@ class Dispute(db.Model):
     gps_accuracy_m = sa.Column(sa.Float)
     version = sa.Column(sa.Integer, nullable=False, default=1)  # optimistic concurrency
     updated_at = sa.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    # A petition 信访 registered at the window (server/disputes/petitions.py): who brought it and who received it
+    # first (首问负责). Empty for disputes the grid found.
+    petitioner_name = sa.Column(sa.String(50))
+    petitioner_id_number = sa.Column(sa.String(18), index=True)
+    petitioner_mobile = sa.Column(sa.String(11), index=True)
+    petitioner_address = sa.Column(sa.String(200))
+    first_receiver_id = sa.Column(sa.Integer, sa.ForeignKey("app_user.id", ondelete="RESTRICT"), index=True)
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -90,3 +97,20 @@ class DisputeEvent(db.Model):
 
     dispute = relationship("Dispute", back_populates="events")
     actor = relationship("User")
+
+
+class DisputeLink(db.Model):
+    """A petition linked, when it was registered, to an earlier case of the same petitioner or household
+    (重复信访). Read both ways: the earlier case shows the later ones."""
+
+    __tablename__ = "dispute_link"
+    __table_args__ = (
+        sa.CheckConstraint("dispute_id <> earlier_id", name="not_itself"),
+        sa.UniqueConstraint("dispute_id", "earlier_id", name="uq_dispute_link_pair"),
+    )
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    dispute_id = sa.Column(sa.Uuid, sa.ForeignKey("dispute.id", ondelete="CASCADE"), nullable=False)
+    earlier_id = sa.Column(sa.Uuid, sa.ForeignKey("dispute.id", ondelete="CASCADE"), nullable=False, index=True)
+    linked_by_id = sa.Column(sa.Integer, sa.ForeignKey("app_user.id", ondelete="RESTRICT"), nullable=False)
+    linked_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)

@@ -19,8 +19,10 @@ RISK_COLOURS = ("red", "orange", "yellow", "blue")
 DISPUTE_STATES = ("reported", "accepted", "assigned", "mediating", "resolved", "called_back", "closed")
 HANDLING_LEVELS = ("village", "town", "county")
 # How the dispute first became known; the early-warning rate counts grid screening against petitions.
-DISPUTE_CHANNELS = ("grid_screening", "visit", "walk_in", "phone", "sms", "online", "petition_county",
+DISPUTE_CHANNELS = ("grid_screening", "visit", "letter", "walk_in", "phone", "sms", "online", "petition_county",
                     "petition_higher")
+# The channels of petitions registered at the window (信、访、网、电): letter, visit, phone, SMS, online / WeChat.
+PETITION_CHANNELS = ("letter", "walk_in", "phone", "sms", "online")
 SATISFACTION = ("satisfied", "basically_satisfied", "unsatisfied")
 DISPUTE_EVENT_KINDS = ("report", "accept", "assign", "mediate", "escalate", "resolve", "call_back", "close",
                        "supervise", "note")

@@ -3,7 +3,7 @@
 - coverage 覆盖率: households with at least one visit in the period ÷ households
 - visits 走访人次: visits in the period
 - resolution rate 化解率: disputes reported in the period and resolved ÷ disputes reported in the period
-- on-time rate 按期办结率: of those resolved, resolved within the resolution limit
+- on-time rate 按期办结率: of those resolved, resolved within the resolution limit (its channel's days from acceptance)
 - satisfaction rate 满意率: (satisfied + basically satisfied) ÷ call-backs, of disputes reported in the period
 - early-warning rate 预警率: disputes first found by grid screening or a visit ÷ all disputes reported,
   petitions to the county or above included
@@ -25,7 +25,7 @@ import datetime as dt
 import sqlalchemy as sa
 
 from .. import clock, settings
-from ..disputes.deadlines import add_days, deadline_columns
+from ..disputes.deadlines import deadline_columns, resolve_due
 from ..disputes.workflow import OPEN
 from ..extensions import db
 from ..models import CadreLink, Dispute, GridUnit, Household, User, Visit, ZeroReport
@@ -193,14 +193,14 @@ def _visit_counts(window: Window, households: bool = False, visits: bool = True)
 
 def _disputes(window: Window):
     period = window.period(Dispute.reported_at)
-    resolve_due = add_days(Dispute.reported_at, settings.get("resolution_days"))
+    resolve_by = resolve_due()  # the one definition of the limit (from acceptance, by channel)
     resolved = Dispute.resolved_at.is_not(None)
     return sa.select(
         Dispute.cell_id,
         *period,
         sa.func.count().label("reported"),
         _count(resolved).label("resolved"),
-        _count(sa.and_(resolved, Dispute.resolved_at <= resolve_due)).label("resolved_on_time"),
+        _count(sa.and_(resolved, Dispute.resolved_at <= resolve_by)).label("resolved_on_time"),
         _count(Dispute.satisfaction.is_not(None)).label("called_back"),
         _count(Dispute.satisfaction.in_(("satisfied", "basically_satisfied"))).label("satisfied"),
         _count(Dispute.channel.in_(EARLY_CHANNELS)).label("early"),

@@ -78,6 +78,13 @@ WRITES = {
         "id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "kind": "counselling", "visited_at": "2026-11-20T09:00:00+08:00",
         "household_code": first(app, Household, Household.code.startswith("610923100")).code}})),
     ("disputes.Steps", "POST"): ("t100", lambda app: note_on_a_dispute(app)),
+    ("petitions.Petitions", "POST"): ("t100", lambda app: ("/api/petitions", {"json": {
+        "channel": "letter", "petitioner_name": "李四", "category": "land_rights", "risk_colour": "orange",
+        "title": "来信反映土地权属", "household_code": first(app, Household, Household.code.startswith("610923100")).code}})),
+    ("petitions.EarlierCases", "POST"): ("t100", lambda app: ("/api/petitions/earlier", {"json": {
+        "household_code": first(app, Household, Household.code.startswith("610923100")).code}})),
+    ("petitions.Reveal", "POST"): ("county01", lambda app: (f"/api/petitions/{first(app, Dispute).id}/reveal", {
+        "json": {"field": "petitioner_id_number", "reason": "核实身份"}})),
     ("settings.Settings", "PATCH"): ("county01", lambda app: ("/api/settings", {"json": {"daily_reporting": True}})),
     ("admin_grid.Import", "POST"): ("admin", lambda app: ("/api/admin/grid/import", {
         "content_type": "multipart/form-data",

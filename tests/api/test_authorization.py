@@ -9,7 +9,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from server.auth.policy import ADMIN, EVERYONE, FIELD, PUBLIC, SUPERVISORS
+from server.auth.policy import ADMIN, EVERYONE, FIELD, PUBLIC, REGISTRARS, SUPERVISORS
 from server.extensions import db
 from server.models import Alert, CadreLink, Dispute, FollowUpDone, GridUnit, Household, User, Visit
 from tests.conftest import DEMO_PASSWORD, signed_in
@@ -63,6 +63,14 @@ MATRIX = {
     ("disputes.DisputeDetail", "GET"): (FIELD, True, lambda t, s: (f"/api/disputes/{t['dispute_' + s]}", {})),
     ("disputes.Steps", "POST"): (FIELD, True, lambda t, s: (f"/api/disputes/{t['dispute_' + s]}/steps", {
         "json": {"kind": "note", "note": "核实情况", "version": t["version_" + s]}})),
+    # registering: a household out of scope is answered like one that does not exist (422, tested in test_petitions)
+    ("petitions.Petitions", "POST"): (REGISTRARS, False, lambda t, s: ("/api/petitions", {"json": {
+        "channel": "walk_in", "petitioner_name": "张三", "household_code": t["household_" + s], "category": "neighbour",
+        "risk_colour": "blue", "title": "来访反映邻里纠纷"}})),
+    ("petitions.EarlierCases", "POST"): (REGISTRARS, False, lambda t, s: ("/api/petitions/earlier", {
+        "json": {"household_code": t["household_" + s]}})),
+    ("petitions.Reveal", "POST"): (frozenset({"county_staff"}), True, lambda t, s: (
+        f"/api/petitions/{t['dispute_' + s]}/reveal", {"json": {"field": "petitioner_mobile", "reason": "回访"}})),
     ("admin_grid.Import", "POST"): (ADMIN, False, lambda t, s: ("/api/admin/grid/import", geojson_upload())),
     ("admin_grid.Partition", "POST"): (ADMIN, False, lambda t, s: (
         f"/api/admin/grid/units/{t['village_in']}/partition", {"json": {}})),

@@ -31,12 +31,14 @@ def place(small_app):
                 "secretary": by_unit[cell.parent.parent_id], "staff": "county01"}
 
 
-def make_dispute(app, place, state="reported", level="village", days_ago=1, channel="grid_screening"):
+def make_dispute(app, place, state="reported", level="village", days_ago=1, channel="grid_screening",
+                 accepted_days_ago=None):
     with app.app_context():
         reporter = db.session.scalar(sa.select(User.id).where(User.username == place["worker"]))
+        accepted = None if accepted_days_ago is None else NOW - dt.timedelta(days=accepted_days_ago)
         d = Dispute(id=uuid.uuid4(), cell_id=place["cell_id"], reporter_id=reporter, category="neighbour",
                     risk_colour="yellow", title="邻里纠纷", state=state, level=level, channel=channel,
-                    reported_at=NOW - dt.timedelta(days=days_ago))
+                    reported_at=NOW - dt.timedelta(days=days_ago), accepted_at=accepted)
         db.session.add(d)
         db.session.commit()
         return str(d.id)
@@ -106,25 +108,33 @@ def test_a_stale_version_is_409_with_the_current_state(small_app, place):
     assert current["state"] == "accepted" and current["version"] == seen + 1
 
 
-@pytest.mark.parametrize("state, days_ago, channel, colour", [
-    ("reported", 1, "grid_screening", "green"),
-    ("reported", 12, "grid_screening", "yellow"),   # 3 of 15 days left (< 25 %)
-    ("reported", 16, "grid_screening", "red"),
-    ("reported", 6, "sms", "yellow"),               # SMS: 7 days to accept
-    ("reported", 8, "sms", "red"),
-    ("mediating", 16, "grid_screening", "green"),   # accepted: 60 days to resolve
-    ("mediating", 50, "grid_screening", "yellow"),
-    ("mediating", 61, "grid_screening", "red"),
-    ("resolved", 61, "grid_screening", None),       # done: no colour
+@pytest.mark.parametrize("state, days_ago, accepted_days_ago, channel, colour, limit", [
+    ("reported", 1, None, "grid_screening", "green", 15),   # 15 days from the report to accept, every channel
+    ("reported", 12, None, "grid_screening", "yellow", 15),  # 3 of 15 days left (< 25 %)
+    ("reported", 16, None, "grid_screening", "red", 15),
+    ("reported", 8, None, "sms", "green", 15),             # SMS petitions too: their 7 days are to resolve them
+    ("reported", 16, None, "sms", "red", 15),
+    ("mediating", 16, 15, "grid_screening", "green", 60),   # accepted: 60 days from acceptance to resolve
+    ("mediating", 50, 46, "grid_screening", "yellow", 60),
+    ("mediating", 70, 40, "grid_screening", "green", 60),   # reported 70 days ago, accepted 40 ago: 20 days left
+    ("mediating", 70, 50, "grid_screening", "yellow", 60),  # accepted 50 days ago: near, not past, its limit
+    ("mediating", 61, 61, "grid_screening", "red", 60),
+    ("mediating", 16, None, "grid_screening", "green", 60),  # no acceptance recorded: counted from the report
+    ("accepted", 8, 6, "sms", "yellow", 7),                 # SMS: resolved within 7 days of acceptance
+    ("accepted", 9, 8, "sms", "red", 7),
+    ("assigned", 10, 4, "online", "green", 15),             # online / WeChat: within 15
+    ("assigned", 20, 16, "online", "red", 15),
+    ("resolved", 61, 60, "grid_screening", None, 60),       # done: no colour
 ])
-def test_deadline_colours_with_a_frozen_clock(small_app, place, frozen, state, days_ago, channel, colour):
-    d = make_dispute(small_app, place, state=state, days_ago=days_ago, channel=channel)
+def test_deadline_colours_with_a_frozen_clock(small_app, place, frozen, state, days_ago, accepted_days_ago, channel,
+                                              colour, limit):
+    d = make_dispute(small_app, place, state=state, days_ago=days_ago, channel=channel,
+                     accepted_days_ago=accepted_days_ago)
     body = signed_in(small_app, "county01").get(f"/api/disputes/{d}").get_json()
     assert body["deadline"] == colour
-    limit = 7 if channel == "sms" and state == "reported" else 15 if state == "reported" else 60
     if colour:
-        due = dt.datetime.fromisoformat(body["due_at"])
-        assert due == NOW - dt.timedelta(days=days_ago) + dt.timedelta(days=limit)
+        start = days_ago if state == "reported" or accepted_days_ago is None else accepted_days_ago
+        assert dt.datetime.fromisoformat(body["due_at"]) == NOW - dt.timedelta(days=start) + dt.timedelta(days=limit)
 
 
 def test_list_filters_by_deadline_colour(small_app, place, frozen):
@@ -164,8 +174,28 @@ def test_time_limits_are_settings(small_app, place, frozen):
     response = staff.patch("/api/settings", json={"acceptance_days": {"default": 9}})
     assert response.status_code == 200 and response.get_json()["acceptance_days"] == {"default": 9}
     assert staff.get(f"/api/disputes/{d}").get_json()["deadline"] == "red"
-    assert staff.patch("/api/settings", json={"acceptance_days": {"pigeon": 3}}).status_code == 422
+    sms = make_dispute(small_app, place, state="accepted", days_ago=10, accepted_days_ago=4, channel="sms")
+    assert staff.get(f"/api/disputes/{sms}").get_json()["deadline"] == "green"  # 3 of its 7 days left
+    response = staff.patch("/api/settings", json={"resolution_days": {"default": 60, "sms": 5}})
+    assert response.status_code == 200 and response.get_json()["resolution_days"] == {"default": 60, "sms": 5}
+    assert staff.get(f"/api/disputes/{sms}").get_json()["deadline"] == "yellow"  # 1 of 5 days left
     assert staff.patch("/api/settings", json={"daily_reporting": True}).get_json()["daily_reporting"] is True
+
+
+@pytest.mark.parametrize("change, field, message", [
+    ({"acceptance_days": {"pigeon": 3, "default": 15}}, "acceptance_days", "unknown channels: pigeon / 未知渠道：pigeon"),
+    ({"resolution_days": {"sms": 7}}, "resolution_days", "须包含 default"),
+    ({"resolution_days": 60}, "resolution_days", "不是有效的对象"),
+    ({"resolution_days": {"default": 0}}, "resolution_days", "须在 1 到 365 之间"),
+    ({"acceptance_days": {"default": "soon"}}, "acceptance_days", "不是有效的整数"),
+])
+def test_time_limits_are_checked_field_by_field(small_app, change, field, message):
+    response = signed_in(small_app, "county01").patch("/api/settings", json=change)
+    assert response.status_code == 422
+    errors = response.get_json()["errors"]["json"]
+    assert list(errors) == [field] and message in str(errors[field])
+    assert signed_in(small_app, "county01").get("/api/settings").get_json()["resolution_days"] == {
+        "default": 60, "sms": 7, "online": 15}
 
 
 def test_a_change_racing_ours_is_409_not_500(small_app, place, monkeypatch):

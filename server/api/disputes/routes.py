@@ -11,6 +11,7 @@ from ... import clock
 from ...disputes import inbox
 from ...disputes.deadlines import deadline_columns
 from ...disputes.listing import as_dict, dispute_rows, filter_conditions, places_of, timelines, unit_named
+from ...disputes.petitions import links_of
 from ...disputes.workflow import WorkflowError, steps_open_to, take_step
 from ...errors import api_abort, found_or_404
 from ...extensions import db
@@ -21,7 +22,7 @@ from ..blueprint import Blueprint
 from ..pagination import paginate
 from .schemas import (
     CaseLeaderSchema,
-    DisputeDetailSchema,
+    DisputeAnswerSchema,
     DisputePageSchema,
     DisputeQuerySchema,
     InboxSchema,
@@ -33,12 +34,18 @@ blp = Blueprint("disputes", __name__, url_prefix="/api/disputes", description="D
 
 
 def _detail(row) -> dict:
-    """The dispute with its timeline (loaded with it), where it lies, and the steps the user may take now."""
+    """The dispute with its timeline (loaded with it), the cases linked to it, where it lies, and the steps the
+    user may take now."""
     dispute = row[0]
     out = as_dict(row, timelines([dispute])[dispute.id])
-    out.update(places=places_of(row.cell_code),
+    out.update(links=links_of(dispute.id), places=places_of(row.cell_code),
                owner_unit=unit_named(dispute.owner_unit_id), actions=steps_open_to(g.user, dispute))
     return out
+
+
+def dispute_answer(dispute_id: uuid.UUID) -> dict:
+    """The dispute as GET /api/disputes/<id> answers it."""
+    return _detail(dispute_or_404(dispute_id))
 
 
 @blp.route("")
@@ -87,16 +94,16 @@ def dispute_or_404(dispute_id: uuid.UUID):
 
 @blp.route("/<uuid:dispute_id>")
 class DisputeDetail(MethodView):
-    @blp.response(200, DisputeDetailSchema)
+    @blp.response(200, DisputeAnswerSchema)
     def get(self, dispute_id):
-        """One dispute with its timeline."""
-        return _detail(dispute_or_404(dispute_id))
+        """One dispute with its timeline, its petitioner (masked) if it is a petition, and the cases linked to it."""
+        return dispute_answer(dispute_id)
 
 
 @blp.route("/<uuid:dispute_id>/steps")
 class Steps(MethodView):
     @blp.arguments(StepSchema)
-    @blp.response(200, DisputeDetailSchema)
+    @blp.response(200, DisputeAnswerSchema)
     def post(self, args, dispute_id):
         """Take the next step (accept, assign, mediate, resolve, call_back, close, escalate, supervise, note).
         `version` must be the one you saw: if someone changed the dispute since, the answer is 409 with its
@@ -116,10 +123,10 @@ class Steps(MethodView):
             db.session.rollback()
             current = _detail(dispute_or_404(dispute_id)) if exc.status == 409 else None
             errors = {"json": {exc.field: [exc.message]}} if exc.field else None
-            extra = {"current": DisputeDetailSchema().dump(current)} if current else {}
+            extra = {"current": DisputeAnswerSchema().dump(current)} if current else {}
             api_abort(exc.status, exc.message, exc.message_zh, errors=errors, **extra)
         db.session.expire_all()
-        return _detail(dispute_or_404(dispute_id))
+        return dispute_answer(dispute_id)
 
 
 @blp.route("/<uuid:dispute_id>/leaders")

@@ -4,6 +4,7 @@ from webargs.fields import DelimitedList
 from ...disputes.inbox import BOXES
 from ...disputes.workflow import STEPS
 from ...models.vocab import DISPUTE_CATEGORIES, DISPUTE_STATES, HANDLING_LEVELS, RISK_COLOURS, SATISFACTION
+from ...privacy import mask_id_number, shown_phone
 from ..common import UNIT_CODE
 from ..pagination import PageArgsSchema, page_schema
 
@@ -32,14 +33,24 @@ class DisputeQuerySchema(PageArgsSchema, DisputeFilterSchema):
     unit_code = fields.String(validate=UNIT_CODE, metadata={"description": "under this unit"})
     box = fields.String(validate=validate.OneOf(BOXES), metadata={
         "description": "one box of your 待办 inbox (GET /api/disputes/inbox): " + ", ".join(BOXES)})
-    bbox = DelimitedList(fields.Float(), validate=validate.Length(equal=4), metadata={
+    bbox = DelimitedList(fields.Float(allow_nan=False), metadata={
         "description": "reported within west,south,east,north (longitude, latitude; WGS-84), e.g. a spot of the heat map"})
 
     @validates("bbox")
     def _bbox(self, value, **_):
+        if len(value) != 4:
+            raise ValidationError("four numbers: west,south,east,north / 须为四个数：西,南,东,北")
         west, south, east, north = value
         if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
             raise ValidationError("west < east and south < north, in degrees / 须为 西,南,东,北 经纬度，且西小于东、南小于北")
+
+
+class PetitionerSchema(Schema):
+    """Who brought a petition; the ID number masked for everyone, the mobile as households' phones are shown."""
+    name = fields.String()
+    id_number = fields.Function(lambda p: mask_id_number(p["id_number"]), allow_none=True)
+    mobile = fields.Function(lambda p: shown_phone(p["mobile"]), allow_none=True)
+    address = fields.String(allow_none=True)
 
 
 class DisputeSchema(Schema):
@@ -67,6 +78,9 @@ class DisputeSchema(Schema):
     version = fields.Integer()
     due_at = fields.DateTime(allow_none=True)
     deadline = fields.String(allow_none=True, metadata={"description": "green / yellow / red while open"})
+    petitioner = fields.Nested(PetitionerSchema, allow_none=True, metadata={
+        "description": "a petition's petitioner (信访人); null for disputes the grid found"})
+    first_receiver = fields.String(allow_none=True, metadata={"description": "username of who received it first (首问)"})
 
 
 class EventSchema(Schema):
@@ -91,6 +105,27 @@ class DisputeDetailSchema(DisputeSchema):
     parties = fields.List(fields.Dict())
     events = fields.List(fields.Nested(EventSchema))
     location = fields.Dict(allow_none=True, metadata={"description": "GeoJSON point where it was reported"})
+
+
+class LinkedCaseSchema(Schema):
+    id = fields.UUID()
+    title = fields.String()
+    state = fields.String()
+    channel = fields.String()
+    level = fields.String()
+    reported_at = fields.DateTime()
+    linked_at = fields.DateTime()
+
+
+class LinksSchema(Schema):
+    earlier = fields.List(fields.Nested(LinkedCaseSchema), metadata={"description": "earlier cases this one repeats"})
+    later = fields.List(fields.Nested(LinkedCaseSchema), metadata={"description": "later petitions linked to this one"})
+
+
+class DisputeAnswerSchema(DisputeDetailSchema):
+    """One dispute as the API answers it: with its timeline, the cases linked to it both ways (重复信访), where it
+    lies and the steps you may take on it now."""
+    links = fields.Nested(LinksSchema)
     places = fields.List(fields.Nested(PlaceSchema), metadata={"description": "town, village and cell it lies in"})
     owner_unit = fields.Nested(PlaceSchema, allow_none=True, metadata={"description": "the unit that owns the case"})
     actions = fields.List(fields.String(), metadata={

@@ -7,9 +7,10 @@ DAYS = validate.Range(min=1, max=365)
 
 
 class SettingsSchema(Schema):
-    acceptance_days = fields.Dict(keys=fields.String(), values=fields.Integer(validate=DAYS),
-                                  metadata={"description": "days to accept, by channel; 'default' for the rest"})
-    resolution_days = fields.Integer(validate=DAYS)
+    acceptance_days = fields.Dict(keys=fields.String(), values=fields.Integer(validate=DAYS), metadata={
+        "description": "days from the report to the notice of acceptance, by channel; 'default' for the rest"})
+    resolution_days = fields.Dict(keys=fields.String(), values=fields.Integer(validate=DAYS), metadata={
+        "description": "days from acceptance to resolution, by channel (e.g. sms 7, online 15); 'default' for the rest"})
     near_limit_share = fields.Float(validate=validate.Range(min=0, max=1))
     daily_reporting = fields.Boolean(metadata={"description": "sensitive period: cells report every day"})
     daily_reporting_since = fields.Date(dump_only=True, allow_none=True, metadata={
@@ -27,11 +28,13 @@ class SettingsSchema(Schema):
     key_person_visit_days = fields.Integer(validate=DAYS)
     zero_report_grace_days = fields.Integer(validate=validate.Range(min=0, max=28))
 
-    @validates("acceptance_days")
+    @validates("acceptance_days", "resolution_days")
     def _channels(self, value, **_):
-        unknown = set(value) - set(DISPUTE_CHANNELS) - {"default"}
-        if unknown or "default" not in value:
-            raise ValidationError("channels from the vocabulary, and a 'default' / 须为已知渠道并包含 default")
+        unknown = sorted(set(value) - set(DISPUTE_CHANNELS) - {"default"})
+        if unknown:
+            raise ValidationError(f"unknown channels: {', '.join(unknown)} / 未知渠道：{'、'.join(unknown)}")
+        if "default" not in value:
+            raise ValidationError("a 'default' limit for the other channels is needed / 须包含 default（其他渠道的期限）")
 
 
 class SettingsChangeSchema(SettingsSchema):

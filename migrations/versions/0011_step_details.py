@@ -1,16 +1,16 @@
 """What a dispute step records besides its note: the notice of a refusal, the four fixes of an assignment, the
 agreement of a resolution (dispute_event.details, JSON).
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-01 13:30:00
 
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0010'
-down_revision = '0009'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
