@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from server import clock
 from server.extensions import db
-from server.models import Dispute, DisputeLink, GridUnit, Household, User
+from server.models import AuditLog, Dispute, DisputeLink, GridUnit, Household, User
 from tests.browser.conftest import screenshot
 from tests.browser.test_views import desktop, sign_in  # noqa: F401 (the fixture and helper of the desk views)
 from tests.conftest import signed_in
@@ -84,3 +84,22 @@ def test_county_staff_register_a_walk_in_and_link_the_petitioners_earlier_case(l
     page.wait_for_selector("#case:not([hidden]) #links-earlier li")
     assert page.text_content("#case-title") == "来访反映承包地被占"
     assert "来信反映承包地边界" in page.text_content("#links-earlier")
+
+    # the window hands the case to the desk: the petitioner masked, the earlier case linked, the number revealed
+    # with a reason (audited), and the county accepts it there
+    page.click("#open-on-desk")
+    page.wait_for_selector("#dispute-title:has-text('来访反映承包地被占')")
+    assert page.text_content("#petitioner_mobile") != person["mobile"] and "*" in page.text_content("#petitioner_mobile")
+    assert "来信反映承包地边界" in page.text_content("#linked-cases")
+    page.once("dialog", lambda dialog: dialog.accept("核实信访人身份"))
+    page.click("button[data-reveal=petitioner_mobile]")
+    page.wait_for_function(f"document.querySelector('#petitioner_mobile').textContent === '{person['mobile']}'")
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditLog).where(
+            AuditLog.action == "reveal", AuditLog.entity_id == str(new.id))) == 1
+    page.click("#act button[data-step=accept]")
+    page.click("form.step-form button[type=submit]")
+    page.wait_for_selector("#dispute-state:has-text('已受理')")
+    screenshot(page, "desk-petition-accepted")
+    with app.app_context():
+        assert db.session.get(Dispute, new.id).state == "accepted"

@@ -45,16 +45,18 @@ function draw(main, user, dispute, { said, onChange }) {
           <span class="muted">${esc(t("held_by"))}</span> <span id="dispute-level">${esc(t("levels_held")[dispute.level])}</span>
           ${deadlineBadge(dispute)} <span id="days-left">${esc(daysLeft(dispute))}</span></p></header>
       <div class="dispute-layout">
-        <section class="card" id="facts"><h3>${esc(t("facts"))}</h3>${facts(dispute)}</section>
+        <section class="card" id="facts"><h3>${esc(t("facts"))}</h3>${facts(dispute)}${petition(dispute, user)}</section>
         <section class="card" id="where"><h3>${esc(t("place"))}</h3>
           <p id="places">${esc(dispute.places.map((p) => p.name).join(" / "))}</p>
           ${dispute.household_code ? `<p id="household">${esc(t("household"))}：${esc(dispute.household_head)} · ${esc(dispute.household_address)}</p>` : ""}
-          <div id="dispute-map" class="small-map">${dispute.location ? "" : `<p class="muted">${esc(t("no_location"))}</p>`}</div>
+          ${dispute.location ? '<div id="dispute-map" class="small-map"></div>' : `<p class="muted">${esc(t("no_location"))}</p>`}
         </section>
         <section class="card" id="plan"><h3>${esc(t("plan"))}</h3>${plan(dispute)}</section>
         <section class="card" id="act"><h3>${esc(t("actions"))}</h3>${actionButtons(dispute)}<div id="step-form"></div></section>
         <section class="card" id="timeline"><h3>${esc(t("timeline"))}</h3>${timeline(dispute)}</section>
       </div></article>`;
+  main.querySelectorAll("button[data-reveal]").forEach((button) => button.addEventListener("click", () =>
+    reveal(main, dispute, button)));
   main.querySelector("#back").addEventListener("click", (event) => {
     event.preventDefault();
     history.back();
@@ -72,16 +74,50 @@ function daysLeft(dispute) {
 }
 
 function facts(d) {
-  const parties = (d.parties || []).map((p) => `${esc(p.name)}${p.role ? `（${esc(p.role)}）` : ""}`).join("、");
+  const role = (p) => (p.role ? `（${esc(t("party_roles")[p.role] || p.role)}）` : "");
+  const parties = (d.parties || []).map((p) => `${esc(p.name)}${role(p)}`).join("、");
   return `<dl class="facts">
     <dt>${esc(t("category"))}</dt><dd>${esc(t("categories")[d.category] || d.category)}</dd>
     <dt>${esc(t("risk"))}</dt><dd>${esc(t("risks")[d.risk_colour] || d.risk_colour)}</dd>
     <dt>${esc(t("channel"))}</dt><dd id="dispute-channel">${esc(t("channels")[d.channel] || d.channel)}</dd>
     <dt>${esc(t("reported_at"))}</dt><dd>${esc(chinaDay(d.reported_at))}</dd>
-    <dt>${esc(t("parties"))}</dt><dd id="parties">${parties || esc(t("none"))}</dd>
+    <dt>${esc(t("dispute_parties"))}</dt><dd id="parties">${parties || esc(t("none"))}</dd>
     <dt>${esc(t("party_count"))}</dt><dd>${esc(d.party_count)}</dd>
     ${d.satisfaction ? `<dt>${esc(t("satisfaction_label"))}</dt><dd id="satisfaction">${esc(t("satisfaction")[d.satisfaction])}</dd>` : ""}
     <dt>${esc(t("description"))}</dt><dd class="prose">${esc(d.description || t("none"))}</dd></dl>`;
+}
+
+/** A petition's petitioner (ID and mobile masked; county staff may reveal one, with a reason), who received it
+ * first, and the cases it is linked to both ways (重复信访). */
+function petition(d, user) {
+  const links = [...(d.links?.earlier || []), ...(d.links?.later || [])];
+  if (!d.petitioner && !links.length) return "";
+  const p = d.petitioner;
+  const revealable = (field) => (user.role === "county_staff"
+    ? ` <button type="button" class="link" data-reveal="${field}">${esc(t("reveal"))}</button>` : "");
+  return `<div id="petition">${p ? `<h4>${esc(t("petition_petitioner"))}</h4><dl class="facts">
+      <dt>${esc(t("petition_petitioner_name"))}</dt><dd id="petitioner-name">${esc(p.name)}</dd>
+      <dt>${esc(t("petition_petitioner_id_number"))}</dt><dd><span id="petitioner_id_number">${esc(p.id_number || t("none"))}</span>${p.id_number ? revealable("petitioner_id_number") : ""}</dd>
+      <dt>${esc(t("petition_petitioner_mobile"))}</dt><dd><span id="petitioner_mobile">${esc(p.mobile || t("none"))}</span>${p.mobile ? revealable("petitioner_mobile") : ""}</dd>
+      <dt>${esc(t("petition_petitioner_address"))}</dt><dd>${esc(p.address || t("none"))}</dd>
+      <dt>${esc(t("petition_first_receiver"))}</dt><dd id="first-receiver">${esc(d.first_receiver || t("none"))}</dd></dl>` : ""}
+    ${links.length ? `<h4>${esc(t("linked_cases"))}</h4><ul class="linked-cases" id="linked-cases">${links.map((c) =>
+      `<li><a href="#dispute/${esc(c.id)}">${esc(c.title)}</a> <span class="muted">${esc(t("states")[c.state] || c.state)} ·
+        ${esc(chinaDay(c.reported_at))}</span></li>`).join("")}</ul>` : ""}</div>`;
+}
+
+async function reveal(main, dispute, button) {
+  const field = button.dataset.reveal;
+  const reason = window.prompt(t("reveal_reason"));
+  if (!reason || !reason.trim()) return;
+  try {
+    const shown = await api.post(`/api/petitions/${dispute.id}/reveal`, { field, reason: reason.trim() });
+    main.querySelector(`#${field}`).textContent = shown.value;
+    button.remove();
+  } catch (error) {
+    main.querySelector("#said").className = "error";
+    main.querySelector("#said").textContent = error.message;
+  }
 }
 
 /** The four fixes 四定 from the latest assignment: leader, measures, person responsible, time limit. */

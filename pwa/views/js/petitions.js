@@ -151,7 +151,8 @@ function showCase(main, c) {
       <dt>${esc(t("petition_first_receiver"))}</dt><dd>${esc(c.first_receiver || "—")}</dd>
     </dl>
     <h3>${esc(t("petition_links_earlier"))}</h3><div id="links-earlier">${linked(c.links.earlier)}</div>
-    <h3>${esc(t("petition_links_later"))}</h3><div id="links-later">${linked(c.links.later)}</div>`;
+    <h3>${esc(t("petition_links_later"))}</h3><div id="links-later">${linked(c.links.later)}</div>
+    <p><a class="button" id="open-on-desk" href="/views/desk#dispute/${esc(c.id)}">${esc(t("open_on_desk"))}</a></p>`;
   section.hidden = false;
 }
 

@@ -1,25 +1,23 @@
 """Disputes: the list with deadline colours, one dispute with its timeline, and taking a step."""
-import uuid
 
 import sqlalchemy as sa
 from flask import g
 from flask.views import MethodView
-from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ... import clock
 from ...disputes import inbox
 from ...disputes.deadlines import deadline_columns
-from ...disputes.listing import as_dict, dispute_rows, filter_conditions, places_of, timelines, unit_named
-from ...disputes.petitions import links_of
-from ...disputes.workflow import WorkflowError, steps_open_to, take_step
-from ...errors import api_abort, found_or_404
+from ...disputes.listing import as_dict, dispute_rows, filter_conditions
+from ...disputes.workflow import WorkflowError, take_step
+from ...errors import api_abort
 from ...extensions import db
 from ...grid_admin.queries import cells_between
 from ...models import Dispute, GridUnit, User
 from ...roles import CASE_LEADER_ROLES, HANDLER
 from ..blueprint import Blueprint
 from ..pagination import paginate
+from .answer import detail, dispute_answer, dispute_or_404
 from .schemas import (
     CaseLeaderSchema,
     DisputeAnswerSchema,
@@ -31,21 +29,6 @@ from .schemas import (
 
 MAX_LEADERS = 500  # a town's handlers and cadres fit; the desk lists them in one choice
 blp = Blueprint("disputes", __name__, url_prefix="/api/disputes", description="Disputes 矛盾纠纷")
-
-
-def _detail(row) -> dict:
-    """The dispute with its timeline (loaded with it), the cases linked to it, where it lies, and the steps the
-    user may take now."""
-    dispute = row[0]
-    out = as_dict(row, timelines([dispute])[dispute.id])
-    out.update(links=links_of(dispute.id), places=places_of(row.cell_code),
-               owner_unit=unit_named(dispute.owner_unit_id), actions=steps_open_to(g.user, dispute))
-    return out
-
-
-def dispute_answer(dispute_id: uuid.UUID) -> dict:
-    """The dispute as GET /api/disputes/<id> answers it."""
-    return _detail(dispute_or_404(dispute_id))
 
 
 @blp.route("")
@@ -86,12 +69,6 @@ class Inbox(MethodView):
                 "waiting": counted["waiting"]}
 
 
-def dispute_or_404(dispute_id: uuid.UUID):
-    query, _ = dispute_rows(Dispute.id == dispute_id, clock.now())
-    row = db.session.execute(query.options(selectinload(Dispute.events))).first()
-    return found_or_404(row, f"No dispute {dispute_id}", f"未找到事件 {dispute_id}")
-
-
 @blp.route("/<uuid:dispute_id>")
 class DisputeDetail(MethodView):
     @blp.response(200, DisputeAnswerSchema)
@@ -121,7 +98,7 @@ class Steps(MethodView):
                 raise WorkflowError("The dispute was changed meanwhile", "该事件已被他人修改", status=409) from None
         except WorkflowError as exc:
             db.session.rollback()
-            current = _detail(dispute_or_404(dispute_id)) if exc.status == 409 else None
+            current = detail(dispute_or_404(dispute_id)) if exc.status == 409 else None
             errors = {"json": {exc.field: [exc.message]}} if exc.field else None
             extra = {"current": DisputeAnswerSchema().dump(current)} if current else {}
             api_abort(exc.status, exc.message, exc.message_zh, errors=errors, **extra)

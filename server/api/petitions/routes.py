@@ -13,7 +13,7 @@ from ...extensions import db
 from ...models import Dispute
 from ...privacy import mask_id_number, mask_phone
 from ..blueprint import Blueprint
-from ..disputes.routes import dispute_answer
+from ..disputes.answer import dispute_answer
 from ..disputes.schemas import DisputeAnswerSchema
 from ..households.schemas import RevealedSchema
 from .schemas import EarlierCasesSchema, LookupSchema, PetitionRevealSchema, PetitionSchema
