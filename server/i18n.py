@@ -41,9 +41,10 @@ def bilingual(message: str) -> str:
 
 
 def bilingual_errors(errors):
-    """The same nested error structure with every message in both languages."""
+    """The same nested error structure with every message in both languages. Keys become text: a list field's errors
+    are keyed by item index, and JSON (sorting its keys) cannot mix numbers with the names beside them."""
     if isinstance(errors, dict):
-        return {key: bilingual_errors(value) for key, value in errors.items()}
+        return {str(key): bilingual_errors(value) for key, value in errors.items()}
     if isinstance(errors, list):
         return [bilingual_errors(value) for value in errors]
     return bilingual(errors) if isinstance(errors, str) else errors

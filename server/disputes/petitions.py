@@ -16,12 +16,17 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import Dispute, DisputeEvent, DisputeLink, GridUnit, Household, HouseholdMember, User
+from ..refusal import Refusal
 from .listing import dispute_rows
-from .workflow import WorkflowError, unit_at
+from .workflow import unit_at
 
 REGISTRAR_LEVEL = {"county_staff": "county", "town_secretary": "town"}  # who registers, and where it is held
 RECEIVER_ROLES = ("village_head", "town_secretary", "county_staff")  # who may have received a petition first
 
+
+
+class PetitionError(Refusal):
+    """What the petition names is not in the registrar's area (or not named at all): 422 naming the field."""
 
 def earlier_cases(now: dt.datetime, *, id_number: str | None = None, name: str | None = None,
                   mobile: str | None = None, household_code: str | None = None, limit: int = 50) -> list[dict]:
@@ -49,7 +54,7 @@ def earlier_cases(now: dt.datetime, *, id_number: str | None = None, name: str |
 
 
 def register(user: User, data: dict, now: dt.datetime) -> Dispute:
-    """Register a petition (already validated field by field); WorkflowError names the field a lookup failed on."""
+    """Register a petition (already validated field by field); PetitionError names the field a lookup failed on."""
     household = _household(data.get("household_code"))
     cell_id = household.cell_id if household else _cell(data.get("cell_code"))
     receiver = _first_receiver(data.get("first_receiver_username"), user)
@@ -93,17 +98,17 @@ def _household(code: str | None) -> Household | None:
         return None
     household = db.session.scalar(sa.select(Household).where(Household.code == code))
     if household is None:
-        raise WorkflowError(422, f"no household {code} in your area", f"您的辖区内没有住户 {code}", "household_code")
+        raise PetitionError(f"no household {code} in your area", f"您的辖区内没有住户 {code}", field="household_code")
     return household
 
 
 def _cell(code: str | None) -> int:
     if not code:
-        raise WorkflowError(422, "say where the petitioner lives: a household_code or a cell_code",
-                            "请选择信访人所在的住户或网格", "cell_code")
+        raise PetitionError("say where the petitioner lives: a household_code or a cell_code",
+                            "请选择信访人所在的住户或网格", field="cell_code")
     cell_id = db.session.scalar(sa.select(GridUnit.id).where(GridUnit.code == code, GridUnit.level == "cell"))
     if cell_id is None:
-        raise WorkflowError(422, f"no cell {code} in your area", f"您的辖区内没有网格 {code}", "cell_code")
+        raise PetitionError(f"no cell {code} in your area", f"您的辖区内没有网格 {code}", field="cell_code")
     return cell_id
 
 
@@ -114,8 +119,8 @@ def _first_receiver(username: str | None, user: User) -> User:
     receiver = db.session.scalar(sa.select(User).where(User.username == username, User.active.is_(True),
                                                        User.role.in_(RECEIVER_ROLES)))
     if receiver is None:
-        raise WorkflowError(422, f"{username} is not a village head, town secretary or county staff in your area",
-                            f"{username} 不是您辖区内的村、镇或县级工作人员", "first_receiver_username")
+        raise PetitionError(f"{username} is not a village head, town secretary or county staff in your area",
+                            f"{username} 不是您辖区内的村、镇或县级工作人员", field="first_receiver_username")
     return receiver
 
 
@@ -125,6 +130,6 @@ def _earlier(ids: list[uuid.UUID]) -> list[uuid.UUID]:
     found = set(db.session.scalars(sa.select(Dispute.id).where(Dispute.id.in_(ids)))) if ids else set()
     missing = [str(i) for i in ids if i not in found]
     if missing:
-        raise WorkflowError(422, f"no case {', '.join(missing)} in your area", f"您的辖区内没有事件 {'、'.join(missing)}",
-                            "linked_dispute_ids")
+        raise PetitionError(f"no case {', '.join(missing)} in your area", f"您的辖区内没有事件 {'、'.join(missing)}",
+                            field="linked_dispute_ids")
     return ids

@@ -166,3 +166,6 @@ def test_the_disputes_of_a_map_spot(small_app, place):
     assert {d["id"] for d in found} >= {here} and there not in {d["id"] for d in found}
     bad = staff.get("/api/disputes?bbox=108.31,33.29,108.29,33.31")
     assert bad.status_code == 422 and "bbox" in bad.get_json()["errors"]["query"]
+    for garbage in ("x,33.29,108.31,33.31", "108.29,33.29", "{'a': ['x', -1.1]}"):  # found by the fuzzer: never a 500
+        answer = staff.get("/api/disputes", query_string={"bbox": garbage})
+        assert answer.status_code == 422 and "bbox" in answer.get_json()["errors"]["query"], garbage

@@ -271,7 +271,7 @@ def test_an_escalation_before_acceptance_starts_the_resolution_limit(small_app, 
                         reported_at=(NOW - dt.timedelta(days=3)).isoformat()).get_json()
     secretary = signed_in(small_app, "t100")
     body = secretary.post(f"/api/disputes/{petition['id']}/steps", json={
-        "kind": "escalate", "version": petition["version"]}).get_json()
+        "kind": "escalate", "version": petition["version"], "note": "涉及县级部门"}).get_json()
     assert (body["level"], body["state"]) == ("county", "accepted")
     assert dt.datetime.fromisoformat(body["accepted_at"]) == NOW
     assert dt.datetime.fromisoformat(body["due_at"]) == NOW + dt.timedelta(days=60)

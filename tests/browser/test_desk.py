@@ -48,7 +48,7 @@ def dispute_titled(app, title) -> Dispute:
 
 def open_box(page, box):
     page.click(f".boxes a[data-box={box}]")
-    page.wait_for_selector(f"#box[data-box={box}] .body table, #box[data-box={box}] #box-empty")
+    page.wait_for_selector(f"#box[data-box={box}][data-loaded]")
 
 
 def open_case(page, title):
@@ -56,7 +56,7 @@ def open_case(page, title):
     page.wait_for_selector(f".dispute-page #dispute-title:has-text('{title}')")
 
 
-def take(page, step, fields=None, choose=None, check=None):
+def take(page, step, fields=None, choose=None, check=None, shot=None):
     """Press a step's button, fill its form and submit; wait for the page to say it was done."""
     page.eval_on_selector("#said", "m => { m.textContent = ''; }")  # the answer to the step before
     page.click(f"#act button[data-step={step}]")
@@ -67,6 +67,8 @@ def take(page, step, fields=None, choose=None, check=None):
         page.select_option(f"form.step-form select[name={name}]", value)
     if check:
         page.check(f"form.step-form input[name=satisfaction][value={check}]")
+    if shot:
+        screenshot(page, shot)
     page.click("form.step-form button[type=submit]")
     page.wait_for_selector("#said.ok:not(:empty)")
     return page.inner_text("#said")
@@ -111,7 +113,7 @@ def test_the_whole_loop_from_phone_to_village_to_town_and_back(live_server, brow
     assert page.inner_text("#dispute-state") == "已受理"
     assert buttons(page) == ["assign", "escalate", "note"]
     take(page, "assign", {"measures": "组织双方现场勘界", "responsible": "村调委会王主任", "due_on": "2026-12-30"},
-         choose={"leader_username": head.username})
+         choose={"leader_username": head.username}, shot="desk-dispute-assign-form")
     assert page.inner_text("#plan-measures") == "组织双方现场勘界"
     assert page.inner_text("#plan-leader") == head.display_name
     take(page, "mediate", {"note": "现场调解，双方未达成一致"})

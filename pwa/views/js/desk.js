@@ -29,7 +29,9 @@ async function render(main, user) {
       <section class="card" id="box" data-box="${esc(chosen.key)}"><h2>${esc(t("boxes")[chosen.key])}</h2>
         <div class="body">${esc(t("loading"))}</div></section></div>`;
   const page = await api.get(`/api/disputes?${query({ box: chosen.key, page_size: PAGE_SIZE })}`);
-  if (shown()) main.querySelector("#box .body").innerHTML = boxTable(page.items, page.total);
+  if (!shown()) return;
+  main.querySelector("#box .body").innerHTML = boxTable(page.items, page.total);
+  main.querySelector("#box").dataset.loaded = "true";
 }
 
 function boxTable(items, total) {

@@ -1,3 +1,5 @@
+import math
+
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 from webargs.fields import DelimitedList
 
@@ -38,7 +40,8 @@ class DisputeQuerySchema(PageArgsSchema, DisputeFilterSchema):
 
     @validates("bbox")
     def _bbox(self, value, **_):
-        if len(value) != 4:
+        # checked here, not by the field alone: a failed Float still reaches this validator (webargs keeps the raw item)
+        if len(value) != 4 or not all(isinstance(v, (int, float)) and math.isfinite(v) for v in value):
             raise ValidationError("four numbers: west,south,east,north / 须为四个数：西,南,东,北")
         west, south, east, north = value
         if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):

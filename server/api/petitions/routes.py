@@ -7,7 +7,6 @@ from flask.views import MethodView
 from ... import audit, clock
 from ...disputes import petitions
 from ...disputes.listing import as_dict
-from ...disputes.workflow import WorkflowError
 from ...errors import api_abort, found_or_404
 from ...extensions import db
 from ...models import Dispute
@@ -31,7 +30,7 @@ class Petitions(MethodView):
         cell or the cell given, and linked to the earlier cases named in `linked_dispute_ids`."""
         try:
             dispute = petitions.register(g.user, args, clock.now())
-        except WorkflowError as exc:
+        except petitions.PetitionError as exc:
             db.session.rollback()
             api_abort(exc.status, exc.message, exc.message_zh,
                       errors={"json": {exc.field: [f"{exc.message} / {exc.message_zh}"]}})
