@@ -165,6 +165,11 @@ def test_the_whole_loop_from_phone_to_village_to_town_and_back(live_server, brow
     assert page.inner_text("#dispute-state") == "已结案" and buttons(page) == ["note"]
     with app.app_context():
         assert db.session.get(Dispute, dispute.id).state == "closed"
+    answer = signed_in(app, secretary.username).get(f"/api/disputes/{dispute.id}").get_json()
+    assert [e["kind"] for e in answer["events"]] == ["report", "accept", "assign", "mediate", "escalate", "assign",
+                                                     "mediate", "resolve", "call_back", "close"]
+    assert answer["events"][7]["details"] == {"agreement": "双方签订调解协议书，按原界址恢复"}
+    assert answer["actions"] == ["note"] and answer["satisfaction"] == "satisfied"
     desk.close()
     phone.close()
 
