@@ -48,8 +48,10 @@ def _executemany(conn, table, rows, progress) -> int:
 
 def _copy(conn, table, rows, progress) -> int:
     given = [c.name for c in table.columns if c.name in rows[0]]
-    # COPY bypasses SQLAlchemy, so fill the models' Python-side defaults (timestamps, versions) here
-    defaults = {c.name: _default(c) for c in table.columns if c.name not in rows[0] and c.default is not None}
+    # COPY bypasses SQLAlchemy, so fill the models' Python-side defaults (timestamps, versions) here; a column the
+    # database fills itself (server_default) is left to it, so the generator also writes a schema from before it
+    defaults = {c.name: _default(c) for c in table.columns
+                if c.name not in rows[0] and c.default is not None and c.server_default is None}
     columns = given + list(defaults)
     buf = io.StringIO()
     for row in rows:
