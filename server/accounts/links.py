@@ -1,15 +1,14 @@
 """Cadre ↔ household links (包联): one at a time, or a whole spreadsheet with a row-by-row report."""
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import CadreLink, Household, User
+from ..tabular import TableError, parse_date, read_table, text
 
 # Accepted column headings, English or Chinese
 COLUMNS = {"cadre_username": ("cadre_username", "干部账号", "包联干部账号"),
@@ -34,7 +33,7 @@ def link_household(cadre: User, household: Household, valid_from: dt.date) -> Ca
 
 @dataclass
 class RowResult:
-    row: int                        # spreadsheet row number (the heading is row 1)
+    row: int                        # spreadsheet row number
     cadre_username: str | None
     household_code: str | None
     errors: list = field(default_factory=list)   # [(en, zh)]
@@ -64,58 +63,21 @@ class BulkResult:
                 "report": [r.to_dict() for r in self.rows]}
 
 
-def read_table(data: bytes, filename: str) -> tuple[list[dict], list]:
-    """Rows as dicts keyed by our column names; file-level errors as (en, zh)."""
-    try:
-        if filename.lower().endswith(".xlsx"):
-            rows = _xlsx_rows(data)
-        else:
-            rows = list(csv.reader(io.StringIO(_decode(data))))
-    except Exception as exc:  # a damaged workbook raises many kinds of error
-        return [], [(f"the file cannot be read: {exc}", "文件无法读取")]
-    if not rows:
-        return [], [("the file is empty", "文件为空")]
-    heading = [str(h or "").strip() for h in rows[0]]
-    index = {}
-    for key, names in COLUMNS.items():
-        found = [i for i, h in enumerate(heading) if h in names]
-        if not found and key != "valid_from":
-            return [], [(f"no '{key}' column (headings found: {', '.join(heading)})",
-                         f"缺少“{names[1]}”列（现有列：{'、'.join(heading)}）")]
-        if found:
-            index[key] = found[0]
-    return [{key: (r[i] if i < len(r) else None) for key, i in index.items()}
-            for r in rows[1:] if any(str(c or "").strip() for c in r)], []
-
-
-def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "gbk"):  # Excel in China saves CSV as GBK
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValueError("the CSV is neither UTF-8 nor GBK")
-
-
-def _xlsx_rows(data: bytes) -> list:
-    from openpyxl import load_workbook
-    sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
-
-
 def bulk_link(data: bytes, filename: str, partial: bool, dry_run: bool, today: dt.date) -> BulkResult:
     """Validate every row; write the good ones only if all rows are good, or in partial mode."""
-    rows, file_errors = read_table(data, filename)
-    if file_errors:
-        return BulkResult([], file_errors)
-    usernames = {str(r.get("cadre_username") or "").strip() for r in rows}
-    codes = {str(r.get("household_code") or "").strip() for r in rows}
+    try:
+        table = read_table(data, filename, COLUMNS, required=("cadre_username", "household_code"))
+    except TableError as exc:
+        return BulkResult([], [(exc.message, exc.message_zh)])
+    rows = table.rows
+    usernames = {text(r.get("cadre_username")) for _, r in rows}
+    codes = {text(r.get("household_code")) for _, r in rows}
     cadres = {u.username: u for u in db.session.scalars(sa.select(User).where(User.username.in_(usernames)))}
     households = {h.code: h for h in db.session.scalars(sa.select(Household).where(Household.code.in_(codes)))}
     results, planned, seen = [], [], {}
-    for number, row in enumerate(rows, start=2):
-        username = str(row.get("cadre_username") or "").strip()
-        code = str(row.get("household_code") or "").strip()
+    for number, row in rows:
+        username = text(row.get("cadre_username"))
+        code = text(row.get("household_code"))
         result = RowResult(number, username or None, code or None)
         cadre, household = cadres.get(username), households.get(code)
         if cadre is None or cadre.role != "cadre" or not cadre.active:
@@ -140,14 +102,8 @@ def bulk_link(data: bytes, filename: str, partial: bool, dry_run: bool, today: d
 
 
 def _date(value, today, result) -> dt.date:
-    if value in (None, ""):
-        return today
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
     try:
-        return dt.datetime.strptime(str(value).strip().replace("/", "-"), "%Y-%m-%d").date()
+        return parse_date(value) or today
     except ValueError:
         result.errors.append((f"'{value}' is not a date (YYYY-MM-DD)", f"“{value}”不是日期（年-月-日）"))
         return today
