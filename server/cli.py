@@ -1,14 +1,27 @@
-"""The server's command-line commands (flask grids, warnings, partitions); `flask seed` is added in wsgi.py."""
+"""The server's command-line commands (flask grids, register, warnings, partitions); `flask seed` is added in wsgi.py."""
 import click
 from flask.cli import AppGroup
 
 
 def register_cli(app):
     from .grid_admin.cli import grids_cli
+    from .register.cli import register_cli
     from .warnings.cli import warnings_cli
     app.cli.add_command(grids_cli)
+    app.cli.add_command(register_cli)
     app.cli.add_command(warnings_cli)
     app.cli.add_command(partitions_cli)
+
+
+def finish(apply: bool) -> None:
+    """The end of a command that is a dry run unless --apply: commit and say so, or roll back and say so."""
+    from .extensions import db
+    if apply:
+        db.session.commit()
+        click.echo("已写入 Written.")
+    else:
+        db.session.rollback()
+        click.echo("试运行，未写入 Dry run: nothing written (add --apply to write).")
 
 
 partitions_cli = AppGroup("partitions", help="PostgreSQL partitions of the growing tables 分区")

@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 
 from grids.io import FieldMapping
 
+from ..cli import finish
 from ..extensions import db
 from ..models import GridUnit
 from . import partitioning
@@ -17,15 +18,6 @@ from .assignment import reassign_households
 from .importer import CELL_LEVELS, CRS_CHOICES, import_units
 
 grids_cli = AppGroup("grids", help="Import, check and partition grid boundaries; assign households to cells.")
-
-
-def _finish(apply: bool):
-    if apply:
-        db.session.commit()
-        click.echo("已写入 Written.")
-    else:
-        db.session.rollback()
-        click.echo("试运行，未写入 Dry run: nothing written (add --apply to write).")
 
 
 @grids_cli.command("import")
@@ -50,7 +42,7 @@ def import_command(file, level, code_field, name_field, parent_field, crs, as_js
     if result.applied:
         click.echo(f"created {len(result.created)}, updated {len(result.updated)}, "
                    f"households moved {result.households_moved}")
-    _finish(result.applied)
+    finish(result.applied)
 
 
 @grids_cli.command("partition")
@@ -79,7 +71,7 @@ def partition_command(village_code, target, output, apply):
         click.echo(f"GeoJSON → {output}")
     if apply:
         click.echo(json.dumps(partitioning.apply(village, proposal), ensure_ascii=False))
-    _finish(apply)
+    finish(apply)
 
 
 @grids_cli.command("assign")
@@ -97,4 +89,4 @@ def assign_command(unit_code, apply):
                f"{len(result.on_border)} on a border, {result.unlocated} without a location / "
                f"{result.households} 户：{len(result.moved)} 户调整网格，{len(result.outside)} 户不在任何网格内，"
                f"{len(result.on_border)} 户在边界上，{result.unlocated} 户无坐标")
-    _finish(apply)
+    finish(apply)

@@ -17,7 +17,10 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from tools.bench.report import percentile, write_keeping_sections
+from tools.bench.register import HEADING as REGISTER_HEADING
+from tools.bench.register import bench_register
+from tools.bench.register import section as register_section
+from tools.bench.report import percentile, write_keeping_sections, write_section
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "BENCHMARKS.md"
@@ -314,8 +317,14 @@ def main():
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--sync-batches", type=int, default=20)
     parser.add_argument("--view-repeat", type=int, default=40, help="requests per view measure")
-    parser.add_argument("--only", choices=("views", "warnings"), help="only the views' or the warnings' measures, printed (BENCHMARKS.md is written by full runs)")
+    parser.add_argument("--only", choices=("views", "warnings", "register"),
+                        help="only the views' or the warnings' measures, printed (BENCHMARKS.md is written by full "
+                             "runs); or only the register import, which writes its own section of BENCHMARKS.md")
     args = parser.parse_args()
+    if args.only == "register":  # needs no benchmark county: a fresh database of its own on each back end
+        write_section(RESULTS, REGISTER_HEADING, register_section(bench_register()))
+        print(f"→ {RESULTS.relative_to(ROOT)} ({REGISTER_HEADING[3:]})")
+        return
 
     from seed.spec import benchmark_spec
     from tools.app import make_app
@@ -347,6 +356,7 @@ def main():
             print(f"(--only: {RESULTS.relative_to(ROOT)} left as it was)")
         else:
             write_results(rows, built)
+            write_section(RESULTS, REGISTER_HEADING, register_section(bench_register()))
             print(f"→ {RESULTS.relative_to(ROOT)}")
     finally:
         if cluster:
