@@ -36,7 +36,7 @@ from ..privacy import mask_id_number
 from ..tabular import Table, TableError, normalise_heading, parse_date, read_table, text
 
 ROW_MODES = ("member", "household")
-ACCEPTED, WARNING, REFUSED, DUPLICATE = "accepted", "warning", "refused", "duplicate"
+STATUSES = ACCEPTED, WARNING, REFUSED, DUPLICATE = "accepted", "warning", "refused", "duplicate"
 CELL_CODE_LENGTH = CODE_LENGTH["cell"]
 SEQUENCE_DIGITS = HOUSEHOLD_CODE_LENGTH - CELL_CODE_LENGTH  # a household code is its cell's code and 4 digits
 WRITE_CHUNK = 2_000  # households per executemany (and per step of a progress bar)
@@ -182,7 +182,7 @@ class RegisterImport:
                 "empty_rows_skipped": f.table.empty_rows if f else 0, "households": len(self.households),
                 "people": len(self.rows), "cells": len({h.cell.code for h in self.households if h.cell}),
                 "located_by_point": sum(h.located_by_point for h in self.households),
-                **{status: self.count(status) for status in (ACCEPTED, WARNING, REFUSED, DUPLICATE)},
+                **{status: self.count(status) for status in STATUSES},
                 "ok": self.ok, "applied": self.applied, "written": self.written,
                 "file_errors": [{"message": en, "message_zh": zh} for en, zh in self.file_errors]}
 
