@@ -175,6 +175,15 @@ def test_without_household_numbers_each_head_starts_a_household(county):
     assert orphan["report"][0]["problems"][0]["kind"] == "no_head_before"
 
 
+def test_a_household_with_only_a_point_goes_to_the_cell_holding_it(county):
+    lon, lat = cell_point(county, "610923100201003")
+    headings = ("户主姓名", "户主身份证号", "经度", "纬度")
+    body = run(county, as_csv([["卫一", People(8)(), lon, lat], ["卫二", People(9)(), 100.0, 20.0]], headings))
+    placed, nowhere = body["report"]
+    assert placed["status"] == "accepted" and placed["household_code"].startswith("610923100201003")
+    assert body["located_by_point"] == 1 and nowhere["problems"][0]["kind"] == "point_in_no_cell"
+
+
 def test_one_row_per_household_is_told_from_the_headings(county):
     person = People(5)
     headings = ("户主姓名", "户主身份证号", "家庭人口数", "村（社区）", "村民小组", "标签", "住址")

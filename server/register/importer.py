@@ -231,7 +231,7 @@ def read_register(data: bytes, filename: str, rows: str | None = None) -> Regist
         mode_from = "headers"
         if table.has("relation"):
             mode = "member"
-        elif table.has("head_name") or (table.has("name") and not table.has("head_name")):
+        elif table.has("head_name") or table.has("name"):
             mode = "household"
         else:
             raise TableError("cannot tell whether a row is a person or a household: give --rows member|household",
@@ -383,7 +383,11 @@ def _households(register: RegisterFile, rows: list) -> list:
                            "为空，无法确定此人属于哪一户")
                     continue
             elif register.table.has("head_id_number"):
-                key = unicodedata.normalize("NFKC", text(r.values.get("head_id_number"))).upper() or None
+                key = unicodedata.normalize("NFKC", text(r.values.get("head_id_number"))).upper()
+                if not key:
+                    refuse(register, r, "head_id_number", "blank", "blank: which household is this person in?",
+                           "为空，无法确定此人属于哪一户")
+                    continue
             else:
                 key = current = r.number if r.relation == "head" else current
             if key is None:

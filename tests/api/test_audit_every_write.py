@@ -93,6 +93,9 @@ WRITES = {
         f"/api/admin/grid/units/{first(app, GridUnit, GridUnit.level == 'village', order=GridUnit.code).code}"
         "/partition", {"json": {"target": 30, "apply": True}})),
     ("admin_grid.Assign", "POST"): ("admin", lambda app: assign_after_scrambling(app)),
+    ("admin_register.RegisterImport", "POST"): ("admin", lambda app: ("/api/admin/register/import", {
+        "content_type": "multipart/form-data", "data": {"apply": "true", "file": (io.BytesIO(
+            "户主姓名,户主身份证号,所属网格编码\n李四,,610923100201001\n".encode()), "r.csv")}})),
     ("admin_users.Users", "POST"): ("admin", lambda app: ("/api/admin/users", {"json": {
         "username": "zhangli", "password": "long-enough-1", "display_name": "张丽", "role": "town_secretary",
         "unit_code": "610923101"}})),
