@@ -4,7 +4,8 @@ import sqlalchemy as sa
 from ..extensions import db
 from .types import UTCDateTime, one_of, utcnow
 
-SYNC_ITEM_TYPES = ("visit", "dispute", "dispute_event", "zero_report", "follow_up_done")
+SYNC_ITEM_TYPES = ("visit", "dispute", "dispute_event", "zero_report", "follow_up_done", "household_new",
+                   "household_change")
 SYNC_STATUSES = ("accepted", "rejected")
 ZERO_REPORT_KINDS = ("monthly", "daily")
 
