@@ -61,9 +61,9 @@ def decide(user: User, move_id: uuid.UUID, action: str, note: str, now: dt.datet
     if sees is None:
         raise RegisterError("only the receiving side accepts or refuses a move, and the sending side cancels it",
                             "迁移申请由接收方接收或拒绝，由申请方撤回", status=403, field="action")
+    _move_household(move, now) if action == "accept" else _touch(move.household_id, now)  # refuses before writing
     move.state = {"accept": "accepted", "refuse": "refused", "cancel": "cancelled"}[action]
     move.decided_by_id, move.decided_at, move.note = user.id, now, note
-    _move_household(move, now) if action == "accept" else _touch(move.household_id, now)
     db.session.flush()
     return move
 
