@@ -356,9 +356,18 @@ def test_a_retired_household_is_answered_marked_retired_and_leaves_the_lists(app
     h = registered(app, at)
     client = signed_in(app, at["worker"])
     today = clock.at.astimezone(dt.timezone(dt.timedelta(hours=8))).date()
+    head = signed_in(app, at["village_head"])
+
+    def counted() -> int:  # this month's coverage denominator of the cell, as the figures answer it
+        first = today.replace(day=1)
+        end = (first + dt.timedelta(days=32)).replace(day=1)
+        row, = head.get(f"/api/stats/figures?level=cell&under={at['code']}&start={first}&end={end}").get_json()
+        return row["households"]
+    before = counted()
     retired = client.post(f"/api/households/{h['code']}/retire", json={
         "version": 1, "on": today.isoformat(), "reason": "moved_away", "note": "全家迁往外省"})
     assert retired.status_code == 200, retired.get_json()
+    assert counted() == before - 1  # out of coverage from its retirement day
     answer = client.get(f"/api/households/{h['code']}").get_json()
     assert (answer["retire_reason"], answer["retire_note"], answer["version"]) == ("moved_away", "全家迁往外省", 2)
     assert answer["retired_at"].startswith((today - dt.timedelta(days=1)).isoformat())  # China midnight, in UTC
