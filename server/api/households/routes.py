@@ -59,6 +59,12 @@ def written(change, code: str | None = None):
             refuse(exc, code)
 
 
+def changed(change, args, code: str) -> Household:
+    """Make one of the register's changes to the household and answer the household as it stands after."""
+    written(lambda: change(g.user, household_or_404(code), args, clock.now()), code)
+    return household_or_404(code)
+
+
 def refuse(exc: RegisterError, code: str | None):
     errors = {"json": {exc.field: [f"{exc.message} / {exc.message_zh}"]}} if exc.field else None
     extra = dict(exc.extra)
@@ -97,8 +103,7 @@ class HouseholdDetail(MethodView):
         """Correct the household's details, tags (the whole list) or location; only the fields sent change. Cadres
         may correct their linked households. A stale `version` answers 409 with `current` and `differences`
         ({field: {yours, theirs}}), and nothing is changed."""
-        written(lambda: changes.edit(g.user, household_or_404(code), args, clock.now()), code)
-        return household_or_404(code)
+        return changed(changes.edit, args, code)
 
 
 @blp.route("/<code>/visits")
@@ -136,8 +141,7 @@ class Members(MethodView):
         """A member joins the household (birth, marriage, move_in) on a day. Every change carries the household's
         `version`: a stale one answers 409 with `current` (the record as it stands) and `differences` ({field:
         {yours, theirs}}), and nothing is changed."""
-        written(lambda: changes.join_member(g.user, household_or_404(code), args, clock.now()), code)
-        return household_or_404(code)
+        return changed(changes.join_member, args, code)
 
 
 @blp.route("/<code>/members/<int:member_id>/leave")
@@ -148,8 +152,7 @@ class MemberLeave(MethodView):
         """A member leaves the household (death, marriage, move_out) on a day: kept in its record with the day and
         the reason, no longer counted among its members or the living."""
         args["member_id"] = member_id
-        written(lambda: changes.leave_member(g.user, household_or_404(code), args, clock.now()), code)
-        return household_or_404(code)
+        return changed(changes.leave_member, args, code)
 
 
 @blp.route("/<code>/move")
@@ -172,8 +175,7 @@ class Retire(MethodView):
         """Retire the household 注销 from a day (up to today), with the reason: never deleted, still answered here
         marked retired, out of household lists, pulls and figures from that day; its pending move is cancelled and
         its cadre links end."""
-        written(lambda: changes.retire(g.user, household_or_404(code), args, clock.now()), code)
-        return household_or_404(code)
+        return changed(changes.retire, args, code)
 
 
 @blp.route("/moves")
