@@ -15,16 +15,21 @@ class Role:
     supervises: bool = False    # may supervise 督办 the disputes in its area
     leads_cases: bool = False   # may be named the leader who owns a case 包案
     on_phone: bool = False      # works from the phone app, with households' phone numbers unmasked
+    # the register 户籍 (docs/domain.md, "Households 户 and the register"): "keeps" registers, moves, retires and
+    # accepts moves of households in its area; "corrects" edits details, members, tags and location (of the
+    # households in its scope: a cadre's linked ones)
+    register: str | None = None
     home: str = "/views/desk"   # the page `/` sends them to once signed in
 
 
 _ROLES = (
-    Role("grid_worker", "网格员", ("cell",), on_phone=True, home="/app/"),
-    Role("cadre", "包联干部", ("village", "town"), leads_cases=True, on_phone=True, home="/app/"),
-    Role("village_head", "村网格长", ("village",), handles="village", leads_cases=True),
-    Role("town_secretary", "镇党委书记", ("town",), handles="town", supervises=True, leads_cases=True),
+    Role("grid_worker", "网格员", ("cell",), on_phone=True, home="/app/", register="keeps"),
+    Role("cadre", "包联干部", ("village", "town"), leads_cases=True, on_phone=True, home="/app/", register="corrects"),
+    Role("village_head", "村网格长", ("village",), handles="village", leads_cases=True, register="keeps"),
+    Role("town_secretary", "镇党委书记", ("town",), handles="town", supervises=True, leads_cases=True,
+         register="keeps"),
     Role("county_staff", "县综治中心", ("county",), handles="county", supervises=True, leads_cases=True,
-         home="/views/county"),
+         home="/views/county", register="keeps"),
     Role("admin", "系统管理员", ("county",), home="/views/county"),  # the admin console is to come (issue 19)
 )
 ROLE = {role.code: role for role in _ROLES}
@@ -32,6 +37,8 @@ ROLES = tuple(ROLE)
 HANDLER = {role.handles: role.code for role in _ROLES if role.handles}  # handling level → the role that acts there
 PHONE_ROLES = frozenset(code for code, role in ROLE.items() if role.on_phone)
 CASE_LEADER_ROLES = frozenset(code for code, role in ROLE.items() if role.leads_cases)
+REGISTER_KEEPERS = frozenset(code for code, role in ROLE.items() if role.register == "keeps")
+REGISTER_EDITORS = frozenset(code for code, role in ROLE.items() if role.register)
 
 
 def inbox_level(role: str) -> str:

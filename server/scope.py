@@ -6,7 +6,9 @@ out of scope simply finds nothing and answers 404, which does not reveal that it
  - county staff and admin: the whole county (their unit is the county);
  - town secretary, village head: their unit's subtree;
  - grid worker: their cell;
- - cadre: the households linked to them now, and what hangs off those households."""
+ - cadre: the households linked to them now, and what hangs off those households.
+A household's move to another cell is seen from both sides: by whoever sees the household, and by whoever sees
+the cell it is to go to (who accepts it)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,6 +31,7 @@ from .models import (
     GridUnit,
     Household,
     HouseholdMember,
+    HouseholdMove,
     HouseholdTag,
     User,
     Visit,
@@ -85,6 +88,8 @@ class Scope:
                    else (lambda cls: cls.cell_id.in_(in_units))),
             scoped(HouseholdMember, lambda cls: cls.household_id.in_(in_households)),
             scoped(HouseholdTag, lambda cls: cls.household_id.in_(in_households)),
+            scoped(HouseholdMove, (lambda cls: cls.household_id.in_(in_households)) if self.role == "cadre"
+                   else (lambda cls: sa.or_(cls.household_id.in_(in_households), cls.to_cell_id.in_(in_units)))),
             scoped(CadreLink, lambda cls: cls.household_id.in_(in_households)),
             scoped(Visit, lambda cls: sa.or_(cls.household_id.in_(in_households), cls.author_id == me)),
             scoped(Dispute, dispute_in_scope),  # on its own columns, not through a second scan of dispute

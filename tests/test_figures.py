@@ -281,3 +281,27 @@ def test_switched_off_the_figures_are_monthly_again(daily):
     assert settings.daily_reporting_since() is None
     town, = figures("town", *NOVEMBER)
     assert completeness(town) == (0, 3, 1, pytest.approx(1 / 3))  # only B1 filed November's monthly report
+
+
+def test_coverage_follows_the_register(county):
+    """By hand: A1 has 4 households, 3 visited in October (75 %). One of the visited ones is retired 注销 on
+    15 October: October (ending after its retirement) counts 2 of 3 in A1; September, ended before, still counts it
+    (1 of 4: the one visited on 10 September). A household registered on 20 October (unvisited) counts in October
+    (2 of 4) but not in September. In the trend the months are counted each at its own end."""
+    from server.stats.figures import _figures
+    a1 = county.query(GridUnit).filter_by(code="610923100201001").one()
+    retired = county.query(Household).filter_by(code="610923100201001" + "0002").one()
+    retired.retired_at, retired.retire_reason = dt.datetime(2026, 10, 15, tzinfo=UTC), "moved_away"
+    county.add(Household(code="610923100201001" + "0005", cell=a1, address="新户", head_name="新户主", member_count=1,
+                         registered_at=dt.datetime(2026, 10, 20, tzinfo=UTC)))
+    county.flush()
+    october = by_code(figures("cell", START, END))["610923100201001"]
+    assert (october["visited_households"], october["households"]) == (2, 4)
+    september = by_code(figures("cell", dt.datetime(2026, 9, 1, tzinfo=UTC), START))["610923100201001"]
+    assert (september["visited_households"], september["households"]) == (1, 4)
+    months = _figures("cell", [(dt.datetime(2026, 9, 1, tzinfo=UTC), START), (START, END)],
+                      [(dt.date(2026, 9, 1), dt.date(2026, 10, 1)), (dt.date(2026, 10, 1), dt.date(2026, 11, 1))],
+                      "610923100201001", ("coverage", "visits"))  # the trend's one query over consecutive months
+    assert [(m["visited_households"], m["households"], m["visits"]) for m in months] == [(1, 4, 1), (2, 4, 4)]
+    village = by_code(figures("village", START, END))["610923100201"]
+    assert (village["visited_households"], village["households"]) == (2, 6)  # A2's 2 households, none visited

@@ -13,7 +13,8 @@ from seed.people import id_number
 from seed.register import MEMBER_HEADINGS, as_csv, as_xlsx
 from server.extensions import db
 from server.models import AuditLog, GridUnit, Household, HouseholdMember, HouseholdTag
-from server.register.importer import import_register, next_household_codes
+from server.register.codes import free_household_codes
+from server.register.importer import import_register
 from tests.conftest import signed_in
 
 VILLAGE, TOWN = "铜川村", "城关镇"  # the small county's first village: groups 一组, 二组, 三组 (cells 610923100201001…)
@@ -229,7 +230,7 @@ def test_next_household_codes_follow_the_highest_of_each_cell(county):
     with county.app_context():
         highest = db.session.scalar(sa.select(sa.func.max(Household.code)).where(
             Household.code.startswith("610923100201003")))
-        codes = next_household_codes({"610923100201003": 2, "610923100201099": 1})
+        codes = free_household_codes({"610923100201003": 2, "610923100201099": 1})
     n = int(highest[15:])
     assert codes == {"610923100201003": [f"610923100201003{n + 1:04d}", f"610923100201003{n + 2:04d}"],
                      "610923100201099": ["6109231002010990001"]}

@@ -3,7 +3,7 @@
 Requests are denied unless their endpoint is listed here (deny by default), so an endpoint added
 without a decision cannot be reached; tests/api/test_authorization.py checks every endpoint of the
 URL map against its own matrix. What part of the county a user may see is decided in server/scope.py."""
-from ..roles import ROLES
+from ..roles import REGISTER_EDITORS, REGISTER_KEEPERS, ROLES
 
 PUBLIC = "public"        # no login needed
 EVERYONE = frozenset(ROLES)
@@ -32,6 +32,14 @@ ENDPOINT_ROLES = {
     "households.HouseholdDetail": FIELD,
     "households.HouseholdVisits": FIELD,
     "households.Reveal": FIELD,
+    # the register (server/roles.py `register`): keepers register, move and retire; cadres also correct their own
+    "households.Households": REGISTER_KEEPERS,
+    "households.Members": REGISTER_EDITORS,
+    "households.MemberLeave": REGISTER_EDITORS,
+    "households.Move": REGISTER_KEEPERS,
+    "households.Retire": REGISTER_KEEPERS,
+    "households.Moves": REGISTER_KEEPERS,
+    "households.MoveDecision": REGISTER_KEEPERS,
     "visits.Visits": FIELD,
     "sync.Push": FIELD,
     "sync.Pull": FIELD,

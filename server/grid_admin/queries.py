@@ -30,6 +30,14 @@ def households_under(unit: GridUnit):
     return Household.cell_id.in_(sa.select(GridUnit.id).where(cells_between(unit.code, unit.code)))
 
 
+def on_register(at=None):
+    """WHERE clause for households on the register (not retired) at the moment `at` (a column or literal), or now: a
+    household retired leaves the register from the start of its retirement day (server/register/changes.py)."""
+    if at is None:
+        return Household.retired_at.is_(None)
+    return sa.or_(Household.retired_at.is_(None), Household.retired_at > at)
+
+
 def unit_stats(units) -> dict:
     """{unit id: (household count, child count)} for the given units: grouped queries, no loops over rows."""
     if not units:
@@ -44,6 +52,6 @@ def unit_stats(units) -> dict:
         prefix = sa.func.substr(GridUnit.code, 1, CODE_LENGTH[level])
         rows = db.session.execute(
             sa.select(prefix, sa.func.count(Household.id)).join(Household, Household.cell_id == GridUnit.id)
-            .where(cells_between(min(codes), max(codes))).group_by(prefix)).all()
+            .where(cells_between(min(codes), max(codes)), on_register()).group_by(prefix)).all()
         households.update(rows)
     return {u.id: (households.get(u.code, 0), children.get(u.id, 0)) for u in units}

@@ -3,11 +3,11 @@ from .alert import Alert
 from .audit import AuditLog, LoginAttempt
 from .dispute import Dispute, DisputeEvent, DisputeLink
 from .grid import GridUnit
-from .household import Household, HouseholdMember, HouseholdTag
+from .household import Household, HouseholdMember, HouseholdMove, HouseholdTag
 from .sync import Setting, SyncItem, ZeroReport
 from .user import CadreLink, User, UserSession
 from .visit import FollowUpDone, Visit
 
 __all__ = ["Alert", "AuditLog", "CadreLink", "LoginAttempt", "Dispute", "DisputeEvent", "DisputeLink", "FollowUpDone", "GridUnit",
-           "Household", "HouseholdMember", "HouseholdTag", "Setting", "SyncItem", "User", "UserSession", "Visit",
+           "Household", "HouseholdMember", "HouseholdMove", "HouseholdTag", "Setting", "SyncItem", "User", "UserSession", "Visit",
            "ZeroReport"]

@@ -4,7 +4,8 @@ import sqlalchemy as sa
 from ..extensions import db
 from .types import UTCDateTime, one_of, utcnow
 
-SYNC_ITEM_TYPES = ("visit", "dispute", "dispute_event", "zero_report", "follow_up_done")
+SYNC_ITEM_TYPES = ("visit", "dispute", "dispute_event", "zero_report", "follow_up_done", "household_new",
+                   "household_change")
 SYNC_STATUSES = ("accepted", "rejected")
 ZERO_REPORT_KINDS = ("monthly", "daily")
 
@@ -24,7 +25,9 @@ class SyncItem(db.Model):
     user_id = sa.Column(sa.Integer, sa.ForeignKey("app_user.id", ondelete="RESTRICT"), nullable=False, index=True)
     content_hash = sa.Column(sa.String(64), nullable=False)
     status = sa.Column(sa.String(10), nullable=False)
-    reason = sa.Column(sa.JSON)  # {"message": ..., "message_zh": ..., "errors": {...}} when rejected
+    # rejected: {"message": ..., "message_zh": ..., "errors": {...}}; an accepted household item: its detail
+    # ({"household_code": ..., "version": ...}), answered again with a re-sent item
+    reason = sa.Column(sa.JSON)
     received_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
 
 

@@ -8,6 +8,12 @@ from ..roles import ROLES  # noqa: F401,E402 (the roles' own home, re-exported f
 HOUSEHOLD_TAGS = ("subsistence", "elderly_alone", "left_behind_child", "disabled", "poverty_watch", "key_person")
 MEMBER_RELATIONS = ("spouse", "child", "parent", "grandchild", "sibling", "other")
 SEXES = ("M", "F")
+# The register (docs/domain.md, "Households 户 and the register"): why a member joined or left a household, why a
+# household left the register (注销), and the states of a move to another cell.
+MEMBER_JOIN_REASONS = ("birth", "marriage", "move_in")      # 出生, 婚入, 迁入
+MEMBER_LEAVE_REASONS = ("death", "marriage", "move_out")    # 死亡, 婚出, 迁出
+RETIRE_REASONS = ("moved_away", "died_out", "merged", "duplicate", "other")  # 迁出, 户内无人, 并户, 重复登记, 其他
+MOVE_STATES = ("pending", "accepted", "refused", "cancelled")
 
 VISIT_KINDS = ("poverty_check", "employment_help", "counselling", "policy", "other")
 

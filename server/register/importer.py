@@ -24,7 +24,7 @@ import shapely
 import sqlalchemy as sa
 
 from grids.assign import OUTSIDE, assign_points
-from grids.codes import CODE_LENGTH, HOUSEHOLD_CODE_LENGTH
+from grids.codes import CODE_LENGTH
 
 from .. import audit, clock
 from ..extensions import db
@@ -34,11 +34,11 @@ from ..identity import id_number_problem, is_valid_mobile
 from ..models import GridUnit, Household, HouseholdMember, HouseholdTag
 from ..privacy import mask_id_number
 from ..tabular import Table, TableError, normalise_heading, parse_date, read_table, text
+from .codes import free_household_codes
 
 ROW_MODES = ("member", "household")
 STATUSES = ACCEPTED, WARNING, REFUSED, DUPLICATE = "accepted", "warning", "refused", "duplicate"
 CELL_CODE_LENGTH = CODE_LENGTH["cell"]
-SEQUENCE_DIGITS = HOUSEHOLD_CODE_LENGTH - CELL_CODE_LENGTH  # a household code is its cell's code and 4 digits
 WRITE_CHUNK = 2_000  # households per executemany (and per step of a progress bar)
 
 # field → accepted headings: our English name first, the Chinese one the messages use second, then other spellings
@@ -544,12 +544,13 @@ def _find_cell(register: RegisterFile, finder: CellFinder, h: Planned) -> None:
 
 
 def registered_id_numbers() -> dict[str, str]:
-    """Every ID number already in the register (heads and members), with its household's code: one query.
-    (Once households can be retired, only those still registered belong here.)"""
+    """Every ID number of a living person on the register (heads of households not retired, members who have not
+    left one; as server/register/checks.py counts them), with its household's code: one query."""
     household, member = Household.__table__, HouseholdMember.__table__
-    heads = sa.select(household.c.head_id_number, household.c.code).where(household.c.head_id_number.is_not(None))
+    heads = sa.select(household.c.head_id_number, household.c.code).where(
+        household.c.head_id_number.is_not(None), household.c.retired_at.is_(None))
     members = (sa.select(member.c.id_number, household.c.code).join(household, household.c.id == member.c.household_id)
-               .where(member.c.id_number.is_not(None)))
+               .where(member.c.id_number.is_not(None), member.c.left_on.is_(None), household.c.retired_at.is_(None)))
     return dict(db.session.execute(sa.union_all(heads, members)).all())
 
 
@@ -570,26 +571,9 @@ def _mark_duplicates(register: RegisterFile, rows: list) -> None:
             seen[r.id_number] = r.number
 
 
-def next_household_codes(wanted: dict[str, int]) -> dict[str, list[str]]:
-    """For each cell code, the next `wanted[code]` free household codes: the cell's code and the 4-digit numbers
-    after the highest in use (numbers are not reused; a household that moved cells keeps its code, which still
-    counts in the cell it came from). One query; a cell runs out at 9999, so fewer codes may come back."""
-    if not wanted:
-        return {}
-    code = Household.__table__.c.code
-    prefix = sa.func.substr(code, 1, CELL_CODE_LENGTH)
-    highest = dict(db.session.execute(
-        sa.select(prefix, sa.func.max(code)).where(prefix.in_(list(wanted))).group_by(prefix)).all())
-    out = {}
-    for cell, count in wanted.items():
-        start = int(highest[cell][CELL_CODE_LENGTH:]) + 1 if cell in highest else 1
-        out[cell] = [f"{cell}{n:0{SEQUENCE_DIGITS}d}" for n in range(start, min(start + count, 10 ** SEQUENCE_DIGITS))]
-    return out
-
-
 def _allocate_codes(register: RegisterFile, households: list) -> None:
     placed = [h for h in households if h.cell is not None]
-    free = next_household_codes(Counter(h.cell.code for h in placed))
+    free = free_household_codes(Counter(h.cell.code for h in placed))
     for h in placed:
         if free[h.cell.code]:
             h.code = free[h.cell.code].pop(0)

@@ -1,6 +1,7 @@
 """Figures per grid unit for a period, computed in the database by grouped queries.
 
-- coverage 覆盖率: households with at least one visit in the period ÷ households
+- coverage 覆盖率: households with at least one visit in the period ÷ households (on the register at the period's end:
+  registered by then, not retired 注销; see on_register_through)
 - visits 走访人次: visits in the period
 - resolution rate 化解率: disputes reported in the period and resolved ÷ disputes reported in the period
 - on-time rate 按期办结率: of those resolved, resolved within the resolution limit (its channel's days from acceptance)
@@ -159,6 +160,12 @@ class Window:
     def within(self, column):
         return sa.and_(column >= self.lo, column < self.hi)
 
+    def period_end(self, column):
+        """The end of the period `column` falls in."""
+        if len(self.bounds) == 1:
+            return self.hi
+        return sa.case(*((column < hi, hi) for _, hi in self.bounds[:-1]), else_=self.bounds[-1][1])
+
     def period(self, column) -> list:
         """Which period `column` falls in, as columns to select and group by: none when there is one period
         (a constant would do, but PostgreSQL reads a constant in GROUP BY as a column's position)."""
@@ -168,25 +175,49 @@ class Window:
                         else_=len(self.bounds) - 1).label("period")]
 
 
+def on_register_through(end):
+    """A household counts in a period when it is on the register at the period's end (`end`, a column or literal):
+    registered before it (or before the platform), not retired by then. A household retired 注销 leaves the figures
+    from its retirement day: the periods ending after it no longer count it, in numerator or denominator; one
+    registered counts from the period it was registered in. A household counts in the cell it is in now (a move
+    takes effect from its acceptance: periods before are counted again with the household in its new cell, as
+    after a boundary change)."""
+    return sa.and_(sa.or_(Household.registered_at.is_(None), Household.registered_at < end),
+                   sa.or_(Household.retired_at.is_(None), Household.retired_at >= end))
+
+
 def _coverage(window: Window, visits_too: bool) -> list:
     """Households per cell, and households visited in each period per cell (and visits, if asked: the same
-    scan of the visits counts both)."""
+    scan of the visits counts both); households as the register holds them at each period's end."""
     if window.running:
         # No visit is later than now (sync refuses future times), so a household was visited in the period
         # exactly when its latest visit (kept by a trigger) falls in it: one scan of households, no visits.
         visited = window.within(Household.last_visit_at)
         return [sa.select(Household.cell_id, sa.func.count().label("households"),
-                          _count(visited).label("visited_households")).group_by(Household.cell_id)]
+                          _count(visited).label("visited_households"))
+                .where(on_register_through(window.hi)).group_by(Household.cell_id)]
     # Two grouped queries, joined per unit: joining households to the period's visits instead leaves SQLite
     # to choose between an index and a scan per household, and it chose the scan (8 s for a month of the demo)
-    return [sa.select(Household.cell_id, sa.func.count().label("households")).group_by(Household.cell_id),
-            _visit_counts(window, households=True, visits=visits_too)]
+    return [_households(window), _visit_counts(window, households=True, visits=visits_too)]
+
+
+def _households(window: Window):
+    """Households on the register at the end of each period, per cell (and period, when there are several)."""
+    if len(window.bounds) == 1:
+        return (sa.select(Household.cell_id, sa.func.count().label("households"))
+                .where(on_register_through(window.hi)).group_by(Household.cell_id))
+    ends = sa.union_all(*(sa.select(sa.literal(i, sa.Integer).label("period"), hi.label("end"))
+                          for i, (_, hi) in enumerate(window.bounds))).subquery("ends")
+    return (sa.select(Household.cell_id, ends.c.period, sa.func.count().label("households"))
+            .join(ends, on_register_through(ends.c.end)).group_by(Household.cell_id, ends.c.period))
 
 
 def _visit_counts(window: Window, households: bool = False, visits: bool = True):
     period = window.period(Visit.visited_at)
+    # every visit counts among the visits; a household among those visited while it counts in the period's households
+    counted = sa.case((on_register_through(window.period_end(Visit.visited_at)), Visit.household_id))
     counts = ([sa.func.count(Visit.id).label("visits")] if visits else []) + (
-        [sa.func.count(sa.distinct(Visit.household_id)).label("visited_households")] if households else [])
+        [sa.func.count(sa.distinct(counted)).label("visited_households")] if households else [])
     return (sa.select(Household.cell_id, *period, *counts).join(Visit, Visit.household_id == Household.id)
             .where(window.within(Visit.visited_at)).group_by(Household.cell_id, *period))
 

@@ -22,6 +22,12 @@ class Rejected:
     reason: dict
 
 
+@dataclass
+class Accepted:
+    """Written, with what the phone needs to know of it (a registered household's code and version)."""
+    detail: dict
+
+
 def reason(message: str, message_zh: str, errors=None) -> dict:
     """Why an item was refused: both languages, and field messages when there are some."""
     out = {"message": message, "message_zh": message_zh}
@@ -60,16 +66,37 @@ def households_by_code(codes) -> dict:
     return {r[0]: r[1:] for r in rows}
 
 
+def with_household_codes(batch) -> None:
+    """Items naming their household by the UUID it was registered under (household_id: registered on the phone, its
+    code not known there yet) get its code, read through the scope; the register's items of the batch are written
+    before these, so a household registered earlier in the same batch is found."""
+    ids = {data["household_id"] for _, _, data in batch if data.get("household_id") and not data.get("household_code")}
+    if not ids:
+        return
+    codes = dict(db.session.execute(sa.select(Household.client_id, Household.code)
+                                    .where(Household.client_id.in_(ids))).all())
+    for _, _, data in batch:
+        if data.get("household_id") and not data.get("household_code"):
+            data["household_code"] = codes.get(data["household_id"])  # None: not found, refused below
+
+
+def _no_household(data) -> Rejected:
+    if data.get("household_code") is None:
+        return _rejected("no household registered under this household_id among yours", "您负责的住户中没有该登记编号的住户",
+                         {"household_id": ["not found / 未找到"]})
+    return _rejected(f"no household {data['household_code']} among yours", f"您负责的住户中没有 {data['household_code']}",
+                     {"household_code": ["not found / 未找到"]})
+
+
 def write_visits(batch, context) -> dict:
     user, now = context["user"], context["now"]
+    with_household_codes(batch)
     households = households_by_code(data["household_code"] for _, _, data in batch)
     results, rows = {}, []
     for _, item_id, data in batch:
         found = households.get(data["household_code"])
         if found is None:
-            results[item_id] = _rejected(f"no household {data['household_code']} among yours",
-                                         f"您负责的住户中没有 {data['household_code']}",
-                                         {"household_code": ["not found / 未找到"]})
+            results[item_id] = _no_household(data)
             continue
         late = _check_time(data["visited_at"], "visited_at", context)
         if late:
@@ -102,7 +129,8 @@ def write_visits(batch, context) -> dict:
 
 def write_disputes(batch, context) -> dict:
     user, now = context["user"], context["now"]
-    households = households_by_code(d["household_code"] for _, _, d in batch if d["household_code"])
+    with_household_codes(batch)
+    households = households_by_code(d["household_code"] for _, _, d in batch if d["household_code"])  # resolved above
     cells = dict(db.session.execute(sa.select(GridUnit.code, GridUnit.id).where(
         GridUnit.level == "cell", GridUnit.code.in_({d["cell_code"] for _, _, d in batch if d["cell_code"]}))).all())
     results = {}
@@ -111,10 +139,8 @@ def write_disputes(batch, context) -> dict:
             results[item_id] = _rejected("a dispute with this id exists", "该编号的事件已存在")
             continue
         household = households.get(data["household_code"]) if data["household_code"] else None
-        if data["household_code"] and household is None:
-            results[item_id] = _rejected(f"no household {data['household_code']} among yours",
-                                         f"您负责的住户中没有 {data['household_code']}",
-                                         {"household_code": ["not found / 未找到"]})
+        if (data["household_code"] or data["household_id"]) and household is None:
+            results[item_id] = _no_household(data)
             continue
         cell_id = household[1] if household else cells.get(data["cell_code"])
         if cell_id is None:
@@ -237,7 +263,12 @@ def write_follow_ups_done(batch, context) -> dict:
     return results
 
 
-# disputes before their events, so a phone can report a dispute and act on it in one batch; visits before their
-# follow-ups are marked done
-HANDLERS = {"visit": write_visits, "dispute": write_disputes, "dispute_event": write_dispute_events,
+def _register_handlers() -> dict:
+    from .household_items import write_changes, write_registrations  # they build on this module's answers
+    return {"household_new": write_registrations, "household_change": write_changes}
+
+
+# households registered before their changes and before the visits and disputes that name them; disputes before their
+# events, so a phone can report a dispute and act on it in one batch; visits before their follow-ups are marked done
+HANDLERS = {**_register_handlers(), "visit": write_visits, "dispute": write_disputes, "dispute_event": write_dispute_events,
             "zero_report": write_zero_reports, "follow_up_done": write_follow_ups_done}

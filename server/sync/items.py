@@ -1,5 +1,5 @@
 """The items a phone pushes, validated one by one: a bad item is rejected alone, with field messages."""
-from marshmallow import Schema, fields, validate
+from marshmallow import INCLUDE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from grids.codes import CODE_LENGTH, HOUSEHOLD_CODE_LENGTH
 
@@ -12,6 +12,7 @@ from ..models.vocab import (
     SATISFACTION,
     VISIT_KINDS,
 )
+from ..register.schemas import EditData, JoinData, LeaveData, MoveData, MoveDecisionData, RegistrationData, RetireData
 
 MAX_BATCH = 500  # items per push; more answers 413
 TEXT = validate.Length(max=4000)
@@ -22,8 +23,31 @@ class PointSchema(Schema):
     lat = fields.Float(required=True, validate=validate.Range(min=-90, max=90))
 
 
-class VisitData(Schema):
-    household_code = fields.String(required=True, validate=validate.Length(equal=HOUSEHOLD_CODE_LENGTH))
+def _household_code(**kw):
+    return fields.String(load_default=None, allow_none=True, validate=validate.Length(equal=HOUSEHOLD_CODE_LENGTH), **kw)
+
+
+def _household_id():
+    return fields.UUID(load_default=None, allow_none=True, metadata={
+        "description": "instead of household_code: the id of the household_new item that registered it (a household "
+                       "registered on the phone whose code it does not know yet; earlier in the same batch too)"})
+
+
+class NamesHousehold(Schema):
+    """An item about a household names it by its code or by the UUID it was registered under."""
+
+    @validates_schema
+    def _named(self, data, **_):
+        if self.household_required and not (data.get("household_code") or data.get("household_id")):
+            raise ValidationError("name the household: household_code or household_id / 请填写住户编号或住户登记编号",
+                                  "household_code")
+
+    household_required = True
+
+
+class VisitData(NamesHousehold):
+    household_code = _household_code()
+    household_id = _household_id()
     kind = fields.String(required=True, validate=validate.OneOf(VISIT_KINDS))
     notes = fields.String(load_default="", validate=TEXT)
     findings = fields.String(load_default="", validate=TEXT)
@@ -38,8 +62,10 @@ class PartySchema(Schema):
     role = fields.String(load_default="party", validate=validate.Length(max=20))
 
 
-class DisputeData(Schema):
-    household_code = fields.String(load_default=None, allow_none=True, validate=validate.Length(equal=HOUSEHOLD_CODE_LENGTH))
+class DisputeData(NamesHousehold):
+    household_required = False  # a dispute in a public place belongs to no household
+    household_code = _household_code()
+    household_id = _household_id()
     cell_code = fields.String(load_default=None, allow_none=True, validate=validate.Length(equal=CODE_LENGTH["cell"]),
                               metadata={"description": "needed when there is no household"})
     category = fields.String(required=True, validate=validate.OneOf(DISPUTE_CATEGORIES))
@@ -81,8 +107,41 @@ class FollowUpDoneData(Schema):
     note = fields.String(load_default="", validate=TEXT)
 
 
+class HouseholdNewData(RegistrationData):
+    """A household registered on the phone: the item's id is the household's client UUID (its client_id)."""
+
+
+# a change of the register, by kind: the fields of the API's body for it (server/register/schemas.py)
+HOUSEHOLD_CHANGES = {"edit": EditData, "member_join": JoinData, "member_leave": LeaveData, "move": MoveData,
+                     "retire": RetireData, "move_decision": MoveDecisionData}
+
+
+class HouseholdChangeData(Schema):
+    """{change, household_code | household_id, …the fields of that change}; move_decision names move_id instead."""
+
+    class Meta:
+        unknown = INCLUDE  # the change's own fields, loaded by its schema below
+
+    change = fields.String(required=True, validate=validate.OneOf(HOUSEHOLD_CHANGES))
+    household_code = _household_code()
+    household_id = _household_id()
+    move_id = fields.UUID(load_default=None, allow_none=True, metadata={"description": "move_decision: the move"})
+
+    @post_load
+    def _details(self, data, **_):
+        own = ("change", "household_code", "household_id", "move_id")
+        if data["change"] == "move_decision" and not data["move_id"]:
+            raise ValidationError({"move_id": ["required / 必填"]})
+        if data["change"] != "move_decision" and not (data["household_code"] or data["household_id"]):
+            raise ValidationError({"household_code": ["name the household: household_code or household_id / "
+                                                      "请填写住户编号或住户登记编号"]})
+        details = HOUSEHOLD_CHANGES[data["change"]]().load({k: v for k, v in data.items() if k not in own})
+        return {**{k: data[k] for k in own}, "details": details}
+
+
 DATA_SCHEMAS = {"visit": VisitData(), "dispute": DisputeData(), "dispute_event": DisputeEventData(),
-                "zero_report": ZeroReportData(), "follow_up_done": FollowUpDoneData()}
+                "zero_report": ZeroReportData(), "follow_up_done": FollowUpDoneData(),
+                "household_new": HouseholdNewData(), "household_change": HouseholdChangeData()}
 
 
 def describe_items() -> str:
@@ -107,7 +166,12 @@ class ItemResultSchema(Schema):
     id = fields.String(allow_none=True, metadata={"description": "the item's id as sent; null if it sent none"})
     type = fields.String(allow_none=True)
     status = fields.String(metadata={"enum": ["accepted", "duplicate", "rejected"]})
-    reason = fields.Dict(allow_none=True)
+    reason = fields.Dict(allow_none=True, metadata={
+        "description": "why it was refused: message, message_zh, errors by field; a household change based on a stale "
+                       "version: status 409, current (the household as it stands) and differences ({field: {yours, "
+                       "theirs}}); a location outside the cell: warnings (send again with confirm_location_outside)"})
+    detail = fields.Dict(allow_none=True, metadata={
+        "description": "what an accepted household item made: the household's code and version (and a move's id)"})
 
 
 class PushResultSchema(Schema):

@@ -5,7 +5,13 @@ households. Households (each with its latest visits), cadre links and disputes n
 its timeline) come when they changed since the cursor; with them come complete lists, answered whole on
 every pull, which the phone keeps as they are: the household codes and dispute ids in scope (whatever
 the phone holds that is not in them was deleted, closed or left the user's area), the open follow-ups,
-the zero reports of the user's cell and the settings it needs."""
+the zero reports of the user's cell and the settings it needs.
+
+The register: a household registered, corrected, moved (into its new cell and out of its old one) or retired is
+marked changed (updated_at), so it comes with the next pull of every phone that holds its cell; a retired one comes
+once more, marked retired, and leaves `household_codes` (from its retirement day); a moved one leaves the old cell's
+list and joins the new one's. The keepers of the register also get the moves waiting in their area, complete on
+every pull: `incoming_moves` (to accept or refuse) and `outgoing_moves`."""
 from __future__ import annotations
 
 import datetime as dt
@@ -19,6 +25,8 @@ from ..disputes.listing import as_dict, dispute_rows, timelines
 from ..disputes.workflow import NOT_CLOSED, OPEN
 from ..extensions import db
 from ..models import CadreLink, Dispute, FollowUpDone, Household, User, Visit, ZeroReport
+from ..register import moves
+from ..roles import REGISTER_KEEPERS
 from ..scope import outside_scope
 
 OVERLAP = dt.timedelta(minutes=2)  # rows committed late with an earlier time are sent again, not missed
@@ -33,17 +41,24 @@ users = authors.c
 def pull(user: User, since: dt.datetime | None, now: dt.datetime) -> dict:
     changed = (lambda column: column >= since - OVERLAP) if since else (lambda column: sa.true())
     config = settings.all_settings()
+    # a first pull takes the register as it is; later ones also the households retired since (marked retired)
+    sent = sa.and_(changed(Household.updated_at), sa.true() if since else Household.retired_at.is_(None))
     households = db.session.scalars(
-        sa.select(Household).where(changed(Household.updated_at)).order_by(Household.code)
-        .options(joinedload(Household.cell), selectinload(Household.tag_rows), selectinload(Household.members))).all()
-    visits = recent_visits(sa.select(Household.id).where(changed(Household.updated_at)))
+        sa.select(Household).where(sent).order_by(Household.code)
+        .options(joinedload(Household.cell), selectinload(Household.tag_rows), selectinload(Household.members),
+                 selectinload(Household.pending_moves))).all()
+    visits = recent_visits(sa.select(Household.id).where(sent))
+    keeper = user.role in REGISTER_KEEPERS
     links = db.session.scalars(sa.select(CadreLink).where(changed(CadreLink.updated_at))
                                .options(joinedload(CadreLink.household), joinedload(CadreLink.cadre))).all()
     return {
         "server_time": now,
         "cursor": now,
         "households": [_with(h, recent_visits=visits.get(h.id, [])) for h in households],  # last_visit_at: a trigger
-        "household_codes": db.session.scalars(sa.select(Household.code).order_by(Household.code)).all(),
+        "household_codes": db.session.scalars(sa.select(Household.code).where(Household.retired_at.is_(None))
+                                              .order_by(Household.code)).all(),
+        "incoming_moves": moves.incoming() if keeper else [],
+        "outgoing_moves": moves.outgoing() if keeper else [],
         "cadre_links": links,
         "disputes": disputes(changed(Dispute.updated_at), now, config),
         "dispute_ids": db.session.scalars(sa.select(Dispute.id).where(Dispute.state.in_(NOT_CLOSED))).all(),
@@ -89,7 +104,8 @@ def open_follow_ups() -> list[dict]:
                   users.display_name.label("author"))
         .join(Household, Household.id == Visit.household_id)
         .outerjoin(authors, users.id == Visit.author_id)
-        .where(Visit.follow_up_on.is_not(None), Visit.visited_at >= Household.last_visit_at, ~done.exists())
+        .where(Visit.follow_up_on.is_not(None), Visit.visited_at >= Household.last_visit_at, ~done.exists(),
+               Household.retired_at.is_(None))
         .order_by(Visit.follow_up_on, Household.code, Visit.id)).mappings()
     return [dict(row) for row in rows]
 

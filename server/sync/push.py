@@ -22,15 +22,19 @@ from sqlalchemy.orm.exc import StaleDataError
 from .. import audit, settings
 from ..clock import CLOCK_SKEW
 from ..extensions import db
-from ..models import Dispute, DisputeEvent, FollowUpDone, SyncItem, User, Visit, ZeroReport
+from ..models import Dispute, DisputeEvent, FollowUpDone, HouseholdMove, SyncItem, User, Visit, ZeroReport
 from ..warnings.engine import on_new_disputes
-from .handlers import HANDLERS, Rejected, reason
+from .handlers import HANDLERS, Accepted, Rejected, reason
 from .items import DATA_SCHEMAS, ItemSchema
 
 ATTEMPTS = 3
 ITEM = ItemSchema()
-ITEM_TABLES = {"visit": Visit.__table__, "dispute": Dispute.__table__, "dispute_event": DisputeEvent.__table__,
-               "zero_report": ZeroReport.__table__, "follow_up_done": FollowUpDone.__table__}
+# the key each type's record takes from the item's id, which no other record may hold already; None: the handler
+# answers an id met before (household_new: the household registered under it, through the API too)
+ITEM_KEYS = {"visit": Visit.__table__.c.id, "dispute": Dispute.__table__.c.id,
+             "dispute_event": DisputeEvent.__table__.c.id, "zero_report": ZeroReport.__table__.c.id,
+             "follow_up_done": FollowUpDone.__table__.c.id, "household_new": None,
+             "household_change": HouseholdMove.__table__.c.id}  # a move asked for takes the item's id
 
 
 @dataclass
@@ -39,9 +43,10 @@ class Outcome:
     type: str | None
     status: str
     reason: dict | None = None
+    detail: dict | None = None  # accepted: what the item made that the phone needs (a household's code and version)
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "type": self.type, "status": self.status, "reason": self.reason}
+        return {"id": self.id, "type": self.type, "status": self.status, "reason": self.reason, "detail": self.detail}
 
 
 def content_hash(raw: dict) -> str:
@@ -97,7 +102,8 @@ def _push_once(user, raw_items, now) -> list[Outcome]:
             result = results[item.id]
             rejected = isinstance(result, Rejected)
             outcomes[item.index] = _remember(user, now, item, "rejected" if rejected else "accepted",
-                                             result.reason if rejected else None)
+                                             result.reason if rejected else None,
+                                             result.detail if isinstance(result, Accepted) else None)
     new_disputes = [uuid.UUID(o.id) for o in outcomes if o and o.type == "dispute" and o.status == "accepted"]
     if new_disputes:  # the cheap early-warning rules run on write; the scan catches the rest
         db.session.flush()
@@ -136,7 +142,7 @@ def _not_answered_before(items, outcomes) -> list[Pending]:
         item.previous = previous = stored.get(item.id)
         if previous is not None and (previous.status == "accepted" or previous.content_hash == item.digest):
             outcomes[item.index] = (
-                Outcome(str(item.id), previous.item_type, previous.status, previous.reason)
+                _stored(previous)
                 if previous.content_hash == item.digest else
                 Outcome(str(item.id), item.type, "duplicate", reason(
                     "this id was already used for different content: nothing was changed", "该编号已用于其他内容，未作修改")))
@@ -150,10 +156,10 @@ def _ids_free(items, outcomes) -> list[Pending]:
     another user's record out of this user's sight); read from the plain tables, which the data scope does not
     filter, so the insert cannot fail on the key."""
     taken = set()
-    for kind, table in ITEM_TABLES.items():
+    for kind, key in ITEM_KEYS.items():
         ids = [item.id for item in items if item.type == kind]
-        if ids:
-            taken.update(db.session.scalars(sa.select(table.c.id).where(table.c.id.in_(ids))))
+        if ids and key is not None:
+            taken.update(db.session.scalars(sa.select(key).where(key.in_(ids))))
     for item in items:
         if item.id in taken:
             outcomes[item.index] = Outcome(str(item.id), item.type, "duplicate", reason(
@@ -168,13 +174,20 @@ def _stored_outcomes(ids) -> dict:
     return {r.id: r for r in rows}
 
 
-def _remember(user, now, item: Pending, status, why) -> Outcome:
+def _stored(previous: SyncItem) -> Outcome:
+    """The outcome stored with an item's id; an accepted item's stored "reason" is its detail."""
+    accepted = previous.status == "accepted"
+    return Outcome(str(previous.id), previous.item_type, previous.status, None if accepted else previous.reason,
+                   previous.reason if accepted else None)
+
+
+def _remember(user, now, item: Pending, status, why, detail=None) -> Outcome:
     if item.previous is not None:
         db.session.delete(item.previous)  # an item rejected before, sent again corrected
         db.session.flush()
     db.session.add(SyncItem(id=item.id, item_type=item.type, user_id=user.id, content_hash=item.digest, status=status,
-                            reason=why, received_at=now))
-    return Outcome(str(item.id), item.type, status, why)
+                            reason=why if status == "rejected" else detail, received_at=now))
+    return Outcome(str(item.id), item.type, status, why, detail)
 
 
 def _audit(outcomes):

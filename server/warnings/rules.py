@@ -169,12 +169,13 @@ def stalled_deadlines(now: dt.datetime, config: dict) -> list[Candidate]:
 
 
 def key_persons_unvisited(now: dt.datetime, config: dict) -> list[Candidate]:
-    """Households of key persons (重点人员) with no visit for the configured days."""
+    """Households of key persons (重点人员) on the register (not retired 注销) with no visit for the configured days."""
     days = config["key_person_visit_days"]
     rows = db.session.execute(
         sa.select(Household.id, Household.code, Household.cell_id, Household.last_visit_at)
         .join(HouseholdTag, sa.and_(HouseholdTag.household_id == Household.id, HouseholdTag.tag == "key_person"))
-        .where(sa.or_(Household.last_visit_at.is_(None), Household.last_visit_at < now - dt.timedelta(days=days))))
+        .where(sa.or_(Household.last_visit_at.is_(None), Household.last_visit_at < now - dt.timedelta(days=days)),
+               sa.or_(Household.retired_at.is_(None), Household.retired_at > now)))
     return [Candidate(
         f"key_person_unvisited:{row.id}:{row.last_visit_at.date() if row.last_visit_at else 'never'}",
         "key_person_unvisited", "medium", "village", row.cell_id,

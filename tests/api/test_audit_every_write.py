@@ -58,6 +58,70 @@ def note_on_a_dispute(app):
     return f"/api/disputes/{dispute.id}/steps", {"json": {"kind": "note", "note": "补充情况", "version": dispute.version}}
 
 
+def a_household(app) -> Household:
+    return first(app, Household, Household.code.startswith("610923100"), Household.retired_at.is_(None))
+
+
+def yesterday() -> str:
+    import datetime as dt
+    return (dt.date.today() - dt.timedelta(days=1)).isoformat()
+
+
+def a_registration(app):
+    from tests.api.test_register import new_id_number
+    household = a_household(app)
+    return "/api/households", {"json": {"cell_code": household.code[:15], "head_name": "刘建国", "address": "一组 12 号",
+                                        "head_id_number": new_id_number(), "location": None,
+                                        "confirm_location_outside": True}}
+
+
+def a_member_leaving(app):
+    from server.models import HouseholdMember
+    member = first(app, HouseholdMember, HouseholdMember.household_id == a_household_with_members(app))
+    household = first(app, Household, Household.id == member.household_id)
+    return (f"/api/households/{household.code}/members/{member.id}/leave",
+            {"json": {"version": household.version, "reason": "move_out", "on": yesterday()}})
+
+
+def a_household_with_members(app) -> int:
+    from server.models import HouseholdMember
+    with app.app_context():
+        return db.session.scalar(sa.select(HouseholdMember.household_id).join(Household).where(
+            Household.code.startswith("610923100")).order_by(HouseholdMember.id))
+
+
+def a_pending_move(app):
+    import datetime as dt
+    import uuid
+
+    from server.models import HouseholdMove, User
+    household = a_household(app)
+    to_cell = first(app, GridUnit, GridUnit.level == "cell", GridUnit.code.startswith("610923100"),
+                    GridUnit.id != household.cell_id)
+    move_id = uuid.uuid4()
+    with app.app_context():  # asked for already (a Core insert: the audit row to look for is the acceptance's)
+        db.session.execute(sa.insert(HouseholdMove).values(
+            id=move_id, household_id=household.id, from_cell_id=household.cell_id, to_cell_id=to_cell.id,
+            state="pending", reason="", note="", requested_at=dt.datetime.now(dt.timezone.utc),
+            requested_by_id=db.session.scalar(sa.select(User.id).where(User.username == "t100"))))
+        db.session.commit()
+    return f"/api/households/moves/{move_id}", {"json": {"action": "accept"}}
+
+
+def on_a_household(path: str, body):
+    """A request about the first household of town 610923100 carrying its version: app → (url, kwargs)."""
+    def build(app):
+        household = a_household(app)
+        return f"/api/households/{household.code}{path}", {"json": {"version": household.version, **body(app)}}
+    return build
+
+
+def another_cell(app) -> dict:
+    household = a_household(app)
+    return {"to_cell_code": first(app, GridUnit, GridUnit.level == "cell", GridUnit.code.startswith("610923100"),
+                                  GridUnit.id != household.cell_id).code}
+
+
 # (endpoint, method) → (who, a request that writes: app → (url, kwargs))
 WRITES = {
     ("auth.Login", "POST"): ("anonymous", lambda app: ("/api/auth/login", {
@@ -72,6 +136,15 @@ WRITES = {
         "type": "visit", "id": "2b9f7c1e-1d2a-4c3b-9e8f-0a1b2c3d4e5f", "data": {
             "household_code": first(app, Household, Household.code.startswith("610923100")).code, "kind": "policy",
             "visited_at": "2026-11-20T09:00:00+08:00"}}]}})),
+    ("households.Households", "POST"): ("t100", a_registration),
+    ("households.HouseholdDetail", "PATCH"): ("t100", on_a_household("", lambda app: {"address": "二组 3 号"})),
+    ("households.Members", "POST"): ("t100", on_a_household("/members", lambda app: {
+        "name": "刘小花", "relation": "grandchild", "sex": "F", "reason": "birth", "on": yesterday()})),
+    ("households.MemberLeave", "POST"): ("t100", a_member_leaving),
+    ("households.Move", "POST"): ("t100", on_a_household("/move", another_cell)),
+    ("households.Retire", "POST"): ("t100", on_a_household("/retire", lambda app: {
+        "on": yesterday(), "reason": "merged"})),
+    ("households.MoveDecision", "POST"): ("t100", a_pending_move),
     ("alerts.Acknowledge", "POST"): ("t100", lambda app: (f"/api/alerts/{an_alert(app)}/acknowledge", {})),
     ("alerts.Close", "POST"): ("t100", lambda app: (f"/api/alerts/{an_alert(app)}/close", {"json": {"note": "已约谈"}})),
     ("visits.Visits", "POST"): ("t100", lambda app: ("/api/visits", {"json": {

@@ -233,5 +233,5 @@ def test_every_item_type_has_its_schema_handler_and_table():
     from server.models.sync import SYNC_ITEM_TYPES
     from server.sync.handlers import HANDLERS
     from server.sync.items import DATA_SCHEMAS
-    from server.sync.push import ITEM_TABLES
-    assert tuple(DATA_SCHEMAS) == SYNC_ITEM_TYPES and set(HANDLERS) == set(ITEM_TABLES) == set(SYNC_ITEM_TYPES)
+    from server.sync.push import ITEM_KEYS
+    assert tuple(DATA_SCHEMAS) == SYNC_ITEM_TYPES and set(HANDLERS) == set(ITEM_KEYS) == set(SYNC_ITEM_TYPES)

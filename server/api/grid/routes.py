@@ -87,8 +87,9 @@ class Households(MethodView):
     @blp.arguments(PageArgsSchema, location="query")
     @blp.response(200, HouseholdPageSchema)
     def get(self, args, code):
-        """Households under the unit (a cell's own, or all in a village or town), paginated by code."""
+        """Households on the register under the unit (a cell's own, or all in a village or town), paginated by code;
+        retired ones (注销) are left out from their retirement day (`GET /api/households/{code}` still answers them)."""
         unit = unit_or_404(code)
-        query = sa.select(Household).where(queries.households_under(unit)).options(
+        query = sa.select(Household).where(queries.households_under(unit), queries.on_register()).options(
             joinedload(Household.cell), selectinload(Household.tag_rows))
         return paginate(query, args, Household.code)

@@ -1,9 +1,8 @@
 """Schemas of the grid API: units as GeoJSON features, the tree, households of a unit."""
 from marshmallow import Schema, fields, validate
 
-from ...geojson import geojson_geometry
 from ...models.vocab import UNIT_LEVELS
-from ...privacy import mask_id_number, shown_phone
+from ...register.schemas import HouseholdSchema  # a household as every answer shows it: the register's own
 from ..pagination import page_schema
 
 
@@ -49,21 +48,6 @@ class TreeArgsSchema(Schema):
 
 class ChildrenArgsSchema(Schema):
     geometry = fields.Boolean(load_default=True, metadata={"description": "include boundaries"})
-
-
-class HouseholdSchema(Schema):
-    code = fields.String()
-    cell_code = fields.Function(lambda h: h.cell.code)
-    address = fields.String()
-    head_name = fields.String()
-    head_id_number = fields.Function(lambda h: mask_id_number(h.head_id_number), allow_none=True)
-    phone = fields.Function(lambda h: shown_phone(h.phone), allow_none=True)
-    member_count = fields.Integer()
-    tags = fields.List(fields.String())
-    location = fields.Method("_location", allow_none=True)
-
-    def _location(self, household):
-        return geojson_geometry(household.location)
 
 
 HouseholdPageSchema = page_schema(HouseholdSchema, "HouseholdPage")

@@ -1,25 +1,36 @@
 from marshmallow import Schema, fields, validate
 
 from ...models.types import INT_MAX
-from ...privacy import mask_id_number
-from ..grid.schemas import HouseholdSchema
+from ...models.vocab import MOVE_STATES
+from ...register.schemas import HouseholdRecordSchema, MoveSchema, RegistrationData
 from ..pagination import page_schema
 
 REVEALABLE = ("head_id_number", "phone", "member_id_number")
 
 
-class MemberSchema(Schema):
-    id = fields.Integer()
-    name = fields.String()
-    relation = fields.String()
-    sex = fields.String()
-    birth_date = fields.Date()
-    id_number = fields.Function(lambda m: mask_id_number(m.id_number), allow_none=True)
+HouseholdDetailSchema = HouseholdRecordSchema  # GET, and every change's answer
 
 
-class HouseholdDetailSchema(HouseholdSchema):
-    members = fields.List(fields.Nested(MemberSchema))
-    cell_name = fields.Function(lambda h: h.cell.name)
+class NewHouseholdSchema(RegistrationData):
+    id = fields.UUID(load_default=None, metadata={
+        "description": "a UUID made by the client: the same registration sent again is answered from the first (the "
+                       "id a phone's household_new sync item carries; visits may name the household by it)"})
+
+
+class MoveListArgsSchema(Schema):
+    direction = fields.String(load_default="incoming", validate=validate.OneOf(("incoming", "outgoing")), metadata={
+        "description": "incoming: into cells of your area (for you to accept); outgoing: out of them"})
+    state = fields.String(load_default="pending", validate=validate.OneOf(MOVE_STATES + ("all",)))
+
+
+class MoveListSchema(Schema):
+    items = fields.List(fields.Nested(MoveSchema))
+
+
+class MoveAnswerSchema(Schema):
+    move = fields.Nested(MoveSchema)
+    household = fields.Nested(HouseholdRecordSchema, allow_none=True, metadata={
+        "description": "the household as it stands, when you may see it (after a move is accepted: the receiving side)"})
 
 
 class RevealArgsSchema(Schema):

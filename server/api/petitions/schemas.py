@@ -2,39 +2,11 @@
 problem named in English and Chinese (ID numbers by GB 11643-1999, mobiles 1[3-9] and nine digits)."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ... import clock
-from ...identity import id_number_problem, is_valid_mobile
 from ...models.vocab import DISPUTE_CATEGORIES, HOUSEHOLD_CODE_LENGTH, PETITION_CHANNELS, RISK_COLOURS
+from ...register import fields as fields_
 from ..disputes.schemas import DisputeSchema
 
-ID_PROBLEMS = {
-    "format": "an ID number is 18 characters: 17 digits and a digit or X / 身份证号须为18位：17位数字加一位数字或X",
-    "birth_date": "the birth date in it (characters 7 to 14) is not a real day / 身份证号中的出生日期（第7至14位）无效",
-    "check_digit": "the check digit (the last character) does not match / 身份证号校验位（最后一位）不正确",
-}
-MOBILE_PROBLEM = "a mobile number is 11 digits, 13… to 19… / 手机号须为11位，以13至19开头"
-BLANK = "may not be blank / 不能为空"
-
-
-def _id_number(value):
-    problem = id_number_problem(value, clock.china_today())
-    if problem:
-        raise ValidationError(ID_PROBLEMS[problem])
-
-
-def _mobile(value):
-    if not is_valid_mobile(value):
-        raise ValidationError(MOBILE_PROBLEM)
-
-
-def _not_blank(value):
-    if not value.strip():
-        raise ValidationError(BLANK)
-
-
-def _not_ahead(value):
-    if value > clock.now() + clock.CLOCK_SKEW:
-        raise ValidationError("may not be in the future / 不能晚于当前时间")
+_id_number, _mobile, _not_blank, _not_ahead = fields_.id_number, fields_.mobile, fields_.not_blank, fields_.not_ahead
 
 
 def _household_code(**metadata):

@@ -2,6 +2,7 @@
 from marshmallow import Schema, fields
 
 from ...models.sync import ZERO_REPORT_KINDS
+from ...register.schemas import MoveSchema
 from ...sync.pull import DAILY_REPORT_DAYS, RECENT_VISITS
 from ..disputes.schemas import DisputeDetailSchema
 from ..households.schemas import HouseholdDetailSchema, VisitSchema
@@ -56,7 +57,13 @@ class PullResultSchema(Schema):
     server_time = fields.DateTime()
     cursor = fields.DateTime(metadata={"description": "send it as `since` next time"})
     households = fields.List(fields.Nested(PulledHouseholdSchema), metadata={"description": "changed since the cursor"})
-    household_codes = fields.List(fields.String(), metadata={"description": "all in scope: drop any other"})
+    household_codes = fields.List(fields.String(), metadata={
+        "description": "all on the register in scope (retired ones left out): drop any other"})
+    incoming_moves = fields.List(fields.Nested(MoveSchema), metadata={
+        "description": "moves into cells of the area waiting for acceptance, on every pull (keepers of the register; "
+                       "others: [])"})
+    outgoing_moves = fields.List(fields.Nested(MoveSchema), metadata={
+        "description": "moves out of cells of the area waiting for the receiving side, on every pull"})
     cadre_links = fields.List(fields.Nested(PulledLinkSchema), metadata={"description": "changed since the cursor"})
     disputes = fields.List(fields.Nested(DisputeDetailSchema), metadata={
         "description": "not closed and changed since the cursor, with parties and timeline (oldest step first)"})
