@@ -7,7 +7,7 @@ import "./desk-messages.js";
 import { deadlineBadge } from "./disputes.js";
 import { showDispute } from "./dispute-page.js";
 import { chinaDay, query } from "./format.js";
-import { refreshNav, startView } from "./session.js";
+import { inbox, refreshNav, startView } from "./session.js";
 
 const PAGE_SIZE = 200;
 
@@ -15,11 +15,10 @@ async function render(main, user) {
   const hash = location.hash;
   const shown = () => location.hash === hash;  // an answer for a page the user has left is dropped
   const [screen, arg] = hash.slice(1).split("/");
-  const inbox = await api.get("/api/disputes/inbox");
-  refreshNav(user, inbox);
-  if (screen === "dispute" && arg) return showDispute(main, user, arg, { shown, onChange: () => refreshNav(user) });
+  const boxesNow = await inbox();  // the header's count came from the same answer
+  if (screen === "dispute" && arg) return showDispute(main, user, arg, { shown, onChange: () => refreshNav({ fresh: true }) });
   if (!shown()) return;
-  const boxes = inbox.boxes.filter((box) => box.key === "mine" || user.role !== "cadre");
+  const boxes = boxesNow.boxes.filter((box) => box.key === "mine" || user.role !== "cadre");
   const chosen = boxes.find((box) => box.key === arg) || boxes.find((box) => box.count) || boxes[0];
   main.innerHTML = `<div class="desk-layout">
       <nav class="card boxes" aria-label="${esc(t("inbox"))}"><h2>${esc(t("inbox"))}</h2><ul>${boxes.map((box) =>

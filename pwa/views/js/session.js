@@ -22,6 +22,7 @@ export async function startView(titleKey, render) {
     document.getElementById("who").textContent = user ? `${t("signed_in_as")}: ${user.display_name}（${user.unit_name}）` : "";
     if (!user) return loginForm(main, (signedIn) => { user = signedIn; goHome(user) || show(); });
     if (user.home === PHONE_HOME) return location.replace(PHONE_HOME);
+    inboxAnswer = null;
     drawNav(user);
     try {
       await render(main, user);
@@ -71,15 +72,21 @@ function drawNav(user) {
   nav.innerHTML = PAGES.filter((page) => page.roles.includes(user.role)).map((page) =>
     `<a href="${page.href}" data-page="${page.href}" ${location.pathname === page.href ? 'aria-current="page"' : ""}>
       ${esc(t(page.key))}${page.href === "/views/desk" ? ' <span class="count" id="nav-todo"></span>' : ""}</a>`).join("");
-  refreshNav(user);
+  refreshNav();
 }
 
-/** The count of what waits in the user's 待办 on the navigation (from the inbox answer when the caller has it). */
-export async function refreshNav(user, inbox = null) {
+// The 待办 inbox as the server answered it for this drawing of the page: the header's count and the desk's boxes
+// share one request.
+let inboxAnswer = null;
+export const inbox = () => (inboxAnswer ??= api.get("/api/disputes/inbox"));
+
+/** The count of what waits in the user's 待办 on the navigation; `fresh`: asked again (after the user acted). */
+export async function refreshNav({ fresh = false } = {}) {
   const badge = document.getElementById("nav-todo");
   if (!badge) return;
+  if (fresh) inboxAnswer = null;
   try {
-    const { waiting } = inbox || await api.get("/api/disputes/inbox");
+    const { waiting } = await inbox();
     badge.textContent = waiting ? String(waiting) : "";
   } catch (error) {
     if (error.status !== 401) console.error(error);
