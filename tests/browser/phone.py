@@ -102,3 +102,9 @@ def cell_code(app, cell_id) -> str:
 
 def china_today() -> dt.date:
     return clock.china_today()
+
+
+def on_server_time(page):
+    """The phone's clock set to the server's. In the field both keep network time; here the server's runs
+    ahead (server_clock_ahead), and in the minutes before China's midnight the two disagree on the day."""
+    page.clock.set_system_time(clock.now())

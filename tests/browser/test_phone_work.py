@@ -15,6 +15,7 @@ from tests.browser.phone import (
     cell_code,
     households_of_cell,
     new_phone,
+    on_server_time,
     open_app,
     phone_of,
     sign_in,
@@ -55,6 +56,7 @@ def test_the_worker_files_the_cells_report_offline_and_the_town_sees_it(live_ser
         db.session.execute(sa.delete(ZeroReport).where(ZeroReport.cell_id == me.unit_id))
         db.session.commit()
     phone, page = phone_of(browser, base, me.username)
+    on_server_time(page)
     page.goto("/app/#/tasks")
     card = page.wait_for_selector("#report-due").inner_text()
     assert "月报" in card and "未报送" in card
@@ -96,6 +98,7 @@ def test_in_daily_reporting_the_phone_asks_for_todays_report(live_server, browse
     assert county.patch("/api/settings", json={"daily_reporting": True}).status_code == 200
     try:
         phone, page = phone_of(browser, base, me.username)
+        on_server_time(page)
         page.goto("/app/#/tasks")
         card = page.wait_for_selector("#report-due").inner_text()
         today = clock.china_today()
