@@ -6,6 +6,7 @@ import * as session from "./session.js";
 import * as login from "./login.js";
 import * as households from "./households.js";
 import * as household from "./household.js";
+import * as householdForm from "./household-form.js";
 import * as dispute from "./dispute.js";
 import * as reportDispute from "./report-dispute.js";
 import * as report from "./report.js";
@@ -61,7 +62,9 @@ async function draw() {
   if (current.ended) return login.show(root, go, { ended: current.user });
   const user = current.user;
   if (screen === "login") return go("#/households");
-  if (screen === "household") return household.show(root, go, decodeURIComponent(arg));
+  if (screen === "household") return household.show(root, go, decodeURIComponent(arg), user);
+  if (screen === "household-edit") return householdForm.showEdit(root, go, decodeURIComponent(arg));
+  if (screen === "register") return householdForm.showNew(root, go, user);
   if (screen === "dispute") return dispute.show(root, go, decodeURIComponent(arg), user);
   if (screen === "report") return report.show(root, go, user);
   if (screen === "report-dispute") return reportDispute.show(root, user);

@@ -5,10 +5,12 @@ import * as api from "./api.js";
 import * as data from "./data.js";
 import { currentLanguage, t } from "./i18n.js";
 
-export async function saveAndSync(type, data, label, messageElement) {
+// `saved(item)` is told as soon as the item is safe on the phone, before the sync is tried.
+export async function saveAndSync(type, data, label, messageElement, saved = () => {}) {
   const item = await outbox.add(type, data, label);
   messageElement.className = "ok";
   messageElement.textContent = t("saved_on_phone");
+  saved(item);
   return trySync(item.id, messageElement);
 }
 
@@ -58,6 +60,6 @@ export function reasonText(reason) {
   const zh = currentLanguage() === "zh";
   const fields = Object.entries(reason.errors || {}).map(([field, messages]) =>
     `${t("field_" + field) === "field_" + field ? field : t("field_" + field)}: ${[].concat(messages).map((m) => (typeof m === "string" ? m : JSON.stringify(m))).join("；")}`);
-  const now = reason.current ? [`${t("current_state")}: ${t("states")[reason.current.state] || reason.current.state}`] : [];
+  const now = reason.current && reason.current.state ? [`${t("current_state")}: ${t("states")[reason.current.state] || reason.current.state}`] : [];
   return [zh ? reason.message_zh || reason.message : reason.message || reason.message_zh, ...fields, ...now].join(" · ");
 }

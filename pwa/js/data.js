@@ -3,6 +3,7 @@
 // and the settings the app obeys. Everything read here counts what still waits in the outbox.
 import * as api from "./api.js";
 import * as storage from "./storage.js";
+import { isOf, keyOf, pendingHousehold, withChanges } from "./register.js";
 
 export const OVERDUE_DAYS = 30;
 const CHINA_OFFSET_MS = 8 * 3600000;  // China keeps one time zone and no daylight saving
@@ -22,6 +23,8 @@ export async function refresh() {
   await storage.put("kv", disputes, "disputes");
   await storage.put("kv", reply.follow_ups, "followUps");  // the complete list of open follow-ups, every pull
   await storage.put("kv", reply.zero_reports || [], "reports");
+  await storage.put("kv", reply.incoming_moves || [], "incomingMoves");  // complete on every pull
+  await storage.put("kv", reply.village_cells || [], "villageCells");
   await storage.put("kv", reply.settings || {}, "settings");
   await storage.put("kv", reply.cursor, "cursor");
 }
@@ -41,14 +44,24 @@ export async function refreshMapData(user) {
   await storage.put("kv", shapes, "cellShapes");
 }
 
+export const villageCells = async () => (await storage.get("kv", "villageCells")) || [];
+export const incomingMoves = async () => (await storage.get("kv", "incomingMoves")) || [];
+
 export const cellShapes = async () => (await storage.get("kv", "cellShapes")) || [];
 
-export async function households() {
-  return Object.values((await storage.get("kv", "households")) || {});
+// The households of my area as I left them: those pulled, with my waiting changes applied, and those I
+// registered that the server has not answered yet; retired ones (注销) only once the server has them.
+export async function households(outboxItems = null) {
+  const items = outboxItems || await storage.all("outbox");
+  const pulled = Object.values((await storage.get("kv", "households")) || {});
+  const known = new Set(pulled.map((h) => h.client_id).filter(Boolean));
+  const registered = items.filter((i) => i.type === "household_new" && !known.has(i.id)).map(pendingHousehold);
+  return [...registered, ...pulled].map((h) => withChanges(h, items));
 }
 
-export async function household(code) {
-  return ((await storage.get("kv", "households")) || {})[code];
+// One household by its code or the UUID it was registered under (a link made before the server answered).
+export async function household(key, outboxItems = null) {
+  return (await households(outboxItems)).find((h) => keyOf(h) === key || h.client_id === key);
 }
 
 export async function disputes() {
@@ -63,7 +76,7 @@ export const settings = async () => (await storage.get("kv", "settings")) || {};
 
 // A household's visits, newest first: those waiting in the outbox, then the ones the server sent.
 export function visitsOf(household, outboxItems) {
-  const pending = outboxItems.filter((i) => i.type === "visit" && i.data.household_code === household.code)
+  const pending = outboxItems.filter((i) => i.type === "visit" && isOf(household, i.data))
     .map((i) => ({ ...i.data, id: i.id, pending: i.status, reason: i.reason }));
   return [...pending, ...(household.recent_visits || [])]
     .sort((a, b) => Date.parse(b.visited_at) - Date.parse(a.visited_at));
@@ -71,7 +84,7 @@ export function visitsOf(household, outboxItems) {
 
 // Days since the last visit, counting visits still waiting in the outbox.
 export function daysSince(household, outboxItems, now = Date.now()) {
-  const times = outboxItems.filter((i) => i.type === "visit" && i.data.household_code === household.code)
+  const times = outboxItems.filter((i) => i.type === "visit" && isOf(household, i.data))
     .map((i) => Date.parse(i.data.visited_at));
   if (household.last_visit_at) times.push(Date.parse(household.last_visit_at));
   if (!times.length) return null;
@@ -111,6 +124,6 @@ export async function reportDue(cellCode, outboxItems, today = chinaDay()) {
 export function monthlyDuty(list, outboxItems, today = chinaDay()) {
   const month = today.slice(0, 7);
   const visited = list.filter((h) => (h.last_visit_at && chinaDay(h.last_visit_at).startsWith(month))
-    || outboxItems.some((i) => i.type === "visit" && i.data.household_code === h.code && chinaDay(i.data.visited_at).startsWith(month)));
+    || outboxItems.some((i) => i.type === "visit" && isOf(h, i.data) && chinaDay(i.data.visited_at).startsWith(month)));
   return { visited: visited.length, linked: list.length };
 }

@@ -17,7 +17,8 @@ export const FIELDS = {
 export const WHEN = { visit: "visited_at", dispute: "reported_at", dispute_event: "occurred_at",
                       zero_report: "reported_at", follow_up_done: "done_at" };
 
-const options = (choices, selected) =>
+// <option>s of a catalogue {code: label}, `selected` chosen
+export const options = (choices, selected) =>
   Object.entries(choices).map(([k, label]) => `<option value="${esc(k)}"${k === selected ? " selected" : ""}>${esc(label)}</option>`).join("");
 
 // datetime-local shows and takes the phone's local time; the data keeps ISO instants

@@ -44,7 +44,7 @@ export async function show(root) {
     const days = data.daysSince(h, items);
     const marker = window.L.circleMarker(latLng(h.location.coordinates), {
       radius: 9, color: "#fff", weight: 2, fillColor: ageColour(days), fillOpacity: 1 }).addTo(map);
-    marker.bindPopup(`<a href="#/household/${esc(h.code)}">${esc(h.head_name)}</a><br>${esc(h.address)}`);
+    marker.bindPopup(`<a href="#/household/${esc(h.code || h.client_id)}">${esc(h.head_name)}</a><br>${esc(h.address)}`);
     layers.push(marker);
   }
   const group = window.L.featureGroup(layers);

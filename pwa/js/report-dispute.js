@@ -8,11 +8,11 @@ import { picker } from "./map.js";
 import { esc } from "./html.js";
 import { t } from "./i18n.js";
 
-// options: {household_code} or {cells: [[code, name]]}; label for the sync list; start {lon, lat} of the
+// options: {household: {household_code} or {household_id}} or {cells: [[code, name]]}; label for the sync list; start {lon, lat} of the
 // map; gps() the latest fix, if the screen has one
 export function disputeForm(element, options) {
   const cells = options.cells || [];
-  element.innerHTML = `<form id="dispute" class="card"><h2>${t(options.household_code ? "report_dispute" : "report_public_dispute")}</h2>
+  element.innerHTML = `<form id="dispute" class="card"><h2>${t(options.household ? "report_dispute" : "report_public_dispute")}</h2>
     ${cells.length > 1 ? `<label>${t("field_cell_code")}<select name="cell_code">${cells.map(([code, name]) =>
       `<option value="${esc(code)}">${esc(name)}</option>`).join("")}</select></label>` : ""}
     ${forms.fields("dispute", { category: "neighbour", risk_colour: "blue" })}
@@ -30,7 +30,7 @@ export function disputeForm(element, options) {
     const fix = options.gps && options.gps();
     const where = picked ? { location: picked, gps_accuracy_m: null }
       : fix ? { location: { lon: fix.lon, lat: fix.lat }, gps_accuracy_m: fix.accuracy } : {};
-    const place = options.household_code ? { household_code: options.household_code }
+    const place = options.household ? options.household
       : { cell_code: new FormData(event.target).get("cell_code") || cells[0][0] };
     const dispute = { ...place, ...fields, party_count: Math.max(fields.parties.length, 1),
                       reported_at: new Date().toISOString(), ...where };

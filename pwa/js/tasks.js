@@ -1,8 +1,9 @@
 // My tasks: the cell's report when it is due, open follow-ups (whose household, marked done here), and the
-// disputes of my area with their deadline colours, each opening its timeline.
+// disputes of my area with their deadline colours, each opening its timeline; households moving into my cell.
 import * as data from "./data.js";
 import * as outbox from "./outbox.js";
 import { redrawSaying, saveAndSync } from "./capture.js";
+import { movesCard, wireMoves } from "./moves-in.js";
 import { esc } from "./html.js";
 import { t } from "./i18n.js";
 
@@ -15,7 +16,8 @@ export async function show(root, user) {
     .sort((a, b) => (COLOUR_ORDER[a.deadline] ?? 3) - (COLOUR_ORDER[b.deadline] ?? 3) || b.reported_at.localeCompare(a.reported_at));
   const today = data.chinaDay();
   const report = user.role === "grid_worker" ? await data.reportDue(user.unit_code, items) : null;
-  root.innerHTML = `${report ? `<section class="card report-due ${urgent(report, today) ? "due" : ""}" id="report-due">
+  const moves = user.role === "grid_worker" ? await movesCard(items) : "";
+  root.innerHTML = `${moves}${report ? `<section class="card report-due ${urgent(report, today) ? "due" : ""}" id="report-due">
       <h2>${t(report.kind === "daily" ? "daily_report" : "monthly_report")}</h2>
       <p>${esc(reportPeriod(report))} · <strong>${report.filed ? t("report_filed") : t("report_not_filed")}</strong></p>
       ${report.filed ? "" : `<a class="button" href="#/report">${t("file_report")}</a>`}</section>` : ""}
@@ -42,6 +44,8 @@ export async function show(root, user) {
                       f.head_name, root.querySelector("#follow-up-saved"));
     await redrawSaying(root, ["#follow-up-saved"], () => show(root, user));
   }));
+  // the card goes once nothing waits: its answer stays on screen under the follow-ups
+  wireMoves(root, () => redrawSaying(root, ["#move-saved", "#follow-up-saved"], () => show(root, user)));
 }
 
 // Marked when it is owed now: today's daily report, a late one, or the month's in its last ten days

@@ -11,7 +11,8 @@ The register: a household registered, corrected, moved (into its new cell and ou
 marked changed (updated_at), so it comes with the next pull of every phone that holds its cell; a retired one comes
 once more, marked retired, and leaves `household_codes` (from its retirement day); a moved one leaves the old cell's
 list and joins the new one's. The keepers of the register also get the moves waiting in their area, complete on
-every pull: `incoming_moves` (to accept or refuse) and `outgoing_moves`."""
+every pull: `incoming_moves` (to accept or refuse) and `outgoing_moves`; a grid worker, the cells of their village
+(`village_cells`, code and name) to move a household to offline."""
 from __future__ import annotations
 
 import datetime as dt
@@ -24,7 +25,7 @@ from ..clock import CHINA
 from ..disputes.listing import as_dict, dispute_rows, timelines
 from ..disputes.workflow import NOT_CLOSED, OPEN
 from ..extensions import db
-from ..models import CadreLink, Dispute, FollowUpDone, Household, User, Visit, ZeroReport
+from ..models import CadreLink, Dispute, FollowUpDone, GridUnit, Household, User, Visit, ZeroReport
 from ..register import moves
 from ..roles import REGISTER_KEEPERS
 from ..scope import outside_scope
@@ -59,6 +60,7 @@ def pull(user: User, since: dt.datetime | None, now: dt.datetime) -> dict:
                                               .order_by(Household.code)).all(),
         "incoming_moves": moves.incoming() if keeper else [],
         "outgoing_moves": moves.outgoing() if keeper else [],
+        "village_cells": village_cells(user) if user.role == "grid_worker" else [],
         "cadre_links": links,
         "disputes": disputes(changed(Dispute.updated_at), now, config),
         "dispute_ids": db.session.scalars(sa.select(Dispute.id).where(Dispute.state.in_(NOT_CLOSED))).all(),
@@ -68,6 +70,16 @@ def pull(user: User, since: dt.datetime | None, now: dt.datetime) -> dict:
         "settings": {"daily_reporting": bool(config["daily_reporting"]),
                      "zero_report_grace_days": int(config["zero_report_grace_days"])},
     }
+
+
+def village_cells(user: User) -> list[dict]:
+    """The cells of the worker's village, their own among them. Read past the scope (a worker's is their cell): a
+    cell's code and name are what a move to it names, nothing of its households."""
+    unit = outside_scope(GridUnit).c
+    village = sa.select(unit.parent_id).where(unit.id == user.unit_id).scalar_subquery()
+    rows = db.session.execute(sa.select(unit.code, unit.name).where(unit.parent_id == village, unit.level == "cell")
+                              .order_by(unit.code))
+    return [{"code": code, "name": name} for code, name in rows]
 
 
 def recent_visits(household_ids) -> dict:

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from server.extensions import db
-from server.models import Household, SyncItem, Visit
+from server.models import GridUnit, Household, SyncItem, Visit
 from tests.api.test_register import OTHER_TOWN, TOWN, body, cell
 from tests.conftest import signed_in
 
@@ -160,3 +160,15 @@ def test_a_move_reaches_the_receiving_phone_and_both_pulls_follow_it(app, clock)
     gone = pull(sender, cursors["sender"])
     assert code not in gone["household_codes"] and gone["outgoing_moves"] == []
     assert household(app, code).cell_id == there["id"]
+
+
+def test_a_workers_pull_names_the_cells_of_their_village_to_move_households_to(app):
+    at = cell(app, TOWN)
+    with app.app_context():
+        village = db.session.scalar(sa.select(GridUnit.parent_id).where(GridUnit.id == at["id"]))
+        expected = db.session.execute(sa.select(GridUnit.code, GridUnit.name).where(GridUnit.parent_id == village)
+                                      .order_by(GridUnit.code)).all()
+    named = pull(signed_in(app, at["worker"]))["village_cells"]
+    assert [(c["code"], c["name"]) for c in named] == [tuple(row) for row in expected] and len(named) > 1
+    assert at["code"] in {c["code"] for c in named} and set(named[0]) == {"code", "name"}  # names, nothing more
+    assert pull(signed_in(app, at["village_head"]))["village_cells"] == []  # the desk lists its cells itself

@@ -16,9 +16,9 @@ PHONE_360 = {"width": 360, "height": 740}
 
 def new_phone(browser, base, **options):
     """A phone: a browser context of its own (its own IndexedDB), at 360 px, in Chinese, with a GPS fix."""
-    return browser.new_context(viewport=PHONE_360, locale="zh-CN", base_url=base, device_scale_factor=2,
-                               geolocation={"longitude": 108.3, "latitude": 33.3, "accuracy": 12},
-                               permissions=["geolocation"], **options)
+    return browser.new_context(**{"viewport": PHONE_360, "locale": "zh-CN", "base_url": base, "device_scale_factor": 2,
+                                  "geolocation": {"longitude": 108.3, "latitude": 33.3, "accuracy": 12},
+                                  "permissions": ["geolocation"], **options})
 
 
 def open_app(context):

@@ -214,10 +214,16 @@ def test_phone_app_shows_every_text_as_text(live_server, planted, watched):
 
     page.goto(f"/app/#/household/{planted['household']}")
     page.wait_for_selector("#visits li .muted")
-    shown_in(page, "#app section.card", "household.head_name", "household.address", "member.name")
+    shown_in(page, "#details", "household.head_name", "household.address")
+    shown_in(page, "#members", "household.head_name", "member.name")
     all_equal(page, "#visits li .muted", "visit.notes")
     screenshot(page, "injection-household")
     watch.assert_clean(page, "household")
+
+    page.goto(f"/app/#/household-edit/{planted['household']}")  # the correction form holds the text as values
+    assert page.wait_for_selector("form#edit-household input[name=head_name]").input_value() == payload("household.head_name")
+    assert page.input_value("form#edit-household input[name=address]") == payload("household.address")
+    watch.assert_clean(page, "household correction")
 
     page.goto("/app/#/tasks")
     page.wait_for_selector("text=待跟进")

@@ -53,6 +53,11 @@ class PulledSettingsSchema(Schema):
         "description": "days into a month before last month's missing report is raised"})
 
 
+class CellNameSchema(Schema):
+    code = fields.String()
+    name = fields.String()
+
+
 class PullResultSchema(Schema):
     server_time = fields.DateTime()
     cursor = fields.DateTime(metadata={"description": "send it as `since` next time"})
@@ -64,6 +69,9 @@ class PullResultSchema(Schema):
                        "others: [])"})
     outgoing_moves = fields.List(fields.Nested(MoveSchema), metadata={
         "description": "moves out of cells of the area waiting for the receiving side, on every pull"})
+    village_cells = fields.List(fields.Nested(CellNameSchema), metadata={
+        "description": "a grid worker's: the cells of their village (their own too), on every pull, to move a household "
+                       "to; others: []"})
     cadre_links = fields.List(fields.Nested(PulledLinkSchema), metadata={"description": "changed since the cursor"})
     disputes = fields.List(fields.Nested(DisputeDetailSchema), metadata={
         "description": "not closed and changed since the cursor, with parties and timeline (oldest step first)"})
