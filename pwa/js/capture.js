@@ -58,7 +58,8 @@ export async function redrawSaying(root, selectors, redraw) {
 export function reasonText(reason) {
   if (!reason) return "";
   const zh = currentLanguage() === "zh";
-  const fields = Object.entries(reason.errors || {}).map(([field, messages]) =>
+  // a stale version is said by the message, and settled on the conflict form: not said twice
+  const fields = Object.entries(reason.errors || {}).filter(([field]) => !(field === "version" && reason.current)).map(([field, messages]) =>
     `${t("field_" + field) === "field_" + field ? field : t("field_" + field)}: ${[].concat(messages).map((m) => (typeof m === "string" ? m : JSON.stringify(m))).join("；")}`);
   const now = reason.current && reason.current.state ? [`${t("current_state")}: ${t("states")[reason.current.state] || reason.current.state}`] : [];
   return [zh ? reason.message_zh || reason.message : reason.message || reason.message_zh, ...fields, ...now].join(" · ");

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy.exc import IntegrityError
 
 from ..cli import finish
 from ..extensions import db
 from ..tabular import TableError
-from .importer import ROW_MODES, check_register, read_register, write_register
+from .importer import ROW_MODES, WRITTEN_MEANWHILE, check_register, read_register, write_register
 
 register_cli = AppGroup("register", help="Bring a county's household register in 人口底数导入.")
 
@@ -36,7 +37,12 @@ def import_command(file, rows, as_json, apply):
         raise click.ClickException("有被拒绝或重复的行，未写入 Rows refused or duplicated: nothing written.")
     if apply:
         with click.progressbar(length=len(result.households), label="写入 writing", file=sys.stderr) as bar:
-            write_register(result, bar.update)
+            try:
+                write_register(result, bar.update)
+                db.session.flush()
+            except IntegrityError as exc:
+                db.session.rollback()
+                raise click.ClickException(f"{WRITTEN_MEANWHILE[1]} / {WRITTEN_MEANWHILE[0]}") from exc
         w = result.written
         click.echo(f"写入 {w['households']} 户、{w['members']} 名家庭成员、{w['tags']} 个标签 / wrote {w['households']} "
                    f"households, {w['members']} members, {w['tags']} tags")

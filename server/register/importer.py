@@ -582,6 +582,11 @@ def _allocate_codes(register: RegisterFile, households: list) -> None:
                    f"网格 {h.cell.code} 的住户编号已用完")
 
 
+# a unique code or person written by someone else between this import's checks and its write
+WRITTEN_MEANWHILE = ("Households were written into these cells meanwhile (another import or a registration): nothing "
+                     "was written; run the import again", "导入期间这些网格有其他住户写入（另一次导入或新登记），本次未写入，请重新导入")
+
+
 def write_register(result: RegisterImport, progress=None) -> None:
     """Every household, its members and tags, in bulk, and one audit row with the counts (Core writes pass the ORM's
     audit hook by). Only for a result that is ok; the caller commits."""

@@ -94,3 +94,20 @@ def test_too_many_rows_is_422_naming_the_limit(county, monkeypatch):
 def test_an_unreadable_file_is_422_in_both_languages(county):
     response = upload(signed_in(county, "admin"), b"")
     assert response.status_code == 422 and response.get_json()["message_zh"] == "文件为空"
+
+
+def test_codes_taken_by_a_concurrent_import_answer_409_and_write_nothing(county, monkeypatch):
+    """Another import (or a registration) took the cell's next codes between this one reading them and writing:
+    the unique code refuses the write, and the answer says to run it again, not a 500."""
+    from server.register import importer
+    admin, staff = signed_in(county, "admin"), signed_in(county, "county01")
+    cell = "610923100201002"
+    taken = staff.get(f"/api/grid/units/{cell}/households", query_string={"page_size": 1}).get_json()["items"][0]["code"]
+    monkeypatch.setattr(importer, "free_household_codes", lambda wanted, session=None: {c: [taken] * n for c, n in wanted.items()})
+    denominator = coverage_denominator(staff, cell)
+    person = People(13)
+    response = upload(admin, as_csv([row("1", "柴一", "户主", person(), group="二组")]), apply="true")
+    assert response.status_code == 409, response.get_json()
+    body = response.get_json()
+    assert "run the import again" in body["message"] and "请重新导入" in body["message_zh"]
+    assert coverage_denominator(staff, cell) == denominator

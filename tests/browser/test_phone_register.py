@@ -76,6 +76,7 @@ def test_a_household_registered_offline_is_visited_at_once_and_both_reach_the_se
     assert "校验位" in form.inner_text() and "手机号须为11位" in form.inner_text()  # said at once, offline, by field
     page.fill("form#register input[name=head_id_number]", id_number("19470312"))
     page.fill("form#register input[name=phone]", "13912345678")
+    screenshot(page, "phone-register-form")
     page.click("form#register button[type=submit]")
     assert until_said(page, "#register-saved").startswith("当前离线")
     screenshot(page, "phone-register-offline")
@@ -174,6 +175,7 @@ def test_a_birth_a_death_and_a_retirement_recorded_offline_reach_the_register_in
                      "#household-saved").startswith("当前离线")
     members = page.inner_text("#member-list")
     assert "刘小宝" in members and "死亡" in members
+    screenshot(page, "phone-register-members")
     assert "2 项变动待同步" in page.inner_text("#household-state")
 
     page.goto(f"/app/#/household/{leaving.code}")

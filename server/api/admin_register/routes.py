@@ -2,10 +2,11 @@
 everything in one transaction or nothing. The limits are the upload's, for a request; `flask register import` has none."""
 from flask import request
 from flask.views import MethodView
+from sqlalchemy.exc import IntegrityError
 
 from ...errors import api_abort
 from ...extensions import db
-from ...register.importer import check_register, read_register, write_register
+from ...register.importer import WRITTEN_MEANWHILE, check_register, read_register, write_register
 from ...tabular import TableError
 from ..blueprint import Blueprint
 from .schemas import RegisterImportFileSchema, RegisterImportFormSchema, RegisterImportResultSchema
@@ -65,8 +66,12 @@ class RegisterImport(MethodView):
             api_abort(422, "Rows were refused or are duplicates: nothing was written", "有被拒绝或重复的行，未写入",
                       report=body)
         if form["apply"]:
-            write_register(result)
-            db.session.commit()
+            try:
+                write_register(result)
+                db.session.commit()
+            except IntegrityError:  # codes or people written meanwhile by another import or a registration
+                db.session.rollback()
+                api_abort(409, *WRITTEN_MEANWHILE)
             body.update(applied=True, written=result.written)
         else:
             db.session.rollback()
