@@ -190,6 +190,7 @@ def test_a_village_head_keeps_the_register_from_the_desk(live_server, browser):
     page.click("#register-household")
     page.wait_for_selector("#household[data-loaded] #household-head:has-text('诸葛新户')")
     new_code = page.get_attribute("#household", "data-code")
+    assert page.inner_text("#said") == f"已登记新户 {new_code}"
     assert new_code.startswith(here["code"])
     stored = household_row(app, new_code)
     assert (stored["head_name"], stored["address"], stored["phone"], stored["member_count"]) == (
@@ -244,4 +245,37 @@ def test_a_town_secretary_reads_a_village_then_a_cell_of_their_town(live_server,
     assert page.inner_text("#register-total").startswith(f"共 {on_register_under(app, one_cell)} 户")
     cells = page.eval_on_selector_all("#register-table tbody tr", "rows => rows.map(r => r.dataset.code.slice(0, 15))")
     assert set(cells) == {one_cell}
+    context.close()
+
+
+def test_a_village_head_retires_a_household_after_confirming(live_server, browser):
+    app, base = live_server
+    here = cell(app, TOWN, 1)
+    code = registered_by_api(app, here, head_name="上官注销")
+    context, page = sign_in_at_home(browser, base, here["village_head"])
+    page.goto(f"/views/register#household/{code}")
+    page.wait_for_selector(f"#household[data-loaded][data-code='{code}']")
+    page.select_option("#retire-form select[name=reason]", "died_out")
+    page.fill("#retire-form input[name=note]", "户内最后一人去世")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    page.click("#retire-form button[type=submit]")
+    assert "已注销" in said(page)
+    assert "上官注销" in asked[0] and code in asked[0]
+    reload_household(page, code)
+    assert page.inner_text("#household-state") == "已注销"
+    assert "户内无人" in page.inner_text("#retired-on") and not page.query_selector("#edit-form")
+    with app.app_context():
+        retired = db.session.execute(sa.select(Household.retired_at, Household.retire_reason, Household.retire_note)
+                                     .where(Household.code == code)).one()
+    assert retired[0] is not None and retired[1:] == ("died_out", "户内最后一人去世")
+    page.goto("/views/register#list")
+    page.wait_for_selector("#register[data-loaded]")
+    search(page, "上官注销")
+    page.wait_for_selector("#register-empty")
+    page.check("#register-filters input[name=retired]")
+    page.click("#register-filters button[type=submit]")
+    page.wait_for_function("() => location.hash.includes('retired=1')")
+    page.wait_for_selector(f"#register[data-loaded] tr[data-code='{code}']")
+    assert page.inner_text(f"tr[data-code='{code}'] td[data-key=state]") == "已注销"
     context.close()

@@ -19,7 +19,10 @@ const LABELS = { head_name: "reg_head", address: "reg_address", phone: "reg_phon
 
 export async function showHousehold(main, user, code, { shown }) {
   const household = await api.get(`/api/households/${encodeURIComponent(code)}`);
-  if (shown()) draw({ main, user }, household);
+  if (!shown()) return;
+  const said = sessionStorage.getItem("register-said");  // what the screen before did (登记新户)
+  sessionStorage.removeItem("register-said");
+  draw({ main, user }, household, said ? { text: said } : null);
 }
 
 function draw(page, household, said = null) {

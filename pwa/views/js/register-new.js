@@ -95,6 +95,7 @@ async function register(main, form, state, { confirm = false } = {}) {
   button.disabled = true;
   try {
     const household = await api.post("/api/households", body);
+    sessionStorage.setItem("register-said", t("reg_registered", { code: household.code }));  // said on its page
     location.hash = `#household/${household.code}`;
   } catch (error) {
     button.disabled = false;
