@@ -51,6 +51,7 @@ export async function me({ quiet = false } = {}) {
 
 export const get = (path) => request("GET", path);
 export const post = (path, body) => request("POST", path, body);
+export const patch = (path, body) => request("PATCH", path, body);
 
 export async function logout() {
   try { await request("POST", "/api/auth/logout"); } finally { await device.remove("kv", "csrf"); }

@@ -32,7 +32,7 @@ ENDPOINT_ROLES = {
     "households.HouseholdDetail": FIELD,
     "households.HouseholdVisits": FIELD,
     "households.Reveal": FIELD,
-    # the register (server/roles.py `register`): keepers register, move and retire; cadres also correct their own
+    # the register (server/roles.py `register`): keepers list, register, move and retire; cadres also correct their own
     "households.Households": REGISTER_KEEPERS,
     "households.Members": REGISTER_EDITORS,
     "households.MemberLeave": REGISTER_EDITORS,

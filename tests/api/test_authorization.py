@@ -55,6 +55,8 @@ MATRIX = {
     # the register's writes: the role is tried here with a body the schema refuses (422), so the county stays as it
     # is for the other cases; their scope (a cell or household out of the area) is tried in test_register
     ("households.Households", "POST"): (REGISTER_KEEPERS, False, lambda t, s: ("/api/households", {"json": {}})),
+    ("households.Households", "GET"): (REGISTER_KEEPERS, True, lambda t, s: (
+        f"/api/households?unit_code={t['cell_' + s]}", {})),
     ("households.HouseholdDetail", "PATCH"): (REGISTER_EDITORS, False, lambda t, s: (
         f"/api/households/{t['household_' + s]}", {"json": {}})),
     ("households.Members", "POST"): (REGISTER_EDITORS, False, lambda t, s: (

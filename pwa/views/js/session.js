@@ -5,6 +5,7 @@ import { esc } from "/app/js/html.js";
 import { t, toggleLanguage } from "/app/js/i18n.js";
 import "./desk-messages.js";
 import "./messages.js";
+import "./register-messages.js";
 
 /**
  * Runs a view: shows the login form while nobody is signed in, then render(main, user).
@@ -53,6 +54,7 @@ const PAGES = [
   { key: "nav_town", href: "/views/town", roles: ["village_head", "town_secretary", "county_staff", "admin"] },
   { key: "nav_county", href: "/views/county", roles: ["county_staff", "admin"] },
   { key: "nav_petitions", href: "/views/petitions", roles: ["town_secretary", "county_staff"] },
+  { key: "nav_register", href: "/views/register", roles: ["village_head", "town_secretary", "county_staff"] },
 ];
 
 /** Signed in from `/`: on to the user's own page (true when leaving this one). */

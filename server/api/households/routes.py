@@ -12,9 +12,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from ... import audit, clock, settings
 from ...errors import api_abort, found_or_404
 from ...extensions import db
-from ...models import Household, HouseholdMember, HouseholdMove, User, Visit
+from ...models import GridUnit, Household, HouseholdMember, HouseholdMove, User, Visit
+from ...privacy import shown_phone
 from ...register import changes, moves
 from ...register.checks import RegisterError
+from ...register.listing import register_query
 from ...register.schemas import EditData, JoinData, LeaveData, MoveData, MoveDecisionData, RetireData, shown_differences
 from ...scope import outside_scope
 from ..blueprint import Blueprint
@@ -25,6 +27,8 @@ from .schemas import (
     MoveListArgsSchema,
     MoveListSchema,
     NewHouseholdSchema,
+    RegisterArgsSchema,
+    RegisterPageSchema,
     RevealArgsSchema,
     RevealedSchema,
     VisitPageSchema,
@@ -76,6 +80,19 @@ def refuse(exc: RegisterError, code: str | None):
 
 @blp.route("")
 class Households(MethodView):
+    @blp.arguments(RegisterArgsSchema, location="query")
+    @blp.response(200, RegisterPageSchema)
+    def get(self, args):
+        """The register of a town, village or cell of your area (default: your own unit), paginated by household code:
+        each household with its cell, living members, tags, phone (masked but for grid workers), version, latest visit
+        and whether a move of it waits for the receiving side. `q` finds part of the head's name, the address or the
+        code; `tag` one tag; `retired=true` keeps the retired households (注销) too."""
+        code = args["unit_code"] or g.user.unit.code
+        unit = found_or_404(db.session.scalar(sa.select(GridUnit).where(GridUnit.code == code)),
+                            f"No town, village or cell {code} in your area", f"您的辖区内没有编码为 {code} 的乡镇、村或网格")
+        query = register_query(unit, args["q"], args["tag"], args["retired"])
+        return paginate(query, args, Household.code, row=_register_row)
+
     @blp.arguments(NewHouseholdSchema)
     @blp.response(201, HouseholdDetailSchema)
     def post(self, args):
@@ -122,6 +139,15 @@ class HouseholdVisits(MethodView):
                  .outerjoin(author, authors.id == Visit.author_id)
                  .where(Visit.household_id == household.id))
         return paginate(query, args, Visit.visited_at.desc(), Visit.id, row=_visit_row)
+
+
+def _register_row(row) -> dict:
+    household = row[0]
+    return {"code": household.code, "head_name": household.head_name, "address": household.address,
+            "cell_code": household.cell.code, "cell_name": household.cell.name, "member_count": household.member_count,
+            "tags": household.tags, "phone": shown_phone(household.phone), "version": household.version,
+            "last_visit_at": household.last_visit_at, "retired_at": household.retired_at,
+            "has_pending_move": bool(row.has_pending_move)}
 
 
 def _visit_row(row) -> dict:
