@@ -34,17 +34,24 @@ def _dms(degrees: float) -> tuple[float, float, float]:
     return float(d), float(m), round((degrees - d - m / 60) * 3600, 4)
 
 
-def photo(width: int = 800, height: int = 600, *, noise: float = 0, quality: int = 90, fmt: str = "JPEG",
-          exif: Image.Exif | None = None, seed: int = 1) -> bytes:
-    """A photo: a colour gradient (left half red, so orientation shows), with camera-like noise when asked."""
+def photo(width: int = 800, height: int = 600, *, noise: float = 0, texture: float = 0, quality: int = 90,
+          fmt: str = "JPEG", exif: Image.Exif | None = None, seed: int = 1) -> bytes:
+    """A photo: a colour gradient (left half red, so orientation shows), with sensor noise (per pixel) and texture
+    (detail four pixels wide, which survives the downscale to 2048 px as a real scene's does) when asked."""
     x = np.linspace(0, 255, width, dtype=np.float32)
     y = np.linspace(0, 255, height, dtype=np.float32)[:, None]
     pixels = np.empty((height, width, 3), dtype=np.float32)
     pixels[..., 0] = np.where(np.arange(width) < width / 2, 230, 40)
     pixels[..., 1] = (x + y) / 2
     pixels[..., 2] = y
+    rng = np.random.default_rng(seed)
+    if texture:
+        coarse = rng.normal(128, texture, (max(1, height // 4), max(1, width // 4), 3))
+        detail = Image.fromarray(np.clip(coarse, 0, 255).astype(np.uint8), "RGB").resize((width, height),
+                                                                                     Image.Resampling.BICUBIC)
+        pixels += np.asarray(detail, dtype=np.float32) - 128
     if noise:
-        pixels += np.random.default_rng(seed).normal(0, noise, pixels.shape)
+        pixels += rng.normal(0, noise, pixels.shape)
     image = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8), "RGB")
     out = io.BytesIO()
     kwargs = {"quality": quality} if fmt in ("JPEG", "WEBP", "HEIF") else {}
@@ -55,8 +62,8 @@ def photo(width: int = 800, height: int = 600, *, noise: float = 0, quality: int
 
 
 def phone_photo() -> bytes:
-    """A typical phone photo: 4000 × 3000 (12 MP) with sensor noise and EXIF, quality 95 (about 4.3 MB)."""
-    return photo(4000, 3000, noise=6, quality=95, exif=exif_of(orientation=1))
+    """A typical phone photo: 4000 × 3000 (12 MP) with detail, sensor noise and EXIF, quality 95 (about 4 MB)."""
+    return photo(4000, 3000, noise=3, texture=12, quality=95, exif=exif_of(orientation=1))
 
 
 def png_bomb(side: int = 20000) -> bytes:
