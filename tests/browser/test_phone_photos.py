@@ -12,7 +12,7 @@ from PIL import Image
 from server.extensions import db
 from server.models import Attachment, Dispute, Visit
 from tests.browser.conftest import screenshot
-from tests.browser.phone import households_of_cell, phone_of, sync_now, visits_with, worker
+from tests.browser.phone import households_of_cell, phone_of, said, sync_now, visits_with, worker
 from tests.conftest import signed_in
 
 pytestmark = pytest.mark.usefixtures("server_clock_ahead")
@@ -38,11 +38,6 @@ def pick(page, scope, files):
     page.wait_for_function(f"document.querySelectorAll('{scope} .thumbs li').length === {len(files)}")
 
 
-def until_said(page, selector):
-    page.wait_for_function(f"(t => t && !t.includes('正在同步'))(document.querySelector('{selector}')?.textContent)")
-    return page.inner_text(selector)
-
-
 def test_photos_taken_offline_reach_the_server_once_with_the_right_records(live_server, browser):
     app, base = live_server
     me = worker(app, 7)
@@ -55,12 +50,12 @@ def test_photos_taken_offline_reach_the_server_once_with_the_right_records(live_
     pick(page, "#visit-photos", [("wall.jpg", phone_photo("red")), ("roof.jpg", phone_photo("blue"))])
     page.fill("form#visit textarea[name=notes]", "墙体开裂，拍照两张")
     page.click("form#visit button[type=submit]")
-    assert until_said(page, "#visit-saved").startswith("当前离线")
+    assert said(page, "#visit-saved").startswith("当前离线")
     assert page.query_selector_all("#visits li .thumbs img").__len__() == 2  # shown at once from the phone
     pick(page, "#dispute-photos", [("stone.jpg", phone_photo("green"))])
     page.fill("form#dispute input[name=title]", "界石被移动")
     page.click("form#dispute button[type=submit]")
-    assert until_said(page, "#dispute-saved").startswith("当前离线")
+    assert said(page, "#dispute-saved").startswith("当前离线")
     kept = page.evaluate("""async () => {
         const storage = await import('/app/js/storage.js');
         return (await storage.all('files')).map((f) => ({ size: f.blob.size, type: f.blob.type }));
@@ -123,11 +118,11 @@ def test_a_full_storage_is_said_and_what_was_typed_stays(live_server, browser):
         {"name": "wall.jpg", "mimeType": "image/jpeg", "buffer": phone_photo("red", (800, 600))}])
     assert "存储空间已满" in page.wait_for_selector("#visit-photos .photo-state.error").inner_text()
     page.click("form#visit button[type=submit]")
-    assert "存储空间已满" in until_said(page, "#visit-saved")
+    assert "存储空间已满" in said(page, "#visit-saved")
     assert page.input_value("form#visit textarea[name=notes]") == "存储已满时的走访"  # nothing typed is lost
     page.evaluate("() => { IDBObjectStore.prototype.put = window.__put; }")  # space freed
     page.eval_on_selector("#visit-saved", "m => { m.textContent = ''; }")  # still saying the storage was full
     page.click("form#visit button[type=submit]")
-    assert until_said(page, "#visit-saved") == "已同步到服务器"
+    assert said(page, "#visit-saved") == "已同步到服务器"
     assert len(visits_with(app, "存储已满时的走访")) == 1
     phone.close()
