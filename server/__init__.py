@@ -44,6 +44,7 @@ def create_app(config_class=Config) -> Flask:
     from .api.admin_register.routes import blp as admin_register_blp
     from .api.admin_users.routes import blp as admin_users_blp
     from .api.alerts.routes import blp as alerts_blp
+    from .api.attachments.routes import blp as attachments_blp
     from .api.audit.routes import blp as audit_blp
     from .api.disputes.routes import blp as disputes_blp
     from .api.grid.routes import blp as grid_blp
@@ -55,7 +56,7 @@ def create_app(config_class=Config) -> Flask:
     from .api.sync.routes import blp as sync_blp
     from .api.visits.routes import blp as visits_blp
     for blueprint in (grid_blp, households_blp, visits_blp, disputes_blp, sync_blp, settings_blp, stats_blp, maps_blp,
-                      admin_grid_blp, admin_register_blp, admin_users_blp, audit_blp, alerts_blp, petitions_blp):
+                      admin_grid_blp, admin_register_blp, admin_users_blp, audit_blp, alerts_blp, petitions_blp, attachments_blp):
         rest_api.register_blueprint(blueprint)
 
     @app.get("/api/docs")

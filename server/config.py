@@ -42,6 +42,10 @@ class Config:
     # Seconds the trend's closed months are reused (server/stats/cache.py); 0: count them on every request
     STATS_CACHE_SECONDS = int(os.environ.get("STATS_CACHE_SECONDS", "300"))
 
+    # Where photos and documents are kept (server/attachments/store.py): empty for the instance folder's
+    # attachments/, file:///path for another folder, s3://bucket?endpoint=…&region=… for an S3-compatible store
+    ATTACHMENT_STORE = os.environ.get("ATTACHMENT_STORE", "")
+
     # Pagination of list endpoints
     PAGE_SIZE_DEFAULT = 50
     PAGE_SIZE_MAX = 500

@@ -20,3 +20,10 @@ def unit_feature(unit, properties: dict, with_geometry: bool = True) -> dict:
         "geometry": geojson_geometry(unit.boundary) if with_geometry else None,
         "properties": properties,
     }
+
+
+def point_geojson(lon, lat, decimals: int = 7):
+    """A GeoJSON point from plain coordinates, or None when either is missing."""
+    if lon is None or lat is None:
+        return None
+    return {"type": "Point", "coordinates": [round(lon, decimals), round(lat, decimals)]}

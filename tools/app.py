@@ -3,6 +3,9 @@ day and password, and a test client signed in as a user."""
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
+import uuid
+from pathlib import Path
 
 from server import create_app
 from server.config import Config
@@ -17,6 +20,8 @@ def make_app(database_url: str):
         STATS_CACHE_SECONDS = 0  # tests read what they just wrote; tests/api/test_maps.py turns it on
         SQLALCHEMY_DATABASE_URI = database_url
         SECRET_KEY = "test"
+        # photos of each app in a folder of its own, made when the first is stored (never the instance folder)
+        ATTACHMENT_STORE = (Path(tempfile.gettempdir()) / f"wangge-attachments-{uuid.uuid4().hex}").as_uri()
 
     return create_app(TestConfig)
 

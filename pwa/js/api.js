@@ -14,12 +14,14 @@ export class ApiError extends Error {
 // True when the request never reached the server (no network, server down): the caller keeps its data.
 export const unreachable = (error) => !(error instanceof ApiError);
 
+// `body` is sent as JSON, or as it is when it is a Blob (a file, with its own type).
 async function request(method, path, body, { quiet = false } = {}) {
   const headers = { Accept: "application/json" };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const raw = body instanceof Blob;
+  if (body !== undefined) headers["Content-Type"] = raw ? body.type || "application/octet-stream" : "application/json";
   if (method !== "GET") headers["X-CSRF-Token"] = (await device.get("kv", "csrf")) || "";
   const response = await fetch(path, { method, headers, credentials: "same-origin",
-                                       body: body === undefined ? undefined : JSON.stringify(body) });
+                                       body: body === undefined || raw ? body : JSON.stringify(body) });
   const data = response.status === 204 ? null : await response.json().catch(() => null);
   if (!response.ok) {
     if (response.status === 401 && !quiet && path !== "/api/auth/login") {
@@ -59,3 +61,5 @@ export async function logout() {
 
 export const pull = (since) => request("GET", "/api/sync/pull" + (since ? `?since=${encodeURIComponent(since)}` : ""));
 export const push = (items) => request("POST", "/api/sync/push", { items });
+// A photo or document under the phone's own UUID: sent again after a drop, it is answered from the first upload.
+export const upload = (id, blob) => request("POST", `/api/attachments?id=${encodeURIComponent(id)}`, blob);

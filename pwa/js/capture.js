@@ -5,9 +5,17 @@ import * as api from "./api.js";
 import * as data from "./data.js";
 import { currentLanguage, t } from "./i18n.js";
 
-// `saved(item)` is told as soon as the item is safe on the phone, before the sync is tried.
+// `saved(item)` is told as soon as the item is safe on the phone, before the sync is tried (a form is emptied then,
+// not before: when the phone's storage is full nothing is saved, the user is told, and the form keeps what they typed).
 export async function saveAndSync(type, data, label, messageElement, saved = () => {}) {
-  const item = await outbox.add(type, data, label);
+  let item;
+  try {
+    item = await outbox.add(type, data, label);
+  } catch (error) {
+    messageElement.className = "error";
+    messageElement.textContent = error && error.name === "QuotaExceededError" ? t("storage_full") : t("not_saved", { reason: error.message });
+    return "not_saved";
+  }
   messageElement.className = "ok";
   messageElement.textContent = t("saved_on_phone");
   saved(item);

@@ -4,6 +4,7 @@ import * as data from "./data.js";
 import * as outbox from "./outbox.js";
 import * as forms from "./forms.js";
 import { redrawSaying, saveAndSync } from "./capture.js";
+import { photoField, thumbnails } from "./photo-field.js";
 import { esc } from "./html.js";
 import { t } from "./i18n.js";
 
@@ -15,7 +16,8 @@ export async function show(root, go, id, user) {
   const items = (await outbox.items()).filter((i) => i.type === "dispute_event" && i.data.dispute_id === id);
   const steps = [...(d.events || []).map((e) => ({ ...e, pending: null })),
                  ...items.map((i) => ({ kind: i.data.kind, note: i.data.note, occurred_at: i.data.occurred_at,
-                                        actor: user.display_name, pending: i.status }))];
+                                        actor: user.display_name, pending: i.status, attachments: i.data.attachments }))];
+  const pictures = await Promise.all(steps.map((s) => thumbnails(s.attachments)));
   const calledBack = items.some((i) => i.data.kind === "call_back");
   const mayCallBack = user.role === "grid_worker" && d.state === "resolved" && !calledBack;
   root.innerHTML = `<a href="#/tasks" class="back">← ${t("back")}</a>
@@ -28,23 +30,28 @@ export async function show(root, go, id, user) {
         d.due_at ? " · " + t("due") + " " + esc(d.due_at.slice(0, 10)) : ""}</p>` : ""}
       <p>${esc(d.description)}</p>
       <p class="muted">${t("field_parties")}: ${esc((d.parties || []).map((p) => p.name).join("、") || "—")}</p></section>
-    <section class="card"><h2>${t("timeline")}</h2><ol class="timeline" id="timeline">${steps.map((s) => `<li>
+    <section class="card"><h2>${t("timeline")}</h2><ol class="timeline" id="timeline">${steps.map((s, n) => `<li>
         <strong>${esc(t("steps")[s.kind] || s.kind)}</strong> <span class="muted">${esc(when(s.occurred_at))} ${esc(s.actor || "")}</span>
         ${s.pending ? `<span class="badge late">${t(s.pending === "rejected" ? "rejected_one" : "pending")}</span>` : ""}
-        ${s.note ? `<span class="note">${esc(s.note)}</span>` : ""}</li>`).join("")}</ol></section>
+        ${s.note ? `<span class="note">${esc(s.note)}</span>` : ""}${pictures[n]}</li>`).join("")}</ol></section>
     ${mayCallBack ? `<form class="card" id="call-back"><h2>${t("record_call_back")}</h2>${forms.fields("call_back", { satisfaction: "satisfied" })}
-      <button type="submit">${t("save")}</button><p class="ok" role="status"></p></form>` : ""}
+      <div class="step-photos"></div><button type="submit">${t("save")}</button><p class="ok" role="status"></p></form>` : ""}
     <form class="card" id="note"><h2>${t("add_note")}</h2>${forms.fields("dispute_event")}
-      <button type="submit">${t("save")}</button><p class="ok" role="status"></p></form>`;
-  const step = (form, kind, spec, extra) => form && form.addEventListener("submit", async (event) => {
+      <div class="step-photos"></div><button type="submit">${t("save")}</button><p class="ok" role="status"></p></form>`;
+  const step = (form, kind, spec, extra) => {
+    if (!form) return;
+    const evidence = photoField(form.querySelector(".step-photos"));
+    form.addEventListener("submit", (event) => save(event, kind, spec, { ...extra, attachments: evidence.ids() }));
+  };
+  const save = async (event, kind, spec, extra) => {
     event.preventDefault();
     const fields = forms.read(event.target, spec);
-    if (kind === "note" && !fields.note.trim()) return;
+    if (kind === "note" && !fields.note.trim() && !extra.attachments.length) return;  // a photo alone is a note too
     await saveAndSync("dispute_event", { dispute_id: id, kind, ...fields, occurred_at: new Date().toISOString(), ...extra },
-                      d.title, event.target.querySelector("[role=status]"));
+                      d.title, event.target.querySelector(":scope > [role=status]"));
     // the timeline with the new step, as it now stands (the call-back form is gone once it is recorded)
-    await redrawSaying(root, [`#${event.target.id} [role=status]`, "#note [role=status]"], () => show(root, go, id, user));
-  });
+    await redrawSaying(root, [`#${event.target.id} > [role=status]`, "#note > [role=status]"], () => show(root, go, id, user));
+  };
   // The call-back moves the dispute on: it carries the version seen, so a change made meanwhile by someone
   // else is a conflict. Every step bumps the version, so my own steps still waiting count as seen.
   step(root.querySelector("#call-back"), "call_back", "call_back",

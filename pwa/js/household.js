@@ -7,6 +7,7 @@ import * as outbox from "./outbox.js";
 import * as forms from "./forms.js";
 import { redrawSaying, saveAndSync } from "./capture.js";
 import { disputeForm } from "./report-dispute.js";
+import { photoField, thumbnails } from "./photo-field.js";
 import { membersCard, registerCard, wire } from "./household-changes.js";
 import { isOf, keyOf } from "./register.js";
 import { locate } from "./gps.js";
@@ -39,7 +40,7 @@ export async function show(root, go, key, user) {
     ${user.role === "grid_worker" ? registerCard(h, (await data.villageCells()).filter((c) => c.code !== h.cell_code)) : ""}
     ${h.retired_at ? "" : `<section class="card"><h2>${t("recent_visits")}</h2><p class="badge" id="last-visit"></p><ul class="list" id="visits"></ul></section>
     <form id="visit" class="card"><h2>${t("log_visit")}</h2>${forms.fields("visit", { kind: "policy" })}
-      <p class="muted" id="gps">${t("gps")}: ${t("gps_waiting")}</p>
+      <div id="visit-photos"></div><p class="muted" id="gps">${t("gps")}: ${t("gps_waiting")}</p>
       <button type="submit">${t("save")}</button><p class="ok" id="visit-saved" role="status"></p></form>
     <div id="dispute-form"></div>`}`;
   const redraw = () => redrawSaying(root, ["#household-saved"], () => show(root, go, key, user));
@@ -51,13 +52,16 @@ export async function show(root, go, key, user) {
     h = (await data.household(key, now)) || h;
     const days = data.daysSince(h, now);
     root.querySelector("#last-visit").textContent = days === null ? t("never_visited") : t("days_since", { n: days });
-    root.querySelector("#visits").innerHTML = data.visitsOf(h, now).slice(0, 10).map((v) => `<li>
+    const visits = data.visitsOf(h, now).slice(0, 10);
+    const pictures = await Promise.all(visits.map((v) => thumbnails(v.attachments)));
+    root.querySelector("#visits").innerHTML = visits.map((v, i) => `<li>
       ${esc(new Date(v.visited_at).toLocaleDateString("zh-CN"))} ${esc(t("visit_kinds")[v.kind] || v.kind)}
       ${v.author ? `<span class="by">${esc(v.author)}</span>` : ""}
       ${v.pending ? `<span class="badge late">${t(v.pending === "rejected" ? "rejected_one" : "pending")}</span>` : ""}
-      <span class="muted notes">${esc(v.notes)}</span></li>`).join("") || `<li class="muted">${t("never_visited")}</li>`;
+      <span class="muted notes">${esc(v.notes)}</span>${pictures[i]}</li>`).join("") || `<li class="muted">${t("never_visited")}</li>`;
   };
   await drawVisits();
+  const visitPhotos = photoField(root.querySelector("#visit-photos"));
   let fix = null;
   locate().then((p) => {
     fix = p;
@@ -67,10 +71,10 @@ export async function show(root, go, key, user) {
   root.querySelector("#visit").addEventListener("submit", async (event) => {
     event.preventDefault();
     const visit = { ...named, ...forms.read(event.target, "visit"), visited_at: new Date().toISOString(),
+                    attachments: visitPhotos.ids(),
                     ...(fix ? { location: { lon: fix.lon, lat: fix.lat }, gps_accuracy_m: fix.accuracy } : {}) };
-    event.target.reset();
     const message = root.querySelector("#visit-saved");
-    const saving = saveAndSync("visit", visit, h.head_name, message);
+    const saving = saveAndSync("visit", visit, h.head_name, message, () => { event.target.reset(); visitPhotos.clear(); });
     await drawVisits();   // the new visit shows at once, marked waiting
     await saving;
     await drawVisits();   // and loses the mark once the server has it

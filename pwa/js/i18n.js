@@ -66,6 +66,10 @@ const CATALOGUES = {
                   unpaid_wages: "拖欠工资/工程款", social_insurance: "社保欠缴", housing: "房屋质量/交房/物业",
                   environment: "环境污染", enterprise_community: "企地纠纷", illegal_land_use: "违法占地", other: "其他" },
     risks: { red: "红色（重大）", orange: "橙色", yellow: "黄色", blue: "蓝色（一般）" },
+    photos: "照片", photo: "照片", document: "文件", take_photo: "拍照", pick_photo: "从相册选择", remove_photo: "删除照片",
+    photos_max: "每条记录最多 {n} 张", photo_keeping: "正在处理照片…", photo_failed: "照片未能保存（{reason}）",
+    storage_full: "手机存储空间已满，未能保存：请先同步或清理手机空间后再试（已填写的内容仍在）",
+    not_saved: "未能保存到本机（{reason}），已填写的内容仍在", photo_count: "{n} 张照片",
   },
   en: {
     nav_households: "Homes", nav_tasks: "Tasks", nav_map: "Map", nav_sync: "Sync", nav_me: "Me",
@@ -133,6 +137,11 @@ const CATALOGUES = {
                   "Social insurance", housing: "Housing / property", environment: "Environment",
                   enterprise_community: "Enterprise–community", illegal_land_use: "Illegal land use", other: "Other" },
     risks: { red: "Red (major)", orange: "Orange", yellow: "Yellow", blue: "Blue (minor)" },
+    photos: "Photos", photo: "photo", document: "document", take_photo: "Take a photo", pick_photo: "From the gallery",
+    remove_photo: "Remove the photo", photos_max: "At most {n} per item", photo_keeping: "Keeping the photo…",
+    photo_failed: "The photo was not kept ({reason})",
+    storage_full: "The phone's storage is full: nothing was saved. Sync or free some space, then try again (what you typed is still here)",
+    not_saved: "Not saved on the phone ({reason}); what you typed is still here", photo_count: "{n} photos",
   },
 };
 

@@ -5,6 +5,7 @@
 import * as storage from "./storage.js";
 import * as api from "./api.js";
 import * as session from "./session.js";
+import * as photos from "./photos.js";
 
 // crypto.randomUUID exists only on https (and localhost) and in Chromium 92+: older WebViews and a county
 // server on plain http get a version-4 UUID from getRandomValues, which every browser with IndexedDB has.
@@ -32,13 +33,18 @@ export async function items() {
 
 export const get = (id) => storage.get("outbox", id);
 
-// A rejected item corrected by the user: it waits again, with the same UUID.
+// A rejected item corrected by the user: it waits again, with the same UUID (and without the photos the server
+// refused, which are dropped).
 export async function correct(id, data) {
   const item = await storage.get("outbox", id);
-  await storage.put("outbox", { ...item, data, status: "waiting", reason: null });
+  const kept = await photos.withoutRefused(data);
+  for (const file of data.attachments || []) if (!kept.attachments.includes(file)) await photos.forget(file);
+  await storage.put("outbox", { ...item, data: kept, status: "waiting", reason: null });
 }
 
 export async function discard(id) {
+  const item = await storage.get("outbox", id);
+  for (const file of (item && item.data.attachments) || []) await photos.forget(file);
   await storage.remove("outbox", id);
   await counted();
 }
@@ -50,14 +56,42 @@ async function counted() {
 
 let running = null;
 
-// Push what is waiting, 500 at a time. Accepted and duplicate items leave the outbox; rejected ones stay,
-// with the server's reason. Answers {sent, accepted, rejected}; throws when the server cannot be reached
-// (api.unreachable) or the session has ended (status 401): then nothing has left the phone.
+// The photos of waiting items go first, one by one (a drop loses one file at most; the next sync sends it again under
+// the same id). An item whose photo the server refuses is rejected here with the server's reason, naming the photo.
+async function uploadFiles(waiting) {
+  const ready = [];
+  let rejected = 0;
+  for (const item of waiting) {
+    let refused = null;
+    for (const [n, id] of (item.data.attachments || []).entries()) {
+      const file = await photos.get(id);
+      if (!file || file.uploaded) continue;
+      try {
+        await api.upload(id, file.blob);
+        await storage.put("files", { ...file, uploaded: true });
+      } catch (error) {
+        if (api.unreachable(error) || error.status === 401) throw error;
+        const body = error.body || {};
+        await storage.put("files", { ...file, refused: body });
+        refused = { ...body, errors: { [`attachments.${n}`]: [`${body.message || ""} / ${body.message_zh || ""}`] } };
+      }
+    }
+    if (refused) {
+      rejected += 1;
+      await storage.put("outbox", { ...item, status: "rejected", reason: refused });
+    } else ready.push(item);
+  }
+  return { ready, rejected };
+}
+
+// Push what is waiting, 500 at a time, after the photos they name. Accepted and duplicate items leave the outbox;
+// rejected ones stay, with the server's reason. Answers {sent, accepted, rejected}; throws when the server cannot
+// be reached (api.unreachable) or the session has ended (status 401): then nothing more has left the phone.
 export function sync() {
   if (!running) {
     running = (async () => {
-      const waiting = (await items()).filter((i) => i.status === "waiting");
-      const outcome = { sent: 0, accepted: 0, rejected: 0 };
+      const { ready: waiting, rejected } = await uploadFiles((await items()).filter((i) => i.status === "waiting"));
+      const outcome = { sent: rejected, accepted: 0, rejected };
       for (let start = 0; start < waiting.length; start += 500) {
         const batch = waiting.slice(start, start + 500);
         const reply = await api.push(batch.map(({ id, type, data }) => ({ id, type, data })));
@@ -71,6 +105,7 @@ export function sync() {
           } else {
             outcome.accepted += 1;
             await storage.remove("outbox", item.id);
+            await photos.settled(item.data.attachments);
           }
         }
       }

@@ -5,6 +5,7 @@ import * as forms from "./forms.js";
 import { saveAndSync } from "./capture.js";
 import { locate } from "./gps.js";
 import { picker } from "./map.js";
+import { photoField } from "./photo-field.js";
 import { esc } from "./html.js";
 import { t } from "./i18n.js";
 
@@ -16,9 +17,11 @@ export function disputeForm(element, options) {
     ${cells.length > 1 ? `<label>${t("field_cell_code")}<select name="cell_code">${cells.map(([code, name]) =>
       `<option value="${esc(code)}">${esc(name)}</option>`).join("")}</select></label>` : ""}
     ${forms.fields("dispute", { category: "neighbour", risk_colour: "blue" })}
+    <div id="dispute-photos"></div>
     <p class="muted" id="picked">${t("tap_map")}</p><div id="picker" class="picker"></div>
     <button type="submit">${t("save")}</button><p class="ok" id="dispute-saved" role="status"></p></form>`;
   let picked = null;
+  const evidence = photoField(element.querySelector("#dispute-photos"));
   if (options.start) picker(element.querySelector("#picker"), options.start, (p) => {
     picked = p;
     element.querySelector("#picked").textContent = `${t("picked")}: ${p.lon.toFixed(5)}, ${p.lat.toFixed(5)}`;
@@ -33,9 +36,9 @@ export function disputeForm(element, options) {
     const place = options.household ? options.household
       : { cell_code: new FormData(event.target).get("cell_code") || cells[0][0] };
     const dispute = { ...place, ...fields, party_count: Math.max(fields.parties.length, 1),
-                      reported_at: new Date().toISOString(), ...where };
-    event.target.reset();
-    await saveAndSync("dispute", dispute, fields.title, element.querySelector("#dispute-saved"));
+                      reported_at: new Date().toISOString(), attachments: evidence.ids(), ...where };
+    await saveAndSync("dispute", dispute, fields.title, element.querySelector("#dispute-saved"),
+                      () => { event.target.reset(); evidence.clear(); });
   });
 }
 

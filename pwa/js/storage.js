@@ -1,7 +1,7 @@
 // The one module that touches IndexedDB. Two kinds of database:
 //  - the device's ("wangge-device"): who is signed in, the CSRF token, and how many items each user of this
 //    phone still has waiting (so the sign-in screen can say so);
-//  - one per user ("wangge-user-<id>"): their copy of their area and their outbox. Users who share a phone
+//  - one per user ("wangge-user-<id>"): their copy of their area, their outbox and its photos. Users who share a phone
 //    never read each other's data, and a user's un-synced items stay in their own database until they sign
 //    in again: nothing is ever pushed under someone else's session.
 const DEVICE = "wangge-device";
@@ -9,14 +9,20 @@ const LEGACY = "wangge";  // one database for everyone, before per-user database
 const opened = new Map();
 let userName = null;
 
+// Version 2 adds "files": photos and documents waiting to be uploaded (with the items naming them), kept as blobs.
+const VERSION = 2;
+
 function open(name) {
   if (!opened.has(name)) {
     opened.set(name, new Promise((resolve, reject) => {
-      const request = indexedDB.open(name, 1);
-      request.onupgradeneeded = () => {
+      const request = indexedDB.open(name, VERSION);
+      request.onupgradeneeded = (event) => {
         const db = request.result;
-        db.createObjectStore("kv");
-        if (name !== DEVICE) db.createObjectStore("outbox", { keyPath: "id" });
+        if (event.oldVersion < 1) {
+          db.createObjectStore("kv");
+          if (name !== DEVICE) db.createObjectStore("outbox", { keyPath: "id" });
+        }
+        if (event.oldVersion < 2 && name !== DEVICE) db.createObjectStore("files", { keyPath: "id" });
       };
       request.onsuccess = () => resolve(request.result);
       request.onerror = () => reject(request.error);
@@ -52,7 +58,7 @@ export const userDatabase = (userId) => `wangge-user-${userId}`;
 // The device's own store (always "kv").
 export const device = helpers(() => DEVICE);
 
-// The signed-in user's database: get/put/remove/all/clear on "kv" or "outbox".
+// The signed-in user's database: get/put/remove/all/clear on "kv", "outbox" or "files".
 const mine = helpers(() => {
   if (!userName) throw new Error("no user database is open");
   return userName;

@@ -13,7 +13,8 @@ const stamp = (iso) => new Date(iso).toLocaleString("zh-CN", { hour12: false });
 const specOf = (item) => (item.type === "dispute_event" && item.data.kind === "call_back" ? "call_back" : item.type);
 const kindOf = (item) => (item.type === "household_change" ? t("change_kinds")[item.data.change] : t("item_types")[item.type]) || item.type;
 const describe = (item) => `<strong>${esc(item.label || item.data.household_code || item.data.cell_code || "")}</strong>
-  <span class="kind">${esc(kindOf(item))}</span>
+  <span class="kind">${esc(kindOf(item))}</span>${item.data.attachments && item.data.attachments.length
+    ? ` <span class="muted">${esc(t("photo_count", { n: item.data.attachments.length }))}</span>` : ""}
   <span class="muted">${esc(stamp(item.data[forms.WHEN[item.type]] || item.queuedAt))}</span>`;
 
 export async function show(root) {

@@ -10,6 +10,7 @@ EVERYONE = frozenset(ROLES)
 FIELD = frozenset({"grid_worker", "cadre", "village_head", "town_secretary", "county_staff"})  # not admin
 ADMIN = frozenset({"admin"})
 SUPERVISORS = frozenset({"county_staff", "admin"})
+UPLOADERS = FIELD  # evidence 拍照取证: the field roles and the handling roles, who attach it to their records
 REGISTRARS = frozenset({"county_staff", "town_secretary"})  # who registers petitions at the window (信访)
 
 ENDPOINT_ROLES = {
@@ -67,6 +68,9 @@ ENDPOINT_ROLES = {
     "stats.Trend": SUPERVISORS | {"village_head", "town_secretary"},
     "maps.Units": SUPERVISORS | {"village_head", "town_secretary"},
     "maps.HeatTile": SUPERVISORS | {"village_head", "town_secretary"},
+    "attachments.Attachments": UPLOADERS,
+    "attachments.AttachmentFile": FIELD,
+    "attachments.Thumbnail": FIELD,
     "alerts.Alerts": SUPERVISORS | {"village_head", "town_secretary"},
     "alerts.Acknowledge": SUPERVISORS | {"village_head", "town_secretary"},
     "alerts.Close": SUPERVISORS | {"village_head", "town_secretary"},

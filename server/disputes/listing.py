@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from grids.codes import CODE_LENGTH
 
 from .. import clock
+from ..attachments.attach import attachments_of
 from ..extensions import db
 from ..geojson import geojson_geometry
 from ..models import Dispute, GridUnit, Household, User
@@ -38,13 +39,20 @@ def dispute_rows(query_filter, now, config: dict | None = None):
 
 
 def timelines(disputes) -> dict:
-    """Each dispute's steps, oldest first ({id, kind, to_state, note, actor, occurred_at}), by dispute id. Load
-    the disputes with selectinload(Dispute.events) first: the names then take one query for all of them."""
+    """Each dispute's steps, oldest first ({id, kind, to_state, note, actor, occurred_at, attachments}), by dispute
+    id. Load the disputes with selectinload(Dispute.events) first: the names then take one query for all of them,
+    and the attachments one more."""
     actors = {e.actor_id for d in disputes for e in d.events}
     names = dict(db.session.execute(sa.select(users.id, users.display_name).where(users.id.in_(actors))).all()
                  ) if actors else {}
+    files = attachments_of({"dispute_event": [e.id for d in disputes for e in d.events],
+                            "dispute": [d.id for d in disputes]})
     return {d.id: [{"id": e.id, "kind": e.kind, "to_state": e.to_state, "note": e.note, "details": e.details or {},
-                    "actor": names.get(e.actor_id), "occurred_at": e.occurred_at} for e in d.events] for d in disputes}
+                    "actor": names.get(e.actor_id), "occurred_at": e.occurred_at,
+                    # the report carries the dispute's own attachments, sent with it
+                    "attachments": files.get(("dispute_event", e.id), []) + (
+                        files.get(("dispute", d.id), []) if e.kind == "report" else [])}
+                   for e in d.events] for d in disputes}
 
 
 def as_dict(row, timeline: list | None = None) -> dict:

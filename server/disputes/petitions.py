@@ -14,6 +14,7 @@ import uuid
 
 import sqlalchemy as sa
 
+from ..attachments.attach import attach_to
 from ..extensions import db
 from ..models import Dispute, DisputeEvent, DisputeLink, GridUnit, Household, HouseholdMember, User
 from ..refusal import Refusal
@@ -77,6 +78,7 @@ def register(user: User, data: dict, now: dt.datetime) -> Dispute:
     db.session.add_all(DisputeLink(dispute_id=dispute.id, earlier_id=e, linked_by_id=user.id, linked_at=now)
                        for e in earlier)
     db.session.flush()
+    attach_to(user.id, "dispute", dispute.id, data.get("attachments") or [], now)
     return dispute
 
 

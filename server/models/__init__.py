@@ -1,5 +1,6 @@
 """All models, importable from one place (Alembic and the seed generator need the full metadata)."""
 from .alert import Alert
+from .attachment import Attachment
 from .audit import AuditLog, LoginAttempt
 from .dispute import Dispute, DisputeEvent, DisputeLink
 from .grid import GridUnit
@@ -8,6 +9,6 @@ from .sync import Setting, SyncItem, ZeroReport
 from .user import CadreLink, User, UserSession
 from .visit import FollowUpDone, Visit
 
-__all__ = ["Alert", "AuditLog", "CadreLink", "LoginAttempt", "Dispute", "DisputeEvent", "DisputeLink", "FollowUpDone", "GridUnit",
+__all__ = ["Alert", "Attachment", "AuditLog", "CadreLink", "LoginAttempt", "Dispute", "DisputeEvent", "DisputeLink", "FollowUpDone", "GridUnit",
            "Household", "HouseholdMember", "HouseholdMove", "HouseholdTag", "Setting", "SyncItem", "User", "UserSession", "Visit",
            "ZeroReport"]

@@ -32,3 +32,6 @@ PETITION_CHANNELS = ("letter", "walk_in", "phone", "sms", "online")
 SATISFACTION = ("satisfied", "basically_satisfied", "unsatisfied")
 DISPUTE_EVENT_KINDS = ("report", "accept", "assign", "mediate", "escalate", "resolve", "call_back", "close",
                        "supervise", "note")
+# Evidence 拍照取证 (server/attachments/): a photo or a scanned document, and what it may be attached to
+ATTACHMENT_KINDS = ("photo", "document")
+ATTACHED_TYPES = ("visit", "dispute", "dispute_event")

@@ -3,6 +3,7 @@ from marshmallow import INCLUDE, Schema, ValidationError, fields, post_load, val
 
 from grids.codes import CODE_LENGTH, HOUSEHOLD_CODE_LENGTH
 
+from ..attachments.attach import MAX_PER_RECORD
 from ..models.sync import SYNC_ITEM_TYPES, ZERO_REPORT_KINDS
 from ..models.vocab import (
     DISPUTE_CATEGORIES,
@@ -21,6 +22,13 @@ TEXT = validate.Length(max=4000)
 class PointSchema(Schema):
     lon = fields.Float(required=True, validate=validate.Range(min=-180, max=180))
     lat = fields.Float(required=True, validate=validate.Range(min=-90, max=90))
+
+
+def attachment_ids():
+    """A record's `attachments` as sent: the ids of files uploaded before (POST /api/attachments)."""
+    return fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=MAX_PER_RECORD), metadata={
+        "description": f"ids of attachments you uploaded (POST /api/attachments) and not attached elsewhere, at most "
+                       f"{MAX_PER_RECORD}"})
 
 
 def _household_code(**kw):
@@ -55,6 +63,7 @@ class VisitData(NamesHousehold):
     location = fields.Nested(PointSchema, load_default=None, allow_none=True)
     gps_accuracy_m = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=0, max=100_000))
     follow_up_on = fields.Date(load_default=None, allow_none=True)
+    attachments = attachment_ids()
 
 
 class PartySchema(Schema):
@@ -78,6 +87,7 @@ class DisputeData(NamesHousehold):
     reported_at = fields.AwareDateTime(required=True)
     location = fields.Nested(PointSchema, load_default=None, allow_none=True)
     gps_accuracy_m = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=0, max=100_000))
+    attachments = attachment_ids()
 
 
 class DisputeEventData(Schema):
@@ -89,6 +99,7 @@ class DisputeEventData(Schema):
                              metadata={"description": "the dispute's version the phone saw: a newer one is a conflict"})
     leader_username = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
     satisfaction = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(SATISFACTION))
+    attachments = attachment_ids()
 
 
 class ZeroReportData(Schema):

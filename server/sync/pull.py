@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import settings
+from ..attachments.attach import with_attachments
 from ..clock import CHINA
 from ..disputes.listing import as_dict, dispute_rows, timelines
 from ..disputes.workflow import NOT_CLOSED, OPEN
@@ -102,6 +103,7 @@ def recent_visits(household_ids) -> dict:
         household_id = visit.pop("household_id")
         del visit["rank"]
         out.setdefault(household_id, []).append(visit)
+    with_attachments([visit for visits in out.values() for visit in visits], "visit")
     return out
 
 

@@ -10,6 +10,7 @@ from server.grid_admin import partitioning
 from server.models import AuditLog, Dispute, GridUnit, Household
 from tests.api.test_authorization import api_routes
 from tests.conftest import DEMO_PASSWORD, signed_in
+from tools.sample_files import photo
 
 
 def first(app, model, *where, order=None):
@@ -151,6 +152,8 @@ WRITES = {
         "id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "kind": "counselling", "visited_at": "2026-11-20T09:00:00+08:00",
         "household_code": first(app, Household, Household.code.startswith("610923100")).code}})),
     ("disputes.Steps", "POST"): ("t100", lambda app: note_on_a_dispute(app)),
+    ("attachments.Attachments", "POST"): ("t100", lambda app: ("/api/attachments?id=5f0c3a4e-8b1d-4c2a-9e7f-1a2b3c4d5e6f", {
+        "data": photo(320, 240), "content_type": "image/jpeg"})),
     ("petitions.Petitions", "POST"): ("t100", lambda app: ("/api/petitions", {"json": {
         "channel": "letter", "petitioner_name": "李四", "category": "land_rights", "risk_colour": "orange",
         "title": "来信反映土地权属", "household_code": first(app, Household, Household.code.startswith("610923100")).code}})),

@@ -125,6 +125,13 @@ MATRIX = {
     ("alerts.Close", "POST"): (frozenset({"village_head", "town_secretary", "county_staff", "admin"}), True,
                                lambda t, s: (f"/api/alerts/{t['alert_' + s]}/close", {"json": {"note": "已处置"}})),
     ("audit.AuditLogList", "GET"): (SUPERVISORS, False, lambda t, s: ("/api/audit", {})),
+    # evidence: an empty upload is refused (422) by those who may upload; a photo attached to a visit of a household
+    # in or out of the user's area is served or not found
+    ("attachments.Attachments", "POST"): (FIELD, False, lambda t, s: ("/api/attachments", {
+        "data": b"", "content_type": "image/jpeg"})),
+    ("attachments.AttachmentFile", "GET"): (FIELD, True, lambda t, s: (f"/api/attachments/{t['attachment_' + s]}", {})),
+    ("attachments.Thumbnail", "GET"): (FIELD, True, lambda t, s: (
+        f"/api/attachments/{t['attachment_' + s]}/thumbnail", {})),
 }
 
 
@@ -173,10 +180,23 @@ def targets_for(user) -> dict:
     village_in = db.session.scalar(sa.select(GridUnit.code).where(GridUnit.level == "village").order_by(GridUnit.code))
     dispute_in, dispute_out = dispute_of(household_in, user), dispute_of(household_out, user)
     alert_in, alert_out = alert_on(household_in.cell_id), alert_on(household_out.cell_id)
-    return {"alert_in": alert_in, "alert_out": alert_out, "dispute_in": dispute_in.id, "dispute_out": dispute_out.id, "version_in": dispute_in.version,
+    attachment_in, attachment_out = evidence_on(household_in.code), evidence_on(household_out.code)
+    return {"attachment_in": attachment_in, "attachment_out": attachment_out, "alert_in": alert_in, "alert_out": alert_out, "dispute_in": dispute_in.id, "dispute_out": dispute_out.id, "version_in": dispute_in.version,
             "version_out": dispute_out.version,"username": user.username, "user_id": user.id, "unit_in": unit_in, "unit_out": OTHER_TOWN,
             "cell_in": household_in.cell.code, "cell_out": household_out.cell.code,
             "household_in": household_in.code, "household_out": household_out.code, "village_in": village_in}
+
+
+def evidence_on(household_code: str) -> uuid.UUID:
+    """A photo, stored and attached to a new visit to the household by someone else (the admin)."""
+    from server.api.attachments.routes import attachment_store
+    from server.attachments.upload import receive
+    from tools.sample_files import photo
+    admin = db.session.scalar(sa.select(User).where(User.role == "admin"))
+    row, _ = receive(admin, uuid.uuid4(), photo(64, 48), "image/jpeg", attachment_store(), dt.datetime.now(dt.timezone.utc))
+    row.attached_type, row.attached_id = "visit", uuid.UUID(follow_up_on(household_code))
+    db.session.commit()
+    return row.id
 
 
 def alert_on(cell_id) -> uuid.UUID:

@@ -113,7 +113,7 @@ def latest_visits(app, code, n=5) -> list[dict]:
             "JOIN household h ON h.id = v.household_id JOIN app_user u ON u.id = v.author_id WHERE h.code = :code "
             "ORDER BY v.visited_at DESC, v.id DESC LIMIT :n"), {"code": code, "n": n}).all()
     return [{"id": str(uuid.UUID(str(r[0]))), "kind": r[1], "notes": r[2], "findings": r[3],
-             "follow_up_on": r[4] and str(r[4])[:10], "author": r[5]} for r in rows]
+             "follow_up_on": r[4] and str(r[4])[:10], "author": r[5], "attachments": []} for r in rows]
 
 
 def test_each_household_comes_with_its_five_latest_visits(small_app, worker_cell, clock):
@@ -139,7 +139,7 @@ def test_each_household_comes_with_its_five_latest_visits(small_app, worker_cell
         cadre = db.session.scalar(sa.select(User.display_name).where(User.username == worker_cell["cadre"]))
     assert household["recent_visits"][0] == {
         "id": item["id"], "visited_at": item["data"]["visited_at"], "kind": "counselling", "notes": "子女在外务工",
-        "findings": "情绪稳定", "follow_up_on": None, "author": cadre}
+        "findings": "情绪稳定", "follow_up_on": None, "author": cadre, "attachments": []}
     assert household["recent_visits"][1:] == pulled[code][:4]
 
 

@@ -51,8 +51,16 @@ def sync_now(page):
     page.wait_for_selector("#sync-now")
     page.eval_on_selector("#sync-message", "m => { m.textContent = ''; }")  # the screen may be showing the last answer
     page.click("#sync-now")
-    page.wait_for_function("(t => t && !t.includes('正在同步'))(document.querySelector('#sync-message')?.textContent)")
-    return page.inner_text("#sync-message")
+    return said(page, "#sync-message")
+
+
+def said(page, selector) -> str:
+    """What the message at `selector` ends up saying (not 正在同步): read in the same moment it is seen, since the
+    screen may be redrawn right after, carrying the message over into a new element."""
+    return page.wait_for_function(f"""(() => {{
+        const text = document.querySelector({selector!r})?.textContent;
+        return text && !text.includes('正在同步') ? text.trim() : null;
+    }})()""").json_value()
 
 
 def waiting(page) -> str:

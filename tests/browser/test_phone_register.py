@@ -11,7 +11,7 @@ from server.extensions import db
 from server.identity import id_check_digit, id_number_problem
 from server.models import GridUnit, Household, HouseholdMember, HouseholdMove
 from tests.browser.conftest import screenshot
-from tests.browser.phone import cadre_of, households_of_cell, phone_of, sync_now, visits_with, worker
+from tests.browser.phone import cadre_of, households_of_cell, phone_of, said, sync_now, visits_with, worker
 from tests.conftest import signed_in
 
 pytestmark = pytest.mark.usefixtures("server_clock_ahead")
@@ -39,16 +39,11 @@ def household_named(app, head_name):
         return found
 
 
-def until_said(page, selector):
-    page.wait_for_function(f"(t => t && !t.includes('正在同步'))(document.querySelector('{selector}')?.textContent)")
-    return page.inner_text(selector)
-
-
 def submitted(page, button, message):
     """Click `button` and answer what `message` then says (it may still show the last answer: cleared first)."""
     page.eval_on_selector(message, "m => { m.textContent = ''; }")
     page.click(button)
-    return until_said(page, message)
+    return said(page, message)
 
 
 def test_a_household_registered_offline_is_visited_at_once_and_both_reach_the_server_once(live_server, browser):
@@ -78,7 +73,7 @@ def test_a_household_registered_offline_is_visited_at_once_and_both_reach_the_se
     page.fill("form#register input[name=phone]", "13912345678")
     screenshot(page, "phone-register-form")
     page.click("form#register button[type=submit]")
-    assert until_said(page, "#register-saved").startswith("当前离线")
+    assert said(page, "#register-saved").startswith("当前离线")
     screenshot(page, "phone-register-offline")
 
     page.click("#open-household")  # the new household, before the server has it: visited at once
@@ -86,7 +81,7 @@ def test_a_household_registered_offline_is_visited_at_once_and_both_reach_the_se
     assert "李登记" in page.inner_text("#member-list")
     page.fill("form#visit textarea[name=notes]", "新登记户首次走访")
     page.click("form#visit button[type=submit]")
-    assert until_said(page, "#visit-saved").startswith("当前离线")
+    assert said(page, "#visit-saved").startswith("当前离线")
     page.reload()  # still offline: the shell from the service worker, the household and visit from IndexedDB
     page.goto("/app/#/households")
     mine = page.wait_for_selector("#households li:has-text('王登记')").inner_text()
@@ -122,7 +117,7 @@ def test_a_correction_on_a_stale_copy_comes_back_and_is_settled_field_by_field(l
     page.fill("form#edit-household input[name=address]", "手机上改的地址")
     page.fill("form#edit-household input[name=phone]", "13700001111")
     page.click("form#edit-household button[type=submit]")
-    assert until_said(page, "#register-saved").startswith("当前离线")
+    assert said(page, "#register-saved").startswith("当前离线")
     page.click("#open-household")
     assert "1 项变动待同步" in page.wait_for_selector("#household-state").inner_text()
     assert "手机上改的地址" in page.inner_text("#details")  # the phone shows its own change at once
@@ -229,7 +224,7 @@ def test_a_household_moved_to_the_next_cell_is_accepted_on_that_workers_phone(li
     card = theirs.wait_for_selector("#moves-in").inner_text()
     assert moving.head_name in card and "搬到女儿家" in card
     theirs.click(f'#moves-in li:has-text("{moving.head_name}") .accept-move')
-    assert until_said(theirs, "#follow-up-saved") == "已同步到服务器"  # the card has gone: the answer stays on screen
+    assert said(theirs, "#follow-up-saved") == "已同步到服务器"  # the card has gone: the answer stays on screen
     assert theirs.query_selector("#moves-in") is None
     with app.app_context():
         assert db.session.get(Household, moving.id).cell_id == to_id
@@ -275,7 +270,7 @@ def test_a_cadre_corrects_their_households_but_registers_moves_and_retires_none(
     page.goto(f"/app/#/household-edit/{linked.code}")
     page.check("form#edit-household input[name=tags][value=disabled]")
     page.click("form#edit-household button[type=submit]")
-    assert until_said(page, "#register-saved") == "已同步到服务器"  # the form gives way to what became of it
+    assert said(page, "#register-saved") == "已同步到服务器"  # the form gives way to what became of it
     with app.app_context():
         assert "disabled" in db.session.get(Household, linked.id).tags
     phone.close()

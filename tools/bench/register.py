@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import tempfile
 import time
-from pathlib import Path
 
 import numpy as np
 import sqlalchemy as sa
+
+from tools.bench.backends import both_backends
 
 HEADING = "## Register import"
 
@@ -77,31 +77,25 @@ def _import(app, data: bytes, filename: str, commit: bool) -> tuple[float, dict]
 
 def bench_register() -> list[dict]:
     from seed.register import as_csv, as_xlsx, member_rows
-    from tools.postgres import TemporaryPostgres
     units, cells, households = _county()
     rows = member_rows(households, cells)
     files = {"CSV (GBK)": ("register.csv", as_csv(rows, encoding="gbk")),
              "xlsx": ("register.xlsx", as_xlsx(rows, title="宁陕县人口底数登记表"))}
     out = []
-    cluster = TemporaryPostgres().start()
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            for backend, url in (("SpatiaLite", f"sqlite:///{Path(tmp) / 'register.sqlite'}"),
-                                 ("PostGIS", cluster.create_database("wangge_register"))):
-                app = _grid_only(url, units)
-                raw = _raw_executemany(app, households)
-                # the xlsx first, rolled back; then the CSV, committed (the measure includes the commit)
-                for label, commit in (("xlsx", False), ("CSV (GBK)", True)):
-                    filename, data = files[label]
-                    seconds, summary = _import(app, data, filename, commit)
-                    out.append({"backend": backend, "file": label, "bytes": len(data), "rows": summary["rows"],
-                                "households": summary["written"]["households"],
-                                "members": summary["written"]["members"], "seconds": seconds, "raw": raw})
-                    print(f"register import, {label} on {backend}: {summary['written']['households']:,} households, "
-                          f"{summary['rows']:,} rows in {seconds:.1f} s; raw executemany {raw:.1f} s, "
-                          f"ratio {seconds / raw:.1f}×")
-    finally:
-        cluster.stop()
+    with both_backends("register") as (_, backends):
+        for backend, url in backends:
+            app = _grid_only(url, units)
+            raw = _raw_executemany(app, households)
+            # the xlsx first, rolled back; then the CSV, committed (the measure includes the commit)
+            for label, commit in (("xlsx", False), ("CSV (GBK)", True)):
+                filename, data = files[label]
+                seconds, summary = _import(app, data, filename, commit)
+                out.append({"backend": backend, "file": label, "bytes": len(data), "rows": summary["rows"],
+                            "households": summary["written"]["households"],
+                            "members": summary["written"]["members"], "seconds": seconds, "raw": raw})
+                print(f"register import, {label} on {backend}: {summary['written']['households']:,} households, "
+                      f"{summary['rows']:,} rows in {seconds:.1f} s; raw executemany {raw:.1f} s, "
+                      f"ratio {seconds / raw:.1f}×")
     return out
 
 

@@ -17,6 +17,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from tools.bench.attachments import HEADING as ATTACHMENTS_HEADING
+from tools.bench.attachments import bench_attachments
+from tools.bench.attachments import section as attachments_section
 from tools.bench.register import HEADING as REGISTER_HEADING
 from tools.bench.register import bench_register
 from tools.bench.register import section as register_section
@@ -317,13 +320,18 @@ def main():
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--sync-batches", type=int, default=20)
     parser.add_argument("--view-repeat", type=int, default=40, help="requests per view measure")
-    parser.add_argument("--only", choices=("views", "warnings", "register"),
+    parser.add_argument("--only", choices=("views", "warnings", "register", "attachments"),
                         help="only the views' or the warnings' measures, printed (BENCHMARKS.md is written by full "
-                             "runs); or only the register import, which writes its own section of BENCHMARKS.md")
+                             "runs); or only the register import or the attachment uploads, which write their own "
+                             "sections of BENCHMARKS.md")
     args = parser.parse_args()
     if args.only == "register":  # needs no benchmark county: a fresh database of its own on each back end
         write_section(RESULTS, REGISTER_HEADING, register_section(bench_register()))
         print(f"→ {RESULTS.relative_to(ROOT)} ({REGISTER_HEADING[3:]})")
+        return
+    if args.only == "attachments":  # a small county of its own on each back end
+        write_section(RESULTS, ATTACHMENTS_HEADING, attachments_section(bench_attachments()))
+        print(f"→ {RESULTS.relative_to(ROOT)} ({ATTACHMENTS_HEADING[3:]})")
         return
 
     from seed.spec import benchmark_spec
@@ -357,6 +365,7 @@ def main():
         else:
             write_results(rows, built)
             write_section(RESULTS, REGISTER_HEADING, register_section(bench_register()))
+            write_section(RESULTS, ATTACHMENTS_HEADING, attachments_section(bench_attachments()))
             print(f"→ {RESULTS.relative_to(ROOT)}")
     finally:
         if cluster:

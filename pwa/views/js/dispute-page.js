@@ -5,6 +5,7 @@
 import * as api from "/app/js/api.js";
 import { esc } from "/app/js/html.js";
 import { t } from "/app/js/i18n.js";
+import { attachmentList, fileField, hideBroken, uploadFiles } from "./attachments.js";
 import { createMap } from "./choropleth.js";
 import { deadlineBadge } from "./disputes.js";
 import { addDays, chinaDay } from "./format.js";
@@ -61,6 +62,7 @@ function draw(main, user, dispute, { said, onChange }) {
     event.preventDefault();
     history.back();
   });
+  hideBroken(main.querySelector("#timeline"));
   if (dispute.location) drawMap(main.querySelector("#dispute-map"), dispute.location);
   main.querySelectorAll("#act button[data-step]").forEach((button) => button.addEventListener("click", () =>
     openForm(main, user, dispute, button.dataset.step, { onChange })));
@@ -144,7 +146,8 @@ function timeline(d) {
       <span class="when">${esc(new Date(e.occurred_at).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai" }))}</span>
       <strong class="what">${esc(stepName(e))}</strong> <span class="who">${esc(e.actor || "")}</span>
       ${e.to_state ? `<span class="muted">→ ${esc(t("states")[e.to_state] || e.to_state)}</span>` : ""}
-      ${e.note ? `<p class="note">${esc(e.note)}</p>` : ""}${detailLines(e)}</li>`).join("")}</ol>`;
+      ${e.note ? `<p class="note">${esc(e.note)}</p>` : ""}${detailLines(e)}${attachmentList(e.attachments)}</li>`)
+    .join("")}</ol>`;
 }
 
 function actionButtons(d) {
@@ -169,6 +172,7 @@ async function openForm(main, user, dispute, kind, { onChange }) {
       <h4>${esc(kind === "decline" ? t("declined") : t("steps")[kind])}</h4>
       ${STEP_FIELDS[kind].map(([name, input, required, label]) => field(name, input, required, label, { leaders, holder }))
         .join("")}
+      ${fileField()}
       <p class="error" id="step-error" role="alert"></p>
       <button type="submit">${esc(t("submit"))}</button> <button type="button" class="secondary" id="cancel-step">${esc(t("cancel"))}</button>
     </form>`;
@@ -228,6 +232,12 @@ async function submit(main, user, dispute, kind, form, { onChange }) {
   const button = form.querySelector("button[type=submit]");
   button.disabled = true;
   try {
+    const files = form.elements.attachments;
+    if (files.files.length) form.querySelector("#step-error").textContent = t("att_uploading");
+    body.attachments = await uploadFiles(files).catch((error) => {
+      throw Object.assign(error, { body: { errors: { json: { attachments: [t("att_failed")] } } } });
+    });
+    form.querySelector("#step-error").textContent = "";
     const after = await api.post(`/api/disputes/${dispute.id}/steps`, body);
     onChange();
     const done = kind === "decline" ? t("declined") : t("steps")[kind];

@@ -13,6 +13,7 @@ import {
 } from "./register-forms.js";
 import { cellMap } from "./register-map.js";
 import { drawMembers } from "./register-members.js";
+import { drawVisits } from "./register-visits.js";
 
 const LABELS = { head_name: "reg_head", address: "reg_address", phone: "reg_phone", head_id_number: "reg_id_number",
                  tags: "reg_tags", location: "reg_location" };
@@ -41,11 +42,13 @@ function draw(page, household, said = null) {
           <p class="muted" id="picked">${retired ? "" : esc(t("reg_pick_location"))}</p></section>
         ${retired ? "" : `<section class="card" id="edit"><h3>${esc(t("reg_edit"))}</h3>${editForm(h)}<div id="conflict"></div></section>`}
         <section class="card" id="members"><h3>${esc(t("reg_members_title"))}</h3><div id="members-body"></div></section>
+        <section class="card" id="visits"><h3>${esc(t("visits_title"))}</h3><div id="visits-body"></div></section>
         ${retired ? "" : `<section class="card" id="move"><h3>${esc(t("reg_move"))}</h3><div id="move-body"></div></section>
         <section class="card" id="retire"><h3>${esc(t("reg_retire"))}</h3>${retireForm()}</section>`}
       </div></article>`;
   if (said) say(page.main, said.text, said);
   drawMembers(page.main.querySelector("#members-body"), ctx);
+  drawVisits(page.main.querySelector("#visits-body"), h.code);
   cellMap(page.main.querySelector("#household-map"), h.cell_code, h.location?.coordinates, retired ? null : (point) => {
     ctx.picked = point;
     page.main.querySelector("#picked").textContent = t("reg_picked", { lon: point[0], lat: point[1] });

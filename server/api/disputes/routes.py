@@ -6,6 +6,7 @@ from flask.views import MethodView
 from sqlalchemy.orm.exc import StaleDataError
 
 from ... import clock
+from ...attachments.attach import AttachmentsRefused, attach_to
 from ...disputes import inbox
 from ...disputes.deadlines import deadline_columns
 from ...disputes.listing import as_dict, dispute_rows, filter_conditions
@@ -90,16 +91,19 @@ class Steps(MethodView):
             try:
                 details = {key: args[key] for key in ("notice", "measures", "responsible", "due_on", "owner_unit_code",
                                                       "agreement")}
-                take_step(dispute, g.user, args["kind"], clock.now(), note=args["note"],
-                          leader_username=args["leader_username"], satisfaction=args["satisfaction"], details=details,
-                          expected_version=args["version"])
+                now = clock.now()
+                event = take_step(dispute, g.user, args["kind"], now, note=args["note"],
+                                  leader_username=args["leader_username"], satisfaction=args["satisfaction"],
+                                  details=details, expected_version=args["version"])
+                attach_to(g.user.id, "dispute_event", event.id, args["attachments"], now)
                 db.session.commit()
             except StaleDataError:  # changed by a concurrent request after we read it
                 raise WorkflowError("The dispute was changed meanwhile", "该事件已被他人修改", status=409) from None
-        except WorkflowError as exc:
+        except (WorkflowError, AttachmentsRefused) as exc:
             db.session.rollback()
             current = detail(dispute_or_404(dispute_id)) if exc.status == 409 else None
-            errors = {"json": {exc.field: [exc.message]}} if exc.field else None
+            errors = ({"json": exc.errors} if isinstance(exc, AttachmentsRefused) else
+                      {"json": {exc.field: [exc.message]}} if exc.field else None)
             extra = {"current": DisputeAnswerSchema().dump(current)} if current else {}
             api_abort(exc.status, exc.message, exc.message_zh, errors=errors, **extra)
         db.session.expire_all()

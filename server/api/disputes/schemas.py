@@ -7,6 +7,8 @@ from ...disputes.inbox import BOXES
 from ...disputes.workflow import STEPS
 from ...models.vocab import DISPUTE_CATEGORIES, DISPUTE_STATES, HANDLING_LEVELS, RISK_COLOURS, SATISFACTION
 from ...privacy import mask_id_number, shown_phone
+from ...sync.items import attachment_ids
+from ..attachments.schemas import AttachmentShortSchema
 from ..common import UNIT_CODE
 from ..pagination import PageArgsSchema, page_schema
 
@@ -96,6 +98,8 @@ class EventSchema(Schema):
                                                    "declined: true on the close entry of a 不予受理"})
     actor = fields.String(allow_none=True)
     occurred_at = fields.DateTime()
+    attachments = fields.List(fields.Nested(AttachmentShortSchema), metadata={
+        "description": "photos and documents of the step; the report's are the dispute's own"})
 
 
 class PlaceSchema(Schema):
@@ -155,6 +159,7 @@ class StepSchema(Schema):
                                     metadata={"description": "assign: the unit that owns the case (default: the holder)"})
     agreement = fields.String(load_default=None, validate=validate.Length(max=4000),
                               metadata={"description": "resolve: the agreement reached 调解协议"})
+    attachments = attachment_ids()
 
 
 class BoxSchema(Schema):

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ... import audit, clock, settings
+from ...attachments.attach import with_attachments
 from ...errors import api_abort, found_or_404
 from ...extensions import db
 from ...models import GridUnit, Household, HouseholdMember, HouseholdMove, User, Visit
@@ -138,7 +139,9 @@ class HouseholdVisits(MethodView):
                            (Visit.distance_m > far).label("far"), (Visit.gps_accuracy_m > poor).label("poor"))
                  .outerjoin(author, authors.id == Visit.author_id)
                  .where(Visit.household_id == household.id))
-        return paginate(query, args, Visit.visited_at.desc(), Visit.id, row=_visit_row)
+        page = paginate(query, args, Visit.visited_at.desc(), Visit.id, row=_visit_row)
+        with_attachments(page["items"], "visit")
+        return page
 
 
 def _register_row(row) -> dict:

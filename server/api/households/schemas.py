@@ -5,6 +5,7 @@ from grids.codes import CODE_LENGTH
 from ...models.types import INT_MAX
 from ...models.vocab import HOUSEHOLD_TAGS, MOVE_STATES
 from ...register.schemas import HouseholdRecordSchema, MoveSchema, RegistrationData
+from ..attachments.schemas import AttachmentShortSchema
 from ..pagination import PageArgsSchema, page_schema
 
 REVEALABLE = ("head_id_number", "phone", "member_id_number")
@@ -95,6 +96,7 @@ class VisitSchema(Schema):
     distance_m = fields.Float(allow_none=True, metadata={"description": "from the household when logged"})
     follow_up_on = fields.Date(allow_none=True)
     flags = fields.List(fields.String(), metadata={"description": "far_from_household, poor_accuracy"})
+    attachments = fields.List(fields.Nested(AttachmentShortSchema), metadata={"description": "its photos and documents"})
 
 
 VisitPageSchema = page_schema(VisitSchema, "VisitPage")

@@ -5,6 +5,7 @@ from flask import g
 from flask.views import MethodView
 
 from ... import audit, clock
+from ...attachments.attach import AttachmentsRefused
 from ...disputes import petitions
 from ...disputes.listing import as_dict
 from ...errors import api_abort, found_or_404
@@ -34,6 +35,9 @@ class Petitions(MethodView):
             db.session.rollback()
             api_abort(exc.status, exc.message, exc.message_zh,
                       errors={"json": {exc.field: [f"{exc.message} / {exc.message_zh}"]}})
+        except AttachmentsRefused as exc:
+            db.session.rollback()
+            api_abort(exc.status, exc.message, exc.message_zh, errors={"json": exc.errors})
         db.session.commit()
         return dispute_answer(dispute.id)
 

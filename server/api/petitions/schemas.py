@@ -4,6 +4,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from ...models.vocab import DISPUTE_CATEGORIES, HOUSEHOLD_CODE_LENGTH, PETITION_CHANNELS, RISK_COLOURS
 from ...register import fields as fields_
+from ...sync.items import attachment_ids
 from ..disputes.schemas import DisputeSchema
 
 _id_number, _mobile, _not_blank, _not_ahead = fields_.id_number, fields_.mobile, fields_.not_blank, fields_.not_ahead
@@ -57,6 +58,7 @@ class PetitionSchema(Schema):
     linked_dispute_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=50), metadata={
         "description": "earlier cases of the same petitioner or household to link (重复信访)"})
     note = fields.String(load_default="", validate=validate.Length(max=4000))
+    attachments = attachment_ids()
 
 
 REVEALABLE = ("petitioner_id_number", "petitioner_mobile")
