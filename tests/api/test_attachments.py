@@ -137,6 +137,16 @@ def test_a_multipart_upload_with_the_id_in_the_form(app, people):
     assert response.status_code == 201 and response.get_json()["id"] == attachment_id
 
 
+@pytest.mark.parametrize("bad_id", ["", "not-a-uuid"])
+def test_a_form_id_that_is_not_a_uuid_is_refused_naming_it(app, people, bad_id):
+    """An id field sent empty is not "no id": it is refused like any other id that is not a UUID (found by the fuzz
+    run, which sent an empty id beside a good one in the query)."""
+    worker = signed_in(app, people["worker"])
+    response = worker.post(f"/api/attachments?id={uuid.uuid4()}", content_type="multipart/form-data", data={
+        "id": bad_id, "file": (io.BytesIO(sample_files.photo(320, 240)), "IMG_0002.jpg", "image/jpeg")})
+    assert response.status_code == 422 and "id" in response.get_json()["errors"]
+
+
 def test_the_same_id_again_answers_the_first_upload_and_stores_nothing_new(app, people):
     worker = signed_in(app, people["worker"])
     attachment_id = uuid.uuid4()

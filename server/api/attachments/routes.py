@@ -67,9 +67,9 @@ def uploaded_file() -> tuple[bytes, str, uuid.UUID | None]:
                       errors={"file": ["Missing data for required field. / 必填字段缺失"]}, limits=limits())
         data = upload.read(MAX_BYTES + 1)
         claimed = upload.mimetype if upload.mimetype in ALLOWED_TYPES else sniff_type(data) or upload.mimetype
-        form_id = request.form.get("id")
+        form_id = request.form.get("id")  # sent empty, it is not a UUID either: refused, not taken as absent
         try:
-            return data, claimed, uuid.UUID(form_id) if form_id else None
+            return data, claimed, None if form_id is None else uuid.UUID(form_id)
         except ValueError:
             api_abort(422, "id is not a valid UUID", "id 不是有效的 UUID", errors={"id": ["Not a valid UUID. / 不是有效的 UUID"]})
     return request.stream.read(MAX_BYTES + 1), request.mimetype, None
