@@ -306,17 +306,25 @@ def _per_unit(cells, per_cell, narrowed: bool):
 
 
 def cadres_with_unvisited_households(now: dt.datetime, days: int = 30) -> list[dict]:
-    """Cadres whose current linked households include some not visited in the last `days` days
-    (counting any visitor), with how many, worst first."""
+    """Cadres whose current linked households include some they have not visited themselves in the last `days`
+    days, with how many, worst first. 每月上门 is the cadre's duty: only the cadre's own visits to the household
+    count (a grid worker's or another cadre's visit does not clear it); `oldest_visit` is the earliest of the
+    cadre's latest visits to each linked household."""
     since = sa.literal(now - dt.timedelta(days=days), UTCDateTime())
-    last_visit = Household.last_visit_at
-    unvisited = sa.or_(last_visit.is_(None), last_visit < since)
     link = CadreLink
+    # the cadre's latest visit to each household now linked to them (one grouped scan of their visits)
+    own = (sa.select(Visit.household_id, Visit.author_id, sa.func.max(Visit.visited_at).label("last_visit"))
+           .join(link, sa.and_(link.household_id == Visit.household_id, link.cadre_id == Visit.author_id,
+                               link.valid_to.is_(None)))
+           .group_by(Visit.household_id, Visit.author_id).subquery("own"))
+    last_visit = own.c.last_visit
+    unvisited = sa.or_(last_visit.is_(None), last_visit < since)
     query = (sa.select(User.username, User.display_name, GridUnit.code.label("unit_code"), GridUnit.name.label("unit_name"),
                        sa.func.count().label("linked"), _count(unvisited).label("unvisited"),
                        sa.func.min(last_visit).label("oldest_visit"))
              .select_from(link).join(User, User.id == link.cadre_id).join(GridUnit, GridUnit.id == User.unit_id)
              .join(Household, Household.id == link.household_id)
+             .outerjoin(own, sa.and_(own.c.household_id == link.household_id, own.c.author_id == link.cadre_id))
              .where(link.valid_to.is_(None))
              .group_by(User.username, User.display_name, GridUnit.code, GridUnit.name))
     counted = query.subquery()

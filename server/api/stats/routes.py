@@ -67,5 +67,6 @@ class OverdueCadres(MethodView):
     @blp.arguments(OverdueArgsSchema, location="query")
     @blp.response(200, OverdueCadreSchema(many=True))
     def get(self, args):
-        """Cadres in your area whose linked households have gone more than `days` days without a visit (每月上门)."""
+        """Cadres in your area whose linked households have gone more than `days` days without a visit of the cadre's own
+        (每月上门 is the cadre's duty: another visitor does not clear it)."""
         return cadres_with_unvisited_households(clock.now(), args["days"])
