@@ -125,10 +125,10 @@ def test_figures_over_http_as_json_csv_and_xlsx(small_app):
     secretary = signed_in(small_app, "t101")
     assert {r["code"][:9] for r in secretary.get(query).get_json()} == {"610923101"}  # their town only
     csv_text = staff.get(query + "&format=csv").get_data(as_text=True)
-    assert csv_text.startswith("\ufeff编码,名称,户数") and len(csv_text.strip().splitlines()) == 7
+    assert csv_text.startswith("\ufeff编码,名称,网格数（个）,户数（户）") and len(csv_text.strip().splitlines()) == 7
     book = load_workbook(io.BytesIO(staff.get(query + "&format=xlsx").data))
     assert book.sheetnames == ["镇（街道）", "村（社区）", "网格"]
-    assert book["村（社区）"].max_row == 2 + 6 and book["网格"].max_row == 2 + 24
+    assert book["村（社区）"].max_row == 3 + 6 + 1 and book["网格"].max_row == 3 + 24 + 1  # title, compiling line, headings; 合计
     assert staff.get("/api/stats/figures?start=2026-11-01&end=2026-10-01").status_code == 422
 
 

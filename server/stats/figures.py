@@ -25,6 +25,8 @@ import datetime as dt
 
 import sqlalchemy as sa
 
+from grids.codes import level_of
+
 from .. import clock, settings
 from ..disputes.deadlines import deadline_columns, resolve_due
 from ..disputes.workflow import OPEN
@@ -32,6 +34,7 @@ from ..extensions import db
 from ..models import CadreLink, Dispute, GridUnit, Household, User, Visit, ZeroReport
 from ..models.types import UTCDateTime
 from ..models.vocab import CODE_LENGTH
+from ..scope import outside_scope
 from .cache import cached_for_scope
 
 EARLY_CHANNELS = ("grid_screening", "visit")
@@ -264,7 +267,7 @@ def monthly_trend(code: str, last_month: dt.date, months: int) -> list[dict]:
     """The period figures of one unit (county, town, village or cell) for each of `months` China calendar
     months up to `last_month`, oldest first: the closed months in one query (cached briefly, see cache.py),
     the running month counted afresh."""
-    level = next(level for level, length in CODE_LENGTH.items() if length == len(code))
+    level = level_of(code)
     firsts = [_add_months(last_month.replace(day=1), -back) for back in range(months - 1, -1, -1)]
     running = clock.china_today().replace(day=1)
     parts = ("coverage", "visits", "disputes", "zero_reports")
@@ -331,3 +334,18 @@ def cadres_with_unvisited_households(now: dt.datetime, days: int = 30) -> list[d
     rows = db.session.execute(sa.select(counted).where(counted.c.unvisited > 0)
                               .order_by(counted.c.unvisited.desc(), counted.c.username)).mappings().all()
     return [dict(r) for r in rows]
+
+
+def place_name(code: str) -> str | None:
+    """What a report's title calls the unit `code`: its county's name, then its own (宁陕县, 宁陕县城关镇); None
+    when the unit is not in the caller's area. The county is read past the caller's scope on purpose: a town's
+    report names the county it is in."""
+    own = db.session.scalar(sa.select(GridUnit.name).where(GridUnit.code == code))
+    if own is None:
+        return None
+    county_code = code[:CODE_LENGTH["county"]]
+    if county_code == code:
+        return own
+    units = outside_scope(GridUnit)
+    county = db.session.scalar(sa.select(units.c.name).where(units.c.code == county_code))
+    return f"{county or ''}{own}"
