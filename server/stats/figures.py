@@ -315,20 +315,20 @@ def cadres_with_unvisited_households(now: dt.datetime, days: int = 30) -> list[d
     cadre's latest visits to each linked household."""
     since = sa.literal(now - dt.timedelta(days=days), UTCDateTime())
     link = CadreLink
-    # the cadre's latest visit to each household now linked to them (one grouped scan of their visits)
-    own = (sa.select(Visit.household_id, Visit.author_id, sa.func.max(Visit.visited_at).label("last_visit"))
-           .join(link, sa.and_(link.household_id == Visit.household_id, link.cadre_id == Visit.author_id,
-                               link.valid_to.is_(None)))
-           .group_by(Visit.household_id, Visit.author_id).subquery("own"))
-    last_visit = own.c.last_visit
+    # the cadre's latest visit to each household now linked to them: per link, through the visits' index on
+    # (household, time): on the demo county in SQLite 0.3 s, where a grouped scan of every cadre's visits takes 1 s
+    own = (sa.select(sa.func.max(Visit.visited_at))
+           .where(Visit.household_id == link.household_id, Visit.author_id == link.cadre_id)
+           .correlate(link).scalar_subquery())
+    links = (sa.select(link.cadre_id, link.household_id, own.label("last_visit"))
+             .where(link.valid_to.is_(None)).subquery("links"))
+    last_visit = links.c.last_visit
     unvisited = sa.or_(last_visit.is_(None), last_visit < since)
     query = (sa.select(User.username, User.display_name, GridUnit.code.label("unit_code"), GridUnit.name.label("unit_name"),
                        sa.func.count().label("linked"), _count(unvisited).label("unvisited"),
                        sa.func.min(last_visit).label("oldest_visit"))
-             .select_from(link).join(User, User.id == link.cadre_id).join(GridUnit, GridUnit.id == User.unit_id)
-             .join(Household, Household.id == link.household_id)
-             .outerjoin(own, sa.and_(own.c.household_id == link.household_id, own.c.author_id == link.cadre_id))
-             .where(link.valid_to.is_(None))
+             .select_from(links).join(User, User.id == links.c.cadre_id).join(GridUnit, GridUnit.id == User.unit_id)
+             .join(Household, Household.id == links.c.household_id)
              .group_by(User.username, User.display_name, GridUnit.code, GridUnit.name))
     counted = query.subquery()
     rows = db.session.execute(sa.select(counted).where(counted.c.unvisited > 0)
