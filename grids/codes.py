@@ -11,6 +11,11 @@ LEVEL_ZH = {"county": "县", "town": "镇（街道）", "village": "村（社区
 LEVEL_SHORT_ZH = {"county": "县", "town": "镇", "village": "村", "cell": "网格"}
 
 
+def level_of(code: str) -> str:
+    """The level of a unit code, by its length."""
+    return next(level for level, length in CODE_LENGTH.items() if length == len(code))
+
+
 def subtree_range(code: str) -> tuple[str, str]:
     """The lowest and highest unit code at or under `code` (all digits: the range holds in any collation)."""
     return code, code.ljust(CODE_LENGTH["cell"], "9")

@@ -125,28 +125,59 @@ def test_figures_over_http_as_json_csv_and_xlsx(small_app):
     secretary = signed_in(small_app, "t101")
     assert {r["code"][:9] for r in secretary.get(query).get_json()} == {"610923101"}  # their town only
     csv_text = staff.get(query + "&format=csv").get_data(as_text=True)
-    assert csv_text.startswith("\ufeff编码,名称,户数") and len(csv_text.strip().splitlines()) == 7
+    assert csv_text.startswith("\ufeff编码,名称,网格数（个）,户数（户）") and len(csv_text.strip().splitlines()) == 7
     book = load_workbook(io.BytesIO(staff.get(query + "&format=xlsx").data))
     assert book.sheetnames == ["镇（街道）", "村（社区）", "网格"]
-    assert book["村（社区）"].max_row == 2 + 6 and book["网格"].max_row == 2 + 24
+    assert book["村（社区）"].max_row == 3 + 6 + 1 and book["网格"].max_row == 3 + 24 + 1  # title, compiling line, headings; 合计
     assert staff.get("/api/stats/figures?start=2026-11-01&end=2026-10-01").status_code == 422
 
 
-def test_cadres_whose_households_went_unvisited(county):
+def _link_cadre_to_a1(session):
     from server.models import CadreLink
-    from server.stats.figures import cadres_with_unvisited_households
-    session = county
     a1 = session.query(GridUnit).filter_by(code="610923100201001").one()
     cadre = User(username="c1", password_hash="x", role="cadre", display_name="李干部", unit=a1.parent)
     session.add(cadre)
     session.flush()
-    for h in session.query(Household).filter(Household.code.startswith("610923100201001")).all():
+    households = session.query(Household).filter(Household.code.startswith(a1.code)).order_by(Household.code).all()
+    for h in households:
         session.add(CadreLink(cadre_id=cadre.id, household_id=h.id, valid_from=dt.date(2026, 1, 1)))
     session.flush()
-    # on 2026-11-05: three of A1's households were visited in October (within 30 days), one only in September
-    row, = cadres_with_unvisited_households(dt.datetime(2026, 11, 5, tzinfo=UTC))
+    return cadre, households
+
+
+def _visit(session, household, author, when):
+    session.add(Visit(id=uuid.uuid4(), household_id=household.id, author_id=author.id, kind="policy", visited_at=when))
+    session.flush()
+
+
+NOV_5 = dt.datetime(2026, 11, 5, tzinfo=UTC)
+
+
+def test_cadres_whose_households_went_unvisited(county):
+    from server.stats.figures import cadres_with_unvisited_households
+    session = county
+    cadre, households = _link_cadre_to_a1(session)
+    # the cadre's own visits: three of A1's households in October (within 30 days of 2026-11-05), one in September
+    for h in households[:3]:
+        _visit(session, h, cadre, IN)
+    _visit(session, households[3], cadre, BEFORE)
+    row, = cadres_with_unvisited_households(NOV_5)
     assert (row["username"], row["linked"], row["unvisited"]) == ("c1", 4, 1)
-    assert cadres_with_unvisited_households(dt.datetime(2026, 11, 5, tzinfo=UTC), days=60) == []
+    assert row["oldest_visit"] == BEFORE  # the cadre's own latest visit to the household they left longest
+    assert cadres_with_unvisited_households(NOV_5, days=60) == []
+
+
+def test_a_visit_by_the_grid_worker_does_not_do_the_cadres_duty(county):
+    """每月上门 is the cadre's duty: a household visited this month by its grid worker, not by its cadre, is still
+    overdue for the cadre (the fixture's worker visited three of A1's households in October)."""
+    from server.stats.figures import cadres_with_unvisited_households
+    session = county
+    cadre, households = _link_cadre_to_a1(session)
+    worker = session.query(User).filter_by(username="w").one()
+    _visit(session, households[3], worker, NOV_5 - dt.timedelta(days=1))  # every household visited by the worker
+    _visit(session, households[0], cadre, IN)  # the cadre visited one of them
+    row, = cadres_with_unvisited_households(NOV_5)
+    assert (row["linked"], row["unvisited"], row["oldest_visit"]) == (4, 3, IN)
 
 
 def test_the_database_keeps_each_households_latest_visit(county):

@@ -1,5 +1,7 @@
 """What the API modules share: media types, the schemas of bodies that are files or free objects, and argument
 fields that several operations take."""
+from urllib.parse import quote
+
 from marshmallow import validate
 
 from grids.codes import CODE_LENGTH, HOUSEHOLD_CODE_LENGTH, UNIT_LEVELS
@@ -26,3 +28,9 @@ def also_as(status: int, media: dict) -> dict:
     """`@blp.doc(**also_as(200, {"text/csv": TEXT}))`: the response also comes in these media types (a file, a
     tile), each with its schema, beside what `@blp.response` declares."""
     return {"responses": {status: {"content": {media_type: {"schema": schema} for media_type, schema in media.items()}}}}
+
+
+def attachment(filename: str, fallback: str) -> dict:
+    """The Content-Disposition header of a download named `filename` (Chinese too: RFC 5987's filename*, which
+    browsers prefer), with an ASCII `fallback` for clients that read only filename."""
+    return {"Content-Disposition": f'attachment; filename="{fallback}"; filename*=UTF-8\'\'{quote(filename, safe="")}'}

@@ -93,7 +93,7 @@ def test_a_day_of_daily_reporting_from_the_switch_to_the_next_days_alerts(small_
     assert row["zero_report_completeness"] == 1.0
     csv_text = town_view.get(f"/api/stats/figures?level=town&start={TODAY}&end={TOMORROW}&format=csv").get_data(
         as_text=True)
-    assert "日报告天数,应报数,实报数,零报告完成率" in csv_text.splitlines()[0]
+    assert "日报告天数（天）,应报数（份）,实报数（份）,零报告完成率（%）" in csv_text.splitlines()[0]
 
     at(SWITCHED_ON + dt.timedelta(days=1))  # the next morning's scan
     with small_app.app_context():

@@ -54,6 +54,12 @@ def this_month():
     return first.isoformat(), following.isoformat()
 
 
+def last_month():
+    """The last complete China month, as the API's period: what the county view opens on."""
+    end = clock.china_today().replace(day=1)
+    return (end - dt.timedelta(days=1)).replace(day=1).isoformat(), end.isoformat()
+
+
 def percent_value(text):
     return float(text.split("%")[0])
 
@@ -243,6 +249,8 @@ def test_with_daily_reporting_on_the_county_table_counts_daily_reports(live_serv
     days = rows[0]["daily_report_days"]
     assert days >= 1
     page = county_page(desktop)
+    page.click("#period-switch")  # to the running month, where daily reporting is on
+    page.wait_for_selector(f"#figures[data-start='{start}']")
     wait_for_count(page, "#figures tbody tr", len(rows))
     assert page.text_content("#figures th[data-key=zero_report_completeness]") == f"日报告完成率（{days} 天）"
     town, _ = daily_reporting
@@ -330,7 +338,7 @@ def test_choropleth_drills_from_towns_to_villages_to_cells_and_back(live_server,
 
 def test_figures_table_has_a_row_per_unit_with_the_api_figures(live_server, desktop):
     app, _ = live_server
-    start, end = this_month()
+    start, end = last_month()
     api = signed_in(app, "county01")
     rows = api.get(f"/api/stats/figures?level=town&start={start}&end={end}").get_json()
     page = county_page(desktop)
@@ -413,7 +421,7 @@ def test_trend_charts_follow_the_selected_unit(live_server, desktop):
     api = signed_in(app, "county01")
     page = county_page(desktop)
     page.wait_for_selector("#charts[data-ready='610923']", timeout=60_000)
-    trend = api.get("/api/stats/trend?under=610923&months=12").get_json()
+    trend = api.get(f"/api/stats/trend?under=610923&months=12&end={last_month()[0]}").get_json()
     assert len(trend) == 12
     titles = page.eval_on_selector_all("#trend-visits circle title", "ts => ts.map(t => t.textContent)")
     assert titles == [f"{row['month'][2:]}: {row['visits']:,}" for row in trend]
@@ -422,6 +430,38 @@ def test_trend_charts_follow_the_selected_unit(live_server, desktop):
     page.wait_for_selector(f"#charts[data-ready='{towns[1].code}']", timeout=60_000)
     assert page.text_content("#trend-title").startswith(towns[1].name)
     assert page.get_attribute(f"#figures tbody tr[data-key='{towns[1].code}']", "class") == "selected"
+
+
+def test_the_county_view_opens_on_the_last_complete_month_and_the_running_one_is_a_click_away(live_server, desktop):
+    app, _ = live_server
+    start, _ = last_month()
+    first, running = dt.date.fromisoformat(start), clock.china_today()
+    page = county_page(desktop)
+    status = page.locator("#period-shown")
+    assert status.text_content() == f"显示：{first.year}年{first.month}月（上月，已完整）"
+    assert status.get_attribute("data-partial") == "false" and page.input_value("#month") == start[:7]
+    page.wait_for_selector("#charts[data-ready='610923']", timeout=60_000)
+    assert page.locator("#charts .dot.partial, #charts .chart-note, #charts .partial-band").count() == 0
+    months = page.eval_on_selector_all("#trend-visits circle title", "ts => ts.map(t => t.textContent.split(':')[0])")
+    assert months[-1] == start[2:7]  # the trend ends on the month shown
+
+    assert page.text_content("#period-switch") == "看本月（截至今日）"
+    page.click("#period-switch")  # one click to the running month
+    page.wait_for_selector("#period-shown[data-partial=true]")
+    assert status.text_content() == f"显示：{running.year}年{running.month}月（本月，截至今日，未完）"
+    assert page.input_value("#month") == running.isoformat()[:7]
+    assert page.input_value("#start") == running.replace(day=1).isoformat()
+    page.wait_for_selector("#trend-visits circle.dot.partial", timeout=60_000)
+    partial = page.eval_on_selector_all("#trend-visits circle.dot.partial title", "ts => ts.map(t => t.textContent)")
+    assert len(partial) == 1 and partial[0].startswith(running.isoformat()[2:7]) and partial[0].endswith("（本月截至今日，未完）")
+    assert page.locator("#trend-visits circle.dot:not(.partial)").count() == 11
+    assert page.locator("#charts figure .chart-note").count() == 6  # each chart's legend says so
+    assert page.locator("#charts figure rect.partial-band").count() == 6  # and shades the month, with a value or not
+    assert page.text_content("#trend-visits .chart-note").strip() == "本月截至今日，未完"
+    screenshot(page, "county-view-running-month")
+    page.click("#period-switch")  # and back to the last complete month
+    page.wait_for_selector("#period-shown[data-partial=false]")
+    assert page.input_value("#month") == start[:7]
 
 
 def test_cadres_behind_on_visits_are_listed(live_server, desktop):
@@ -436,7 +476,7 @@ def test_cadres_behind_on_visits_are_listed(live_server, desktop):
 
 def test_export_links_carry_the_period_and_level_and_download(live_server, desktop):
     app, _ = live_server
-    start, end = this_month()
+    start, end = last_month()
     page = county_page(desktop)
     links = {f: page.get_attribute(f"#export-{f}", "href") for f in ("xlsx", "csv", "geojson")}
     for fmt, href in links.items():
@@ -448,6 +488,8 @@ def test_export_links_carry_the_period_and_level_and_download(live_server, deskt
         page.click("#export-xlsx")
     with open(download.value.path(), "rb") as f:
         assert f.read(2) == b"PK"  # an xlsx is a zip
+    first = dt.date.fromisoformat(start)
+    assert download.value.suggested_filename == f"宁陕县网格化服务管理月报（{first.year}年{first.month}月）.xlsx"
     csv = page.request.get(links["csv"])
     assert csv.status == 200 and csv.headers["content-type"].startswith("text/csv")
     geojson = page.request.get(links["geojson"])

@@ -1,6 +1,7 @@
 // The county view (/views/county): coverage choropleth drilling town → village → cell, the dispute heat map,
 // the figures table of the current level, 12-month trends of the selected unit, cadres behind on visits,
-// and exports. One period (default: this month) drives the map colours, the table, the heat map and the exports.
+// and exports. One period drives the map colours, the table, the heat map and the exports: by default the last
+// complete month (the running month is a click away, and its trend point is marked as not over).
 import * as api from "/app/js/api.js";
 import { esc } from "/app/js/html.js";
 import { t } from "/app/js/i18n.js";
@@ -8,9 +9,10 @@ import { alertSection, showAlerts } from "./alerts.js";
 import { lineChart } from "./charts.js";
 import { coverageColour, coverageLegend, createMap, selectPath, setLegend, unitLayer, unitTooltip } from "./choropleth.js";
 import { cadreColumns, figureColumns, totalRow, trendCharts } from "./figures.js";
-import { addDays, monthPeriod, query, thisMonth } from "./format.js";
+import { addDays, lastCompleteMonth, monthPeriod, query, thisMonth } from "./format.js";
 import { HeatLayer } from "./heat.js";
 import { listDisputesOnClick } from "./heat-spot.js";
+import { periodShownHtml, showPeriodShown } from "./period-shown.js";
 import { showError, startView } from "./session.js";
 import { sortableTable } from "./table.js";
 
@@ -31,6 +33,7 @@ export async function render(main, user) {
       <a class="button" id="export-xlsx" download>${esc(t("export_xlsx"))}</a>
       <a class="button" id="export-csv" download>${esc(t("export_csv"))}</a>
       <a class="button" id="export-geojson" download>${esc(t("export_geojson"))}</a></div>
+    <div class="period-line">${periodShownHtml()}</div>
     <div class="county-maps">
       <section class="card"><h2>${esc(t("choropleth"))}</h2><nav class="breadcrumb" id="breadcrumb"></nav>
         <div id="drill-map" class="map"></div></section>
@@ -49,7 +52,7 @@ export async function render(main, user) {
     ${alertSection()}`;
   const root = { code: user.unit_code, name: user.unit_name, level: LEVEL_OF_LENGTH[user.unit_code.length] };
   const view = {
-    main, path: [root], selected: root, period: monthPeriod(thisMonth()), rows: [], units: null, layer: null,
+    main, path: [root], selected: root, month: lastCompleteMonth(), period: monthPeriod(lastCompleteMonth()), rows: [], units: null, layer: null,
     drillMap: await createMap(main.querySelector("#drill-map")),
     heatMap: await createMap(main.querySelector("#heat-map")),
     cadres: api.get(`/api/stats/overdue-cadres?days=${UNVISITED_DAYS}`),
@@ -71,19 +74,24 @@ export async function render(main, user) {
 
 function wirePeriod(view) {
   const { main } = view;
-  main.querySelector("#month").value = thisMonth();
+  main.querySelector("#month").value = view.month;
   main.querySelector("#month").addEventListener("change", (event) => {
-    if (!event.target.value) return;
-    view.period = monthPeriod(event.target.value);
-    periodChanged(view);
+    if (event.target.value) showMonth(view, event.target.value);
   });
   for (const id of ["start", "end"]) main.querySelector(`#${id}`).addEventListener("change", () => {
     const start = main.querySelector("#start").value, last = main.querySelector("#end").value;
     if (!start || !last || last < start) return;
     view.period = { start, end: addDays(last, 1) };  // the API's end is the day after the last
+    view.month = "";
     main.querySelector("#month").value = "";
     periodChanged(view);
   });
+}
+
+function showMonth(view, month) {
+  Object.assign(view, { month, period: monthPeriod(month) });
+  view.main.querySelector("#month").value = month;
+  periodChanged(view);
 }
 
 function periodChanged(view) {
@@ -97,6 +105,7 @@ function showPeriod(view) {
   main.querySelector("#start").value = period.start;
   main.querySelector("#end").value = addDays(period.end, -1);
   main.querySelector("#figures-period").textContent = `${period.start} – ${addDays(period.end, -1)}`;
+  showPeriodShown(main, view.month, period, (month) => showMonth(view, month));
 }
 
 /** The period and the heat map's filters: what the heat shows, and what a click on it lists. */
@@ -196,7 +205,7 @@ function showTable(view, level) {
     id: "figures", footer: totalRow(view.rows, `${t("total")}（${parent(view).name}）`), selected: view.selected.code,
     onSelect: (row) => select(view, row),
   });
-  element.querySelector("table").dataset.level = level;
+  Object.assign(element.querySelector("table").dataset, { level, start: view.period.start });
 }
 
 /** Twelve months up to the period's last month, for the selected unit (slow queries: loaded apart). */
@@ -214,7 +223,8 @@ async function showTrends(view) {
     if (charts.dataset.key !== key) return;
     charts.innerHTML = trendCharts().map((chart) => lineChart({
       id: `trend-${chart.key}`, title: chart.title, percent: chart.percent, format: chart.format,
-      points: rows.map((row) => ({ label: row.month.slice(2), value: row[chart.key] })),
+      points: rows.map((row) => ({ label: row.month.slice(2), value: row[chart.key], partial: row.month >= thisMonth() })),
+      partialNote: t("partial_note"),
     })).join("");
     charts.dataset.ready = unit.code;
   } catch (error) {

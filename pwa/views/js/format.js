@@ -17,12 +17,22 @@ export function addDays(day, days) {
 
 /** The month (YYYY-MM) as the API's period: first day and the day after the last. */
 export function monthPeriod(month) {
-  const [year, m] = month.split("-").map(Number);
-  const next = m === 12 ? `${year + 1}-01` : `${year}-${String(m + 1).padStart(2, "0")}`;
-  return { start: `${month}-01`, end: `${next}-01` };
+  return { start: `${month}-01`, end: `${addMonths(month, 1)}-01` };
 }
 
+/** A YYYY-MM month moved by a number of months. */
+export function addMonths(month, months) {
+  const [year, m] = month.split("-").map(Number);
+  const index = year * 12 + (m - 1) + months;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}`;
+}
+
+/** The running month (YYYY-MM) in China: its figures are not complete until it ends. */
 export const thisMonth = () => chinaDay(new Date()).slice(0, 7);
+/** The last month that has ended, in China: what the county view opens on. */
+export const lastCompleteMonth = () => addMonths(thisMonth(), -1);
+/** Today, YYYY-MM-DD in China. */
+export const today = () => chinaDay(new Date());
 
 /** A query string from an object, leaving out empty values. */
 export function query(params) {

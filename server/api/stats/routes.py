@@ -1,15 +1,17 @@
 """Figures per unit for a period, as JSON, CSV or the monthly report in xlsx."""
-import datetime as dt
-
 from flask import Response, g
 from flask.views import MethodView
 
+from grids.codes import LEVEL_ZH, level_of
+
 from ... import clock
+from ...errors import api_abort
 from ...maps.units import feature_collection
-from ...stats.export import monthly_report, to_csv
-from ...stats.figures import cadres_with_unvisited_households, figures, monthly_trend
+from ...stats.export import to_csv
+from ...stats.figures import cadres_with_unvisited_households, figures, monthly_trend, place_name
+from ...stats.report import compiling_line, monthly_report, period_zh, report_title
 from ..blueprint import Blueprint
-from ..common import BINARY, GEOJSON, MAPPED_LEVELS, OBJECT, TEXT, XLSX, also_as
+from ..common import BINARY, GEOJSON, MAPPED_LEVELS, OBJECT, TEXT, XLSX, also_as, attachment
 from .schemas import (
     FigureRowSchema,
     FiguresArgsSchema,
@@ -38,18 +40,40 @@ class Figures(MethodView):
         to today), for each unit of a level in your area."""
         start, end = _bounds(args)
         if args["format"] == "xlsx":
-            sheets = {level: figures(level, start, end, args["under"]) for level in MAPPED_LEVELS}
-            title = f"月报 {args['start']} 至 {args['end'] - dt.timedelta(days=1)}"
-            return Response(monthly_report(sheets, title), headers={
-                "Content-Disposition": f'attachment; filename="wangge-{args["start"]}.xlsx"'},
-                mimetype=XLSX)
+            return _monthly_report(args, start, end)
         rows = figures(args["level"], start, end, args["under"])
         if args["format"] in ("csv", "geojson"):
             text, mimetype = ((to_csv(rows), "text/csv") if args["format"] == "csv" else
                               (feature_collection(args["level"], args["under"], rows), GEOJSON))
-            filename = f"wangge-{args['level']}-{args['start']}.{args['format']}"
-            return Response(text, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+            name = f"{_place(args)}{LEVEL_ZH[args['level']]}指标（{period_zh(args['start'], args['end'])}）"
+            fallback = f"wangge-{args['level']}-{args['start']}.{args['format']}"
+            return Response(text, mimetype=mimetype, headers=attachment(f"{name}.{args['format']}", fallback))
         return rows
+
+
+def _area(args) -> str:
+    """The unit the figures are asked under: the one named, or the caller's."""
+    return args["under"] or g.user.unit.code
+
+
+def _place(args) -> str:
+    """The name a file gives the area (宁陕县城关镇), which must be in the caller's area."""
+    name = place_name(_area(args))
+    if name is None:
+        api_abort(404, f"No unit {_area(args)} in your area", f"您的范围内没有单位 {_area(args)}")
+    return name
+
+
+def _monthly_report(args, start, end) -> Response:
+    place, area = _place(args), _area(args)
+    sheets = {level: figures(level, start, end, args["under"]) for level in MAPPED_LEVELS}
+    # the 合计 row: the area's own figures, counted in SQL like the rows (the sums of their counts)
+    total = next(iter(figures(level_of(area), start, end, area)), None)
+    title = report_title(place, args["start"], args["end"])
+    compiled = compiling_line(g.user.unit.name, clock.china_today())
+    fallback = f"wangge-monthly-report-{args['start']}.xlsx"
+    return Response(monthly_report(sheets, total, title, compiled), mimetype=XLSX,
+                    headers=attachment(f"{title}.xlsx", fallback))
 
 
 @blp.route("/trend")
@@ -67,5 +91,6 @@ class OverdueCadres(MethodView):
     @blp.arguments(OverdueArgsSchema, location="query")
     @blp.response(200, OverdueCadreSchema(many=True))
     def get(self, args):
-        """Cadres in your area whose linked households have gone more than `days` days without a visit (每月上门)."""
+        """Cadres in your area whose linked households have gone more than `days` days without a visit of the cadre's own
+        (每月上门 is the cadre's duty: another visitor does not clear it)."""
         return cadres_with_unvisited_households(clock.now(), args["days"])
