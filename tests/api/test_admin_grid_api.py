@@ -1,6 +1,8 @@
 """Boundary upload, partition and assignment over HTTP: admin only, dry run by default, audited."""
 import io
 
+import shapely
+import shapely.affinity
 import sqlalchemy as sa
 
 from grids.crs import geometry_wgs84_to_gcj02
@@ -92,3 +94,25 @@ def test_writes_need_the_csrf_token(small_app):
     del admin.environ_base["HTTP_X_CSRF_TOKEN"]
     response = admin.post("/api/admin/grid/assign", json={})
     assert response.status_code == 403 and "CSRF" in response.get_json()["message"]
+
+
+def test_the_report_locates_each_problem_with_its_geometry_and_names_it_in_both_languages(small_app):
+    admin = signed_in(small_app, "admin")
+    with small_app.app_context():
+        data = villages_as_file(lambda g: shapely.affinity.translate(g, 0.002, 0))  # every village shifted east
+    body = upload(admin, data).get_json()
+    assert not body["ok"] and body["problems"]
+    for problem in body["problems"]:
+        assert problem["location"] and problem["geometry"]["type"] in ("Polygon", "MultiPolygon")
+        assert problem["title_zh"] and problem["title"] and problem["message_zh"]
+    assert {"outside_parent", "gap"} <= {p["kind"] for p in body["problems"]}
+
+
+def test_a_file_that_is_not_a_boundary_file_is_a_bilingual_report_not_a_500(small_app):
+    admin = signed_in(small_app, "admin")
+    for data, name in ((b"PK\x03\x04broken", "villages.zip"), (b"\x89PNG....", "photo.png"), (b"", "empty.geojson")):
+        response = admin.post("/api/admin/grid/import", content_type="multipart/form-data",
+                              data={"file": (io.BytesIO(data), name), "level": "village", "apply": "true"})
+        assert response.status_code == 422, (name, response.get_json())
+        problem = response.get_json()["report"]["problems"][0]
+        assert problem["kind"] == "file" and problem["message_zh"] and problem["location"] is None
