@@ -3,11 +3,12 @@ import io
 
 import shapely
 import shapely.affinity
+import shapely.geometry
 import sqlalchemy as sa
 
 from grids.crs import geometry_wgs84_to_gcj02
 from server.extensions import db
-from server.models import AuditLog, GridUnit
+from server.models import AuditLog, GridUnit, Household
 from tests.conftest import signed_in
 from tests.test_grid_admin import villages_as_file
 
@@ -116,3 +117,22 @@ def test_a_file_that_is_not_a_boundary_file_is_a_bilingual_report_not_a_500(smal
         assert response.status_code == 422, (name, response.get_json())
         problem = response.get_json()["report"]["problems"][0]
         assert problem["kind"] == "file" and problem["message_zh"] and problem["location"] is None
+
+
+def test_a_proposal_carries_every_household_of_the_village_with_its_point_and_proposed_cell(small_app):
+    admin = signed_in(small_app, "admin")
+    with small_app.app_context():
+        village = db.session.scalar(sa.select(GridUnit).where(GridUnit.level == "village").order_by(GridUnit.code))
+        on_file = db.session.scalar(sa.select(sa.func.count()).select_from(Household).join(
+            GridUnit, GridUnit.id == Household.cell_id).where(GridUnit.parent_id == village.id))
+    proposal = admin.post(f"/api/admin/grid/units/{village.code}/partition", json={}).get_json()
+    households = proposal["households"]
+    assert len(households) == on_file and proposal["tolerance"] == 0.3
+    assert proposal["target"] == (80 if village.name.endswith("社区") else 50)  # the default: 80 in a community
+    cells = {f["properties"]["code"]: shapely.geometry.shape(f["geometry"]) for f in proposal["features"]}
+    for f in proposal["features"]:
+        held = [h for h in households if h["cell"] == f["properties"]["code"]]
+        assert len(held) == f["properties"]["household_count"]
+        assert all(cells[h["cell"]].buffer(1e-6).contains(shapely.Point(h["location"])) for h in held)
+    unplaced = {h["code"] for h in households if h["cell"] is None}
+    assert unplaced == set(proposal["outside_households"]) | set(proposal["unlocated_households"])
