@@ -136,3 +136,12 @@ def test_a_proposal_carries_every_household_of_the_village_with_its_point_and_pr
         assert all(cells[h["cell"]].buffer(1e-6).contains(shapely.Point(h["location"])) for h in held)
     unplaced = {h["code"] for h in households if h["cell"] is None}
     assert unplaced == set(proposal["outside_households"]) | set(proposal["unlocated_households"])
+
+
+def test_a_file_over_the_limit_is_413_in_both_languages(small_app, monkeypatch):
+    admin = signed_in(small_app, "admin")
+    monkeypatch.setitem(small_app.config, "MAX_CONTENT_LENGTH", 10_000)
+    response = upload(admin, b" " * 20_000)
+    assert response.status_code == 413
+    body = response.get_json()
+    assert body["message"] and body["message_zh"] and body["message"] != body["message_zh"]
