@@ -181,6 +181,10 @@ def test_a_village_is_partitioned_reviewed_over_its_households_and_applied(live_
     labels = page.eval_on_selector_all("#partition-map .cell-label", "ls => ls.map(l => l.innerText)")
     assert sorted(int(label.rsplit(": ", 1)[1]) for label in labels) == sorted(counts)
     outliers = page.locator("#proposal-cells tbody tr.outlier").count()
+    statuses = page.eval_on_selector_all("#proposal-cells tbody tr", "rows => rows.map(r => [r.classList.contains("
+                                         "'outlier'), r.querySelector('td[data-key=status]').innerText])")
+    assert all(status in (("偏多", "偏少") if outlier else ("正常",)) for outlier, status in statuses)
+    assert page.inner_text("#proposal-cells tfoot td[data-key=status]") == ""
     assert page.locator("#partition-map path.cell-outlier").count() == outliers
     assert page.locator("#partition-map path.household-point").count() == located
     screenshot(page, "admin-grid-partition-proposal")

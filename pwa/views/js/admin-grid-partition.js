@@ -80,8 +80,8 @@ async function showProposal(element, proposal) {
     { key: "code", label: t("ag_cell"), text: true }, { key: "name", label: t("ag_cell_name"), text: true },
     { key: "household_count", label: t("ag_households"), format: count },
     { key: "deviation", label: t("ag_deviation"), format: (v) => (v === null || v === undefined ? "" : `${v > 0 ? "+" : ""}${percent(v)}`) },
-    { key: "status", label: t("ag_status"), text: true, format: (_, row) => (row.code ? statusOf(row) : "") },
-  ], rows, { id: "proposal-cells", footer: { code: t("ag_total"), household_count: total, deviation: null } });
+    { key: "status", label: t("ag_status"), text: true, format: (_, row) => (row.total ? "" : statusOf(row)) },
+  ], rows, { id: "proposal-cells", footer: { code: t("ag_total"), name: "", household_count: total, deviation: null, total: true } });
   element.querySelectorAll("#proposal-cells tbody tr").forEach((tr) => {
     const row = rows.find((r) => r.code === tr.dataset.key);
     if (row && !row.within_tolerance) tr.classList.add("outlier");
