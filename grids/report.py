@@ -60,9 +60,10 @@ MESSAGES = {
         "坐标（如 {sample}）不是经纬度，像是投影坐标（米）。请以 EPSG:4326（WGS-84 经纬度）导出"),
     "gcj02_shift": (
         "the boundaries sit about {shift_m:.0f} m off their parents and fit them once converted from GCJ-02: "
-        "the file looks GCJ-02 (AMap/Tencent coordinates). Import it again with --crs gcj02",
+        "the file looks GCJ-02 (AMap/Tencent coordinates). Import it again with --crs gcj02 (on the console page: "
+        "coordinates GCJ-02)",
         "边界整体偏离上级约 {shift_m:.0f} 米，按 GCJ-02 转换后吻合：文件疑似火星坐标（高德/腾讯），"
-        "请使用 --crs gcj02 重新导入"),
+        "请使用 --crs gcj02 重新导入（管理页面上：坐标系选 GCJ-02）"),
     "bad_code": ("code '{code}' is not a {level} code: {expected}", "编码“{code}”不是有效的{level_zh}编码：{expected_zh}"),
     "duplicate_code": ("code {code} is used again by feature {other}", "编码 {code} 与第 {other} 个要素重复"),
     "code_not_under_parent": ("code {code} does not start with its parent's code {parent}",

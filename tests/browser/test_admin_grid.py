@@ -218,3 +218,19 @@ def test_others_are_refused_the_page_in_both_languages(live_server, browser):
     assert "仅限系统管理员" in text and "system administrator only" in text
     assert page.locator("#grid-upload").count() == 0
     context.close()
+
+
+def test_a_shapefile_without_its_dbf_is_named_for_the_whole_file_and_not_written(live_server, browser, tmp_path):
+    from tests.unit.test_validate import WEST, shapefile_zip
+    app, base = live_server
+    path = tmp_path / "villages.zip"
+    path.write_bytes(shapefile_zip([("610923100201", "柳林村", WEST)], skip={".dbf"}))
+    context, page = open_console(browser, base)
+    page.wait_for_selector("#grid-tree[data-loaded]")
+    page.set_input_files("#grid-upload input[name=file]", str(path))
+    page.click("#grid-upload button[type=submit]")
+    page.wait_for_selector("#upload[data-answered='1']")
+    row = page.inner_text("#problems tbody tr")
+    assert "Shapefile 不完整 · incomplete Shapefile" in row and ".dbf" in row and "整个文件" in row
+    assert page.locator("#grid-report-map path.problem-marker").count() == 0 and page.is_disabled("#grid-apply")
+    context.close()
