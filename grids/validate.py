@@ -146,8 +146,11 @@ def _check_valid(f, report):
         return
     if not f.geometry.is_valid:
         reason = shapely.is_valid_reason(f.geometry)
-        report.add(ERROR, "invalid_geometry", f.label, _reason_location(reason, f.geometry), geometry=f.geometry,
-                   reason=reason, reason_zh=_reason_zh(reason))
+        where = _reason_location(reason, f.geometry)
+        name = reason.partition("[")[0].strip()
+        report.add(ERROR, "invalid_geometry", f.label, where, geometry=f.geometry,
+                   reason=f"{name} at {where[0]:.6f}, {where[1]:.6f}",
+                   reason_zh=f"{GEOS_REASONS_ZH.get(name, name)}（{where[0]:.6f}, {where[1]:.6f}）")
 
 
 # GEOS's reasons (is_valid_reason) in Chinese; the place in brackets is kept
@@ -156,11 +159,6 @@ GEOS_REASONS_ZH = {"Ring Self-intersection": "环自相交", "Self-intersection"
                    "Interior is disconnected": "内部不连通", "Nested shells": "外环相互嵌套",
                    "Duplicate Rings": "重复的环", "Invalid Coordinate": "坐标无效",
                    "Ring not closed": "环未闭合"}
-
-
-def _reason_zh(reason: str) -> str:
-    name, bracket, rest = reason.partition("[")
-    return GEOS_REASONS_ZH.get(name.strip(), name) + (f"（{rest[:-1]}）" if bracket and rest.endswith("]") else "")
 
 
 def _reason_location(reason: str, geometry):
