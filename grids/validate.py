@@ -13,7 +13,7 @@ from .assign import assign_points
 from .codes import CODE_LENGTH, LEVEL_ZH, PARENT_LEVEL
 from .crs import LocalEqualArea, area_m2, geometry_gcj02_to_wgs84
 from .io import Feature
-from .report import ERROR, WARNING, Report
+from .report import ERROR, WARNING, Report, round_point
 
 
 @dataclass
@@ -65,7 +65,22 @@ def validate(features: list[Feature], level: str, context: Context, report: Repo
         _check_children(good, context, report, tolerances)
         if level == "cell":
             _check_household_counts(good, context, report, tolerances)
+    _locate(features, report)
     return report
+
+
+def _locate(features, report):
+    """A problem of a feature that has no place of its own (a bad code, a missing parent…) is placed on the
+    feature: a point inside it and its geometry, so a map can show every problem."""
+    by_label = {f.label: f for f in features if f.geometry is not None and not f.geometry.is_empty}
+    for problem in report.problems:
+        f = by_label.get(problem.feature)
+        if f is None:
+            continue
+        if problem.geometry is None:
+            problem.geometry = f.geometry
+        if problem.location is None:
+            problem.location = round_point(_where(f.geometry))
 
 
 def _check_codes(features, level, context, report):
@@ -131,7 +146,19 @@ def _check_valid(f, report):
         return
     if not f.geometry.is_valid:
         reason = shapely.is_valid_reason(f.geometry)
-        report.add(ERROR, "invalid_geometry", f.label, _reason_location(reason, f.geometry), reason=reason)
+        where = _reason_location(reason, f.geometry)
+        name = reason.partition("[")[0].strip()
+        report.add(ERROR, "invalid_geometry", f.label, where, geometry=f.geometry,
+                   reason=f"{name} at {where[0]:.6f}, {where[1]:.6f}",
+                   reason_zh=f"{GEOS_REASONS_ZH.get(name, name)}（{where[0]:.6f}, {where[1]:.6f}）")
+
+
+# GEOS's reasons (is_valid_reason) in Chinese; the place in brackets is kept
+GEOS_REASONS_ZH = {"Ring Self-intersection": "环自相交", "Self-intersection": "自相交", "Too few points": "点数过少",
+                   "Hole lies outside shell": "内环位于外环之外", "Nested holes": "内环相互嵌套",
+                   "Interior is disconnected": "内部不连通", "Nested shells": "外环相互嵌套",
+                   "Duplicate Rings": "重复的环", "Invalid Coordinate": "坐标无效",
+                   "Ring not closed": "环未闭合"}
 
 
 def _reason_location(reason: str, geometry):
@@ -160,7 +187,8 @@ def _check_parents(features, context, report, tolerances):
         area = area_m2(overhang)
         severity = _severity(area, tolerances.outside_parent_m2, tolerances)
         if severity:
-            report.add(severity, "outside_parent", f.label, _where(overhang), area, parent=f.parent_code)
+            report.add(severity, "outside_parent", f.label, _where(overhang), area, geometry=overhang,
+                       parent=f.parent_code)
 
 
 def _check_overlaps(features, context, report, tolerances):
@@ -179,7 +207,8 @@ def _check_overlaps(features, context, report, tolerances):
         area = area_m2(overlap)
         severity = _severity(area, tolerances.overlap_m2, tolerances)
         if severity:
-            report.add(severity, "sibling_overlap", items[i][0], _where(overlap), area, other=items[j][0])
+            report.add(severity, "sibling_overlap", items[i][0], _where(overlap), area, geometry=overlap,
+                       other=items[j][0])
 
 
 def _check_gaps(features, context, report, tolerances):
@@ -193,7 +222,7 @@ def _check_gaps(features, context, report, tolerances):
             area = area_m2(part)
             severity = _severity(area, tolerances.gap_m2, tolerances)
             if severity:
-                report.add(severity, "gap", None, _where(part), area, parent=parent_code)
+                report.add(severity, "gap", None, _where(part), area, geometry=part, parent=parent_code)
 
 
 def _check_children(features, context, report, tolerances):
@@ -207,7 +236,7 @@ def _check_children(features, context, report, tolerances):
         area = area_m2(overhang)
         severity = _severity(area, tolerances.outside_parent_m2, tolerances)
         if severity:
-            report.add(severity, "orphaned_child", f.label, _where(overhang), area, child=code)
+            report.add(severity, "orphaned_child", f.label, _where(overhang), area, geometry=overhang, child=code)
 
 
 def _check_household_counts(features, context, report, tolerances):
@@ -220,13 +249,17 @@ def _check_household_counts(features, context, report, tolerances):
             report.add(ERROR, "bad_target", f.label, value=f.properties.get("target_households"))
             continue
         if abs(count - target) > tolerances.households * target:
-            report.add(WARNING, "household_count", f.label, _where(f.geometry), count=count, target=target,
-                       tolerance=tolerances.households)
+            report.add(WARNING, "household_count", f.label, _where(f.geometry), geometry=f.geometry, count=count,
+                       target=target, tolerance=tolerances.households)
 
 
 def _where(geom):
     """A point inside (or on) the geometry to show on a map."""
     if geom is None or geom.is_empty:
         return None
-    p = shapely.point_on_surface(geom)
+    try:
+        p = shapely.point_on_surface(geom)
+    except shapely.errors.GEOSException:  # an invalid geometry: its first vertex will do
+        return tuple(shapely.get_coordinates(geom)[0])
     return (p.x, p.y)
+

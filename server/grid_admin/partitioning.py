@@ -44,15 +44,24 @@ def propose(village: GridUnit, target: int | None = None) -> Partition:
 
 
 def to_geojson(village: GridUnit, partition: Partition) -> dict:
-    codes = dict(db.session.execute(sa.select(Household.id, Household.code).where(
-        Household.id.in_(partition.unlocated + partition.outside))).all())
+    """The proposal as a FeatureCollection, with every household of the village (its point and the proposed cell
+    holding it, null when it lies in none) so the proposal can be reviewed over the households."""
+    cell_of = {hid: _cell_code(village, c.seq) for c in partition.cells for hid in c.household_ids}
+    ids = list(cell_of) + partition.unlocated + partition.outside
+    rows = db.session.execute(sa.select(Household.id, Household.code, sa.func.ST_X(Household.location),
+                                        sa.func.ST_Y(Household.location)).where(Household.id.in_(ids))
+                              .order_by(Household.code)).all()
+    codes = {r[0]: r[1] for r in rows}
     low, high = partition.target * (1 - TOLERANCE), partition.target * (1 + TOLERANCE)
     return {
         "type": "FeatureCollection",
         "village": {"code": village.code, "name": village.name},
         "target": partition.target,
+        "tolerance": TOLERANCE,
         "unlocated_households": sorted(codes[i] for i in partition.unlocated),
         "outside_households": sorted(codes[i] for i in partition.outside),
+        "households": [{"code": code, "location": None if x is None else [round(float(x), 6), round(float(y), 6)],
+                        "cell": cell_of.get(hid)} for hid, code, x, y in rows],
         "features": [{
             "type": "Feature", "id": _cell_code(village, c.seq), "geometry": mapping(c.boundary),
             "properties": {"code": _cell_code(village, c.seq), "name": cell_name(village.name, c.seq),

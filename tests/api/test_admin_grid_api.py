@@ -1,11 +1,14 @@
 """Boundary upload, partition and assignment over HTTP: admin only, dry run by default, audited."""
 import io
 
+import shapely
+import shapely.affinity
+import shapely.geometry
 import sqlalchemy as sa
 
 from grids.crs import geometry_wgs84_to_gcj02
 from server.extensions import db
-from server.models import AuditLog, GridUnit
+from server.models import AuditLog, GridUnit, Household
 from tests.conftest import signed_in
 from tests.test_grid_admin import villages_as_file
 
@@ -92,3 +95,53 @@ def test_writes_need_the_csrf_token(small_app):
     del admin.environ_base["HTTP_X_CSRF_TOKEN"]
     response = admin.post("/api/admin/grid/assign", json={})
     assert response.status_code == 403 and "CSRF" in response.get_json()["message"]
+
+
+def test_the_report_locates_each_problem_with_its_geometry_and_names_it_in_both_languages(small_app):
+    admin = signed_in(small_app, "admin")
+    with small_app.app_context():
+        data = villages_as_file(lambda g: shapely.affinity.translate(g, 0.002, 0))  # every village shifted east
+    body = upload(admin, data).get_json()
+    assert not body["ok"] and body["problems"]
+    for problem in body["problems"]:
+        assert problem["location"] and problem["geometry"]["type"] in ("Polygon", "MultiPolygon")
+        assert problem["title_zh"] and problem["title"] and problem["message_zh"]
+    assert {"outside_parent", "gap"} <= {p["kind"] for p in body["problems"]}
+
+
+def test_a_file_that_is_not_a_boundary_file_is_a_bilingual_report_not_a_500(small_app):
+    admin = signed_in(small_app, "admin")
+    for data, name in ((b"PK\x03\x04broken", "villages.zip"), (b"\x89PNG....", "photo.png"), (b"", "empty.geojson")):
+        response = admin.post("/api/admin/grid/import", content_type="multipart/form-data",
+                              data={"file": (io.BytesIO(data), name), "level": "village", "apply": "true"})
+        assert response.status_code == 422, (name, response.get_json())
+        problem = response.get_json()["report"]["problems"][0]
+        assert problem["kind"] == "file" and problem["message_zh"] and problem["location"] is None
+
+
+def test_a_proposal_carries_every_household_of_the_village_with_its_point_and_proposed_cell(small_app):
+    admin = signed_in(small_app, "admin")
+    with small_app.app_context():
+        village = db.session.scalar(sa.select(GridUnit).where(GridUnit.level == "village").order_by(GridUnit.code))
+        on_file = db.session.scalar(sa.select(sa.func.count()).select_from(Household).join(
+            GridUnit, GridUnit.id == Household.cell_id).where(GridUnit.parent_id == village.id))
+    proposal = admin.post(f"/api/admin/grid/units/{village.code}/partition", json={}).get_json()
+    households = proposal["households"]
+    assert len(households) == on_file and proposal["tolerance"] == 0.3
+    assert proposal["target"] == (80 if village.name.endswith("社区") else 50)  # the default: 80 in a community
+    cells = {f["properties"]["code"]: shapely.geometry.shape(f["geometry"]) for f in proposal["features"]}
+    for f in proposal["features"]:
+        held = [h for h in households if h["cell"] == f["properties"]["code"]]
+        assert len(held) == f["properties"]["household_count"]
+        assert all(cells[h["cell"]].buffer(1e-6).contains(shapely.Point(h["location"])) for h in held)
+    unplaced = {h["code"] for h in households if h["cell"] is None}
+    assert unplaced == set(proposal["outside_households"]) | set(proposal["unlocated_households"])
+
+
+def test_a_file_over_the_limit_is_413_in_both_languages(small_app, monkeypatch):
+    admin = signed_in(small_app, "admin")
+    monkeypatch.setitem(small_app.config, "MAX_CONTENT_LENGTH", 10_000)
+    response = upload(admin, b" " * 20_000)
+    assert response.status_code == 413
+    body = response.get_json()
+    assert body["message"] and body["message_zh"] and body["message"] != body["message_zh"]

@@ -222,3 +222,48 @@ def test_garbage_geometries_never_crash_and_every_rejection_is_named():
         report = run([feature("610923100201", geometry)])
         assert all(p.feature is None or p.feature.startswith("#1") for p in report.problems)
         assert all(p.message and p.message_zh for p in report.problems)
+
+
+# ---------------------------------------------------------------- every problem of a feature is placed on a map
+
+BOW_TIE = {"type": "Polygon", "coordinates": [[[108.30, 33.30], [108.32, 33.32], [108.32, 33.30],
+                                               [108.30, 33.32], [108.30, 33.30]]]}
+
+
+@pytest.mark.parametrize("features, kind", [
+    ([feature("61092310020", WEST)], "bad_code"),
+    ([feature("610923100201", WEST), feature("610923100201", EAST)], "duplicate_code"),
+    ([feature("610923200201", WEST)], "missing_parent"),
+    ([feature("610923100201", box(108.30, 33.30, 108.311, 33.32)), feature("610923100202", EAST)], "sibling_overlap"),
+    ([feature("610923100201", WEST), feature("610923100202", box(108.312, 33.30, 108.32, 33.32))], "gap"),
+    ([feature("610923100201", BOW_TIE)], "invalid_geometry"),
+    ([feature("610923100201", box(108.30, 33.30, 108.31, 33.33)), feature("610923100202", EAST)], "outside_parent"),
+])
+def test_each_problem_has_a_point_a_geometry_and_names_in_both_languages(features, kind):
+    problem = only(run(features), kind)[0].to_dict()
+    lon, lat = problem["location"]
+    assert 108.29 <= lon <= 108.33 and 33.29 <= lat <= 33.34
+    assert problem["geometry"]["type"] in ("Polygon", "MultiPolygon")
+    assert problem["title"] and problem["title_zh"] and problem["message_zh"] != problem["message"]
+
+
+def test_the_geometry_is_the_offending_part_not_the_whole_unit():
+    report = run([feature("610923100201", box(108.30, 33.30, 108.311, 33.32)), feature("610923100202", EAST)])
+    overlap = shapely.geometry.shape(only(report, "sibling_overlap")[0].to_dict()["geometry"])
+    assert overlap.equals_exact(box(108.31, 33.30, 108.311, 33.32).normalize(), 1e-6) or \
+        overlap.symmetric_difference(box(108.31, 33.30, 108.311, 33.32)).area < 1e-12
+
+
+def test_a_self_intersection_is_described_in_chinese():
+    problem = only(run([feature("610923100201", BOW_TIE)]), "invalid_geometry")[0]
+    assert "自相交" in problem.message_zh and "Self-intersection" not in problem.message_zh
+
+
+def test_a_problem_of_the_whole_file_has_no_place():
+    problem = only(run([], data=b"not json"), "file")[0].to_dict()
+    assert problem["location"] is None and problem["geometry"] is None and problem["title_zh"] == "文件无法读取"
+
+
+def test_every_kind_of_problem_has_a_name_and_a_message():
+    from grids.report import MESSAGES, TITLES
+    assert set(TITLES) == set(MESSAGES)

@@ -23,8 +23,13 @@ class ProblemSchema(Schema):
     severity = fields.String()
     kind = fields.String()
     feature = fields.String(allow_none=True)
-    location = fields.List(fields.Float(), allow_none=True)
+    location = fields.List(fields.Float(), allow_none=True,
+                           metadata={"description": "[lon, lat] of the problem; null for a problem of the whole file"})
     area_m2 = fields.Float(allow_none=True)
+    geometry = fields.Dict(allow_none=True, metadata={
+        "description": "GeoJSON geometry of the problem (the overlap, the gap, the overhang or the feature), EPSG:4326"})
+    title = fields.String(metadata={"description": "the kind of problem named in English"})
+    title_zh = fields.String(metadata={"description": "the kind of problem named in Chinese"})
     message = fields.String()
     message_zh = fields.String()
 
