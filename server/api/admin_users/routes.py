@@ -107,7 +107,8 @@ class CadreLinks(MethodView):
     @blp.arguments(LinkQuerySchema, location="query")
     @blp.response(200, LinkPageSchema)
     def get(self, args):
-        """Cadre links, by cadre, household or the unit (a village) the households are in; current ones by default."""
+        """Cadre links by household code, of a cadre, a household or the unit (a village) the households are in;
+        current ones by default."""
         query = sa.select(CadreLink).options(joinedload(CadreLink.cadre), joinedload(CadreLink.household))
         if args["current"]:
             query = query.where(CadreLink.valid_to.is_(None))
@@ -119,7 +120,8 @@ class CadreLinks(MethodView):
         if args.get("unit_code"):
             cells = sa.select(GridUnit.id).where(GridUnit.code.between(*subtree_range(args["unit_code"])))
             query = query.where(CadreLink.household_id.in_(sa.select(Household.id).where(Household.cell_id.in_(cells))))
-        return paginate(query, args, CadreLink.id)
+        by_household = sa.select(Household.code).where(Household.id == CadreLink.household_id).scalar_subquery()
+        return paginate(query, args, by_household, CadreLink.id)
 
     @blp.arguments(LinkCreateSchema)
     @blp.response(201, LinkSchema)
