@@ -135,6 +135,10 @@ def test_links_of_a_village_and_the_households_named(small_app):
     page = admin.get(f"/api/admin/cadre-links?unit_code={village}&page_size=500").get_json()
     assert page["total"] > 0 and all(link["household_code"].startswith(village) for link in page["items"])
     assert all(link["household_head"] and link["household_address"] for link in page["items"])
+    codes = [link["household_code"] for link in page["items"]]
+    assert codes == sorted(codes)  # by household
+    one = admin.get(f"/api/admin/cadre-links?household_code={codes[0]}&unit_code={village}")  # both filters at once
+    assert one.status_code == 200 and [link["household_code"] for link in one.get_json()["items"]] == codes[:1]
     assert admin.get("/api/admin/cadre-links?unit_code=61x").status_code == 422
 
 

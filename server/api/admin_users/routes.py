@@ -3,7 +3,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 from flask.views import MethodView
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from grids.codes import subtree_range
 
@@ -120,7 +120,9 @@ class CadreLinks(MethodView):
         if args.get("unit_code"):
             cells = sa.select(GridUnit.id).where(GridUnit.code.between(*subtree_range(args["unit_code"])))
             query = query.where(CadreLink.household_id.in_(sa.select(Household.id).where(Household.cell_id.in_(cells))))
-        by_household = sa.select(Household.code).where(Household.id == CadreLink.household_id).scalar_subquery()
+        linked = aliased(Household)  # its own alias: the household_code filter may have joined Household already
+        by_household = (sa.select(linked.code).where(linked.id == CadreLink.household_id)
+                        .correlate(CadreLink).scalar_subquery())
         return paginate(query, args, by_household, CadreLink.id)
 
     @blp.arguments(LinkCreateSchema)
