@@ -5,11 +5,11 @@ import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
 
+from server.auth.passwords import DEMO_PASSWORD
 from server.extensions import db
 from server.roles import ROLE
 
 from .county import database_is_empty, generate_county
-from .population import DEMO_PASSWORD
 from .spec import benchmark_spec, demo_spec
 
 seed_cli = AppGroup("seed", help="Generate the demo county or the benchmark county.")

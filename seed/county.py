@@ -14,12 +14,13 @@ import sqlalchemy as sa
 from tqdm import tqdm
 from werkzeug.security import generate_password_hash
 
+from server.auth.passwords import DEMO_PASSWORD
 from server.table_partitions import ensure_partitions
 
 from .activity import generate_visits, generate_zero_reports
 from .disputes import generate_disputes
 from .grid import GridBuilder
-from .population import DEMO_PASSWORD, generate_households, generate_people
+from .population import generate_households, generate_people
 from .spec import CountySpec
 from .writer import analyze, ewkt, insert_rows, reset_sequences
 

@@ -136,9 +136,6 @@ class People:
         return self.cadre_of_household[household_id]
 
 
-DEMO_PASSWORD = "wangge2026"
-
-
 def generate_people(spec, units: list[Unit], households: Households, password_hash: str,
                     rng: random.Random) -> People:
     users = []

@@ -46,6 +46,10 @@ class Config:
     # attachments/, file:///path for another folder, s3://bucket?endpoint=…&region=… for an S3-compatible store
     ATTACHMENT_STORE = os.environ.get("ATTACHMENT_STORE", "")
 
+    # The demo county runs (`make run` sets DEMO=1): its shared password may stay. Off, anyone signing in with it
+    # must change it first (server/auth/passwords.py)
+    DEMO = os.environ.get("DEMO", "") == "1"
+
     # Pagination of list endpoints
     PAGE_SIZE_DEFAULT = 50
     PAGE_SIZE_MAX = 500

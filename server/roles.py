@@ -30,7 +30,7 @@ _ROLES = (
          register="keeps"),
     Role("county_staff", "县综治中心", ("county",), handles="county", supervises=True, leads_cases=True,
          home="/views/county", register="keeps"),
-    Role("admin", "系统管理员", ("county",), home="/views/county"),  # the admin console is to come (issue 19)
+    Role("admin", "系统管理员", ("county",), home="/views/admin"),  # the console: users, links, settings, audit
 )
 ROLE = {role.code: role for role in _ROLES}
 ROLES = tuple(ROLE)

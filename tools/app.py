@@ -8,6 +8,7 @@ import uuid
 from pathlib import Path
 
 from server import create_app
+from server.auth.passwords import DEMO_PASSWORD
 from server.config import Config
 
 # The demo county is generated once per run with a fixed last day, so figures are reproducible.
@@ -20,13 +21,11 @@ def make_app(database_url: str):
         STATS_CACHE_SECONDS = 0  # tests read what they just wrote; tests/api/test_maps.py turns it on
         SQLALCHEMY_DATABASE_URI = database_url
         SECRET_KEY = "test"
+        DEMO = True  # the suite signs in with the demo's password; tests/api/test_password_change.py turns it off
         # photos of each app in a folder of its own, made when the first is stored (never the instance folder)
         ATTACHMENT_STORE = (Path(tempfile.gettempdir()) / f"wangge-attachments-{uuid.uuid4().hex}").as_uri()
 
     return create_app(TestConfig)
-
-
-DEMO_PASSWORD = "wangge2026"
 
 
 def signed_in(app, username, password=DEMO_PASSWORD):

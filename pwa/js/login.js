@@ -25,7 +25,10 @@ export async function show(root, go, { ended = null, kept = 0 } = {}) {
     const button = event.target.querySelector("button[type=submit]");
     button.disabled = true;
     try {
-      await enter(await session.signIn(form.get("username"), form.get("password")), go);
+      const user = await session.signIn(form.get("username"), form.get("password"));
+      // a new or reset password is changed first, on the desk's sign-in, which then sends the user back here
+      if (user.must_change_password) return location.assign("/views/desk?then=home");
+      await enter(user, go);
     } catch (error) {
       button.disabled = false;
       root.querySelector("#login-error").textContent = navigator.onLine ? `${t("login_failed")}: ${error.message}`

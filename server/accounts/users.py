@@ -33,7 +33,8 @@ def create_user(username, password, display_name, role, unit_code, phone=None) -
     if db.session.scalar(sa.select(sa.func.count()).select_from(User).where(User.username == username)):
         raise AccountError(f"username {username} is taken", f"用户名 {username} 已被使用", field="username")
     user = User(username=username, password_hash=generate_password_hash(password), display_name=display_name,
-                role=role, unit=unit_for(unit_code, role), phone=phone, active=True)
+                role=role, unit=unit_for(unit_code, role), phone=phone, active=True,
+                must_change_password=True)  # the administrator chose it: the user picks their own
     db.session.add(user)
     db.session.flush()
     return user
@@ -48,5 +49,6 @@ def update_user(user: User, changes: dict) -> User:
             setattr(user, field, changes[field])
     if changes.get("password"):
         user.password_hash = generate_password_hash(changes["password"])
+        user.must_change_password = True  # a reset: the user must change it at the next sign-in
     db.session.flush()
     return user

@@ -15,6 +15,7 @@ from ..errors import api_abort
 from ..extensions import db
 from ..models import User, UserSession
 from ..scope import Scope
+from .passwords import CHANGE_REQUIRED, must_change_first
 from .policy import ENDPOINT_ROLES, PUBLIC
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,9 @@ def enforce_policy():
         api_abort(401, "Please log in", "请先登录")
     if current_user.role not in roles:
         api_abort(403, "Your role may not do this", "您的角色无权执行此操作")
+    if must_change_first(current_user, endpoint):
+        api_abort(403, "Change your password first (POST /api/auth/password)", "请先修改密码后再继续使用",
+                  reason=CHANGE_REQUIRED)
     if request.method not in SAFE_METHODS and not secrets.compare_digest(
             request.headers.get(CSRF_HEADER, ""), session.get("csrf", "") or "\0"):
         api_abort(403, f"Missing or wrong CSRF token: send the {CSRF_HEADER} header from /api/auth/me",

@@ -56,6 +56,7 @@ ENDPOINT_ROLES = {
     "admin_grid.Partition": ADMIN,
     "admin_grid.Assign": ADMIN,
     "admin_register.RegisterImport": ADMIN,
+    "admin_users.Roles": ADMIN,
     "admin_users.Users": ADMIN,
     "admin_users.UserById": ADMIN,
     "admin_users.CadreLinks": ADMIN,

@@ -12,8 +12,10 @@ from ..api.blueprint import Blueprint
 from ..errors import api_abort
 from ..extensions import db
 from ..models import User
+from ..refusal import Refusal
 from ..roles import ROLE
 from . import end_sessions, new_csrf_token, open_session
+from .passwords import check_new_password, note_sign_in
 from .ratelimit import minutes_to_wait, note_attempt
 from .schemas import LoginSchema, PasswordChangeSchema, SessionSchema
 
@@ -46,6 +48,7 @@ class Login(MethodView):
             audit.record("login_failed", "app_user", user.id if user else None, after={"username": username})
             db.session.commit()
             api_abort(401, "Wrong username or password", "用户名或密码错误")
+        note_sign_in(user, args["password"])
         open_session(user)
         login_user(user)
         g.user = user
@@ -80,14 +83,18 @@ class Password(MethodView):
     @blp.arguments(PasswordChangeSchema)
     @blp.response(204)
     def post(self, args):
-        """Change one's own password; other sessions of the user end."""
+        """Change one's own password (at least 8 characters, not the old one, the username or — outside the demo —
+        the demo's shared one); other sessions of the user end, and a required change is done."""
         user = g.user
         if not check_password_hash(user.password_hash, args["current_password"]):
             api_abort(403, "The current password is wrong", "当前密码错误")
-        if args["new_password"] in (args["current_password"], user.username):
-            api_abort(422, "Choose a new password different from the old one and the username",
-                      "新密码不能与旧密码或用户名相同", errors={"json": {"new_password": ["too weak / 过于简单"]}})
+        try:
+            check_new_password(user, args["current_password"], args["new_password"])
+        except Refusal as exc:
+            api_abort(422, exc.message, exc.message_zh,
+                      errors={"json": {exc.field: [f"{exc.message} / {exc.message_zh}"]}})
         user.password_hash = generate_password_hash(args["new_password"])
+        user.must_change_password = False
         end_sessions(user, keep_current=True)
         db.session.commit()
         login_user(user)  # this session carries on with the new session id

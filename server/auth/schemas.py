@@ -1,5 +1,7 @@
 from marshmallow import Schema, fields, validate
 
+from .passwords import MIN_LENGTH
+
 
 class LoginSchema(Schema):
     username = fields.String(required=True, validate=validate.Length(min=1, max=64))
@@ -13,6 +15,8 @@ class SessionUserSchema(Schema):
     role = fields.String()
     unit_code = fields.Function(lambda u: u.unit.code)
     unit_name = fields.Function(lambda u: u.unit.name)
+    must_change_password = fields.Boolean(metadata={
+        "description": "true: only /api/auth/me, /logout and /password answer until the password is changed"})
 
 
 class SessionSchema(Schema):
@@ -25,4 +29,4 @@ class SessionSchema(Schema):
 class PasswordChangeSchema(Schema):
     current_password = fields.String(required=True, load_only=True)
     new_password = fields.String(required=True, load_only=True, validate=validate.Length(
-        min=8, max=200, error="at least 8 characters / 新密码至少 8 位"))
+        min=MIN_LENGTH, max=200, error=f"at least {MIN_LENGTH} characters / 新密码至少 {MIN_LENGTH} 位"))

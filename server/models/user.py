@@ -26,6 +26,9 @@ class User(UserMixin, db.Model):
     # Every user is bound to a grid unit; their data scope is that unit's subtree.
     unit_id = sa.Column(sa.Integer, sa.ForeignKey("grid_unit.id", ondelete="RESTRICT"), nullable=False, index=True)
     active = sa.Column(sa.Boolean, nullable=False, default=True)
+    # set when the administrator creates the user or resets the password, and at sign-in outside the demo while
+    # the password is still the demo's shared one (server/auth/passwords.py); cleared by changing it
+    must_change_password = sa.Column(sa.Boolean, nullable=False, default=False, server_default=sa.false())
     created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
 
     unit = relationship("GridUnit")

@@ -121,3 +121,30 @@ def test_a_file_without_the_columns_is_explained(small_app):
     response = upload(signed_in(small_app, "admin"), io.BytesIO(b"name,phone\n"), "links.csv")
     assert response.status_code == 422
     assert "干部账号" in response.get_json()["report"]["file_errors"][0]["message_zh"]
+
+
+def test_roles_name_the_levels_each_is_bound_to(small_app):
+    roles = {r["code"]: r for r in signed_in(small_app, "admin").get("/api/admin/roles").get_json()}
+    assert roles["grid_worker"] == {"code": "grid_worker", "zh": "网格员", "bound_to": ["cell"]}
+    assert roles["cadre"]["bound_to"] == ["village", "town"] and set(roles) >= {"admin", "county_staff"}
+
+
+def test_links_of_a_village_and_the_households_named(small_app):
+    admin = signed_in(small_app, "admin")
+    village = household_codes(small_app, 1)[0][:12]
+    page = admin.get(f"/api/admin/cadre-links?unit_code={village}&page_size=500").get_json()
+    assert page["total"] > 0 and all(link["household_code"].startswith(village) for link in page["items"])
+    assert all(link["household_head"] and link["household_address"] for link in page["items"])
+    codes = [link["household_code"] for link in page["items"]]
+    assert codes == sorted(codes)  # by household
+    one = admin.get(f"/api/admin/cadre-links?household_code={codes[0]}&unit_code={village}")  # both filters at once
+    assert one.status_code == 200 and [link["household_code"] for link in one.get_json()["items"]] == codes[:1]
+    assert admin.get("/api/admin/cadre-links?unit_code=61x").status_code == 422
+
+
+def test_a_reset_shows_on_the_account(small_app):
+    admin = signed_in(small_app, "admin")
+    user = admin.get("/api/admin/users?q=t100").get_json()["items"][0]
+    assert user["must_change_password"] is False
+    reset = admin.patch(f"/api/admin/users/{user['id']}", json={"password": "temp-pass-2026"}).get_json()
+    assert reset["must_change_password"] is True

@@ -16,7 +16,8 @@ def test_login_returns_the_user_and_a_csrf_token(small_app):
     body = response.get_json()
     assert response.status_code == 200
     assert body["user"]["role"] == "town_secretary" and body["user"]["unit_code"] == "610923100"
-    assert len(body["csrf_token"]) > 20 and "password" not in str(body)
+    assert len(body["csrf_token"]) > 20 and body["user"]["must_change_password"] is False
+    assert "password" not in str(body).replace("must_change_password", "") and DEMO_PASSWORD not in str(body)
 
 
 @pytest.mark.parametrize("username, password", [("t100", "wrong-password"), ("nobody", DEMO_PASSWORD)])

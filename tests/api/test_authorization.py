@@ -96,6 +96,7 @@ MATRIX = {
     ("admin_grid.Assign", "POST"): (ADMIN, False, lambda t, s: ("/api/admin/grid/assign", {"json": {}})),
     ("admin_register.RegisterImport", "POST"): (ADMIN, False, lambda t, s: ("/api/admin/register/import", {
         "content_type": "multipart/form-data", "data": {"file": (io.BytesIO("姓名,与户主关系\n".encode()), "r.csv")}})),
+    ("admin_users.Roles", "GET"): (ADMIN, False, lambda t, s: ("/api/admin/roles", {})),
     ("admin_users.Users", "GET"): (ADMIN, False, lambda t, s: ("/api/admin/users", {})),
     ("admin_users.Users", "POST"): (ADMIN, False, lambda t, s: ("/api/admin/users", {"json": {}})),
     ("admin_users.UserById", "GET"): (ADMIN, False, lambda t, s: (f"/api/admin/users/{t['user_id']}", {})),

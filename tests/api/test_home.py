@@ -7,7 +7,7 @@ from server.models import User
 from tests.conftest import DEMO_PASSWORD, signed_in
 
 HOMES = {"grid_worker": "/app/", "cadre": "/app/", "village_head": "/views/desk", "town_secretary": "/views/desk",
-         "county_staff": "/views/county", "admin": "/views/county"}
+         "county_staff": "/views/county", "admin": "/views/admin"}
 
 
 def test_before_sign_in_home_is_the_desk_sign_in(small_app):

@@ -4,6 +4,9 @@ import { addMessages } from "/app/js/i18n.js";
 addMessages({
   zh: {
     town_view: "乡镇网格视图", county_view: "县级综合视图", signed_in_as: "当前用户", view_error: "数据加载失败",
+    pw_title: "请修改密码", pw_why: "这是管理员设置的初始密码或重置后的密码（或演示系统的公共密码），请先设置您自己的密码再继续使用。",
+    pw_current: "当前密码", pw_new: "新密码（至少 8 位）", pw_again: "再次输入新密码", pw_submit: "修改密码",
+    pw_mismatch: "两次输入的新密码不一致", nav_admin: "系统管理",
     choose_town: "选择乡镇", town: "乡镇", colour_by: "着色", by_coverage: "近30天走访覆盖率",
     by_disputes: "在办矛盾纠纷", no_data: "无数据", click_cell: "点击地图上的网格查看详情",
     cell: "网格", worker: "网格员", households_count: "户数", coverage: "覆盖率", visited: "已走访 {n} 户",
@@ -46,6 +49,9 @@ addMessages({
       visit: "走访发现", petition_county: "县级信访", petition_higher: "市级以上信访" },
   },
   en: {
+    pw_title: "Change your password", pw_why: "This password was set by the administrator or reset (or is the demo's shared one): choose your own before going on.",
+    pw_current: "Current password", pw_new: "New password (at least 8 characters)", pw_again: "New password again",
+    pw_submit: "Change the password", pw_mismatch: "The two new passwords differ", nav_admin: "Administration",
     town_view: "Town grid view", county_view: "County overview", signed_in_as: "Signed in", view_error: "Loading failed",
     choose_town: "Choose a town", town: "Town", colour_by: "Colour by", by_coverage: "Coverage, last 30 days",
     by_disputes: "Open disputes", no_data: "no data", click_cell: "Click a cell on the map for its details",

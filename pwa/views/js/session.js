@@ -22,6 +22,10 @@ export async function startView(titleKey, render) {
     document.getElementById("logout").hidden = !user;
     document.getElementById("who").textContent = user ? `${t("signed_in_as")}: ${user.display_name}（${user.unit_name}）` : "";
     if (!user) return loginForm(main, (signedIn) => { user = signedIn; goHome(user) || show(); });
+    if (user.must_change_password) {
+      document.getElementById("who").textContent = "";
+      return passwordForm(main, async () => { user = await api.me(); goHome(user, { always: true }) || show(); });
+    }
     if (user.home === PHONE_HOME) return location.replace(PHONE_HOME);
     inboxAnswer = null;
     drawNav(user);
@@ -55,11 +59,13 @@ const PAGES = [
   { key: "nav_county", href: "/views/county", roles: ["county_staff", "admin"] },
   { key: "nav_petitions", href: "/views/petitions", roles: ["town_secretary", "county_staff"] },
   { key: "nav_register", href: "/views/register", roles: ["village_head", "town_secretary", "county_staff"] },
+  { key: "nav_admin", href: "/views/admin", roles: ["admin"] },
 ];
 
-/** Signed in from `/`: on to the user's own page (true when leaving this one). */
-function goHome(user) {
-  if (new URLSearchParams(location.search).get("then") !== "home" || !user.home) return false;
+/** Signed in from `/` (or `always`): on to the user's own page (true when leaving this one). */
+function goHome(user, { always = false } = {}) {
+  if ((!always && new URLSearchParams(location.search).get("then") !== "home") || !user.home) return false;
+  if (user.must_change_password) return false;  // the password form comes first, then home
   if (user.home === location.pathname) {
     history.replaceState(null, "", location.pathname + location.hash);
     return false;
@@ -99,6 +105,31 @@ export function showError(element, error) {
   console.error(error);
   const message = `<p class="error" role="alert">${esc(t("view_error"))}: ${esc(error.message)}</p>`;
   element.insertAdjacentHTML("afterbegin", message);
+}
+
+/** A new or reset password (or the demo's, outside the demo) is changed before anything else. */
+function passwordForm(main, onChanged) {
+  main.innerHTML = `<form id="password-change" class="card login">
+    <h1>${esc(t("pw_title"))}</h1><p>${esc(t("pw_why"))}</p>
+    <label>${esc(t("pw_current"))}<input name="current_password" type="password" autocomplete="current-password" required></label>
+    <label>${esc(t("pw_new"))}<input name="new_password" type="password" autocomplete="new-password" minlength="8" required></label>
+    <label>${esc(t("pw_again"))}<input name="again" type="password" autocomplete="new-password" required></label>
+    <p class="error" id="password-error" role="alert"></p>
+    <button type="submit">${esc(t("pw_submit"))}</button></form>`;
+  main.querySelector("#password-change").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = new FormData(event.target);
+    const error = main.querySelector("#password-error");
+    if (form.get("new_password") !== form.get("again")) return (error.textContent = t("pw_mismatch"));
+    try {
+      await api.post("/api/auth/password", { current_password: form.get("current_password"),
+                                             new_password: form.get("new_password") });
+      onChanged();
+    } catch (failed) {
+      const fields = failed.body?.errors?.json || {};
+      error.textContent = [failed.message, ...Object.values(fields).flat()].join(" ");
+    }
+  });
 }
 
 function loginForm(main, onSignedIn) {

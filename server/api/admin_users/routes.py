@@ -3,7 +3,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 from flask.views import MethodView
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from grids.codes import subtree_range
 
@@ -13,6 +13,7 @@ from ...errors import api_abort, found_or_404
 from ...extensions import db
 from ...models import CadreLink, GridUnit, Household, User
 from ...models.types import INT_MAX
+from ...roles import ROLE
 from ..blueprint import Blueprint
 from ..common import OBJECT, also_as
 from ..pagination import paginate
@@ -25,6 +26,7 @@ from .schemas import (
     LinkPatchSchema,
     LinkQuerySchema,
     LinkSchema,
+    RoleSchema,
     UserCreateSchema,
     UserPageSchema,
     UserPatchSchema,
@@ -41,6 +43,14 @@ def _field_error(exc: AccountError):
 
 def _record_or_404(model, ident, what_en, what_zh):
     return found_or_404(db.session.get(model, ident), f"No {what_en} {ident}", f"未找到{what_zh} {ident}")
+
+
+@blp.route("/roles")
+class Roles(MethodView):
+    @blp.response(200, RoleSchema(many=True))
+    def get(self):
+        """The roles a user may have, with their Chinese names and the levels of unit each is bound to."""
+        return list(ROLE.values())
 
 
 @blp.route("/users")
@@ -97,7 +107,8 @@ class CadreLinks(MethodView):
     @blp.arguments(LinkQuerySchema, location="query")
     @blp.response(200, LinkPageSchema)
     def get(self, args):
-        """Cadre links, by cadre or household; current ones by default."""
+        """Cadre links by household code, of a cadre, a household or the unit (a village) the households are in;
+        current ones by default."""
         query = sa.select(CadreLink).options(joinedload(CadreLink.cadre), joinedload(CadreLink.household))
         if args["current"]:
             query = query.where(CadreLink.valid_to.is_(None))
@@ -106,7 +117,13 @@ class CadreLinks(MethodView):
         if args.get("household_code"):
             query = query.join(Household, Household.id == CadreLink.household_id).where(
                 Household.code == args["household_code"])
-        return paginate(query, args, CadreLink.id)
+        if args.get("unit_code"):
+            cells = sa.select(GridUnit.id).where(GridUnit.code.between(*subtree_range(args["unit_code"])))
+            query = query.where(CadreLink.household_id.in_(sa.select(Household.id).where(Household.cell_id.in_(cells))))
+        linked = aliased(Household)  # its own alias: the household_code filter may have joined Household already
+        by_household = (sa.select(linked.code).where(linked.id == CadreLink.household_id)
+                        .correlate(CadreLink).scalar_subquery())
+        return paginate(query, args, by_household, CadreLink.id)
 
     @blp.arguments(LinkCreateSchema)
     @blp.response(201, LinkSchema)

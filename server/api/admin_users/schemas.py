@@ -11,6 +11,12 @@ MOBILE = validate.Regexp(r"^1[3-9]\d{9}$", error="an 11-digit mobile number / 11
 PASSWORD = validate.Length(min=8, max=200, error="at least 8 characters / 密码至少 8 位")
 
 
+class RoleSchema(Schema):
+    code = fields.String()
+    zh = fields.String(metadata={"description": "the role's Chinese name"})
+    bound_to = fields.List(fields.String(), metadata={"description": "levels of grid unit a user in it is bound to"})
+
+
 class AccountSchema(Schema):
     id = fields.Integer()
     username = fields.String()
@@ -20,6 +26,7 @@ class AccountSchema(Schema):
     unit_code = fields.Function(lambda u: u.unit.code)
     unit_name = fields.Function(lambda u: u.unit.name)
     active = fields.Boolean()
+    must_change_password = fields.Boolean(metadata={"description": "must change the password at the next sign-in"})
     created_at = fields.DateTime()
 
 
@@ -55,6 +62,8 @@ class LinkSchema(Schema):
     cadre_username = fields.Function(lambda link: link.cadre.username)
     cadre_name = fields.Function(lambda link: link.cadre.display_name)
     household_code = fields.Function(lambda link: link.household.code)
+    household_head = fields.Function(lambda link: link.household.head_name)
+    household_address = fields.Function(lambda link: link.household.address)
     valid_from = fields.Date()
     valid_to = fields.Date(allow_none=True)
 
@@ -72,6 +81,7 @@ class LinkPatchSchema(Schema):
 class LinkQuerySchema(PageArgsSchema):
     cadre_username = fields.String(validate=validate.Length(min=1, max=64))
     household_code = fields.String(validate=HOUSEHOLD_CODE)
+    unit_code = fields.String(validate=UNIT_CODE, metadata={"description": "households under this unit (a village)"})
     current = fields.Boolean(load_default=True, metadata={"description": "only links in force"})
 
 

@@ -1,0 +1,31 @@
+// The admin console (/views/admin, 系统管理): #users, #links, #settings, #audit, each a module of its own; grid
+// boundaries and partitions are on their own page (/views/admin-grid). Others are refused (the API answers them 403).
+import { esc } from "/app/js/html.js";
+import { t } from "/app/js/i18n.js";
+import "./admin-messages.js";
+import { showAudit } from "./admin-audit.js";
+import { showLinks } from "./admin-links.js";
+import { showSettings } from "./admin-settings.js";
+import { showUsers } from "./admin-users.js";
+import { startView } from "./session.js";
+
+const SECTIONS = { users: showUsers, links: showLinks, settings: showSettings, audit: showAudit };
+
+async function render(main, user) {
+  if (user.role !== "admin") {
+    main.innerHTML = `<p class="error" id="admin-only" role="alert">${esc(t("adm_only"))} ${esc(t("adm_only_en"))}</p>`;
+    return;
+  }
+  const hash = location.hash || "#users";
+  const [path, search] = hash.slice(1).split("?");
+  const section = SECTIONS[path] ? path : "users";
+  main.innerHTML = `<nav class="toolbar admin-sections" aria-label="${esc(t("admin"))}">${Object.keys(SECTIONS).map((key) =>
+    `<a href="#${key}" id="section-${key}" ${key === section ? 'aria-current="page"' : ""}>${esc(t(`adm_${key}`))}</a>`).join("")}
+    <a href="/views/admin-grid" id="section-grid">${esc(t("adm_grid"))}</a></nav>
+    <p id="said" role="status"></p><div id="admin-body">${esc(t("loading"))}</div>`;
+  const shown = () => (location.hash || "#users") === hash;
+  await SECTIONS[section](main.querySelector("#admin-body"), new URLSearchParams(search || ""), { main, shown });
+}
+
+window.addEventListener("hashchange", () => window.dispatchEvent(new CustomEvent("view-redraw")));
+startView("admin", render);
