@@ -260,6 +260,10 @@ def test_a_click_on_the_heat_map_lists_the_disputes_there_and_opens_one(live_ser
     desk, page = sign_in_at_home(browser, base, "county01", viewport=DESKTOP)
     page.wait_for_url("**/views/county*")
     page.wait_for_function("() => Number(document.querySelector('#heat-map')?.dataset.heatDraws) > 0")
+    drawn = page.evaluate("() => Number(document.querySelector('#heat-map').dataset.heatDraws)")
+    page.click("#period-switch")  # the view opens on last month; the dispute came in today
+    assert "本月" in page.inner_text("#period-shown")
+    page.wait_for_function(f"() => Number(document.querySelector('#heat-map').dataset.heatDraws) > {drawn}")
     box = page.query_selector("#heat-map").bounding_box()
     x, y = page.evaluate("""([lon, lat]) => { const map = document.querySelector('#heat-map').wanggeMap;
         map.setView(map.toLatLng([lon, lat]), 13, { animate: false });
