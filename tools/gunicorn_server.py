@@ -20,7 +20,8 @@ class Server:
     gunicorn's (workers, worker class, threads)."""
 
     def __init__(self, database_url: str, options: tuple[str, ...] = ("--workers", "2")):
-        self.env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "fault-tests"}
+        # DEMO: the demo county's users sign in with its shared password, which outside the demo must be changed first
+        self.env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "fault-tests", "DEMO": "1"}
         self.options = options
         self.process = None
         self.port = free_port()

@@ -150,7 +150,9 @@ def test_figures_as_geojson_carry_every_figure(county):
     query = "/api/stats/figures?level=village&start=2026-10-01&end=2026-11-01"
     rows = staff.get(query).get_json()
     export = staff.get(query + "&format=geojson")
-    assert export.headers["Content-Disposition"].endswith('.geojson"')
+    disposition = export.headers["Content-Disposition"]
+    assert 'filename="wangge-village-2026-10-01.geojson"' in disposition  # the ASCII name, then the Chinese one
+    assert disposition.endswith(".geojson") and "filename*=UTF-8''" in disposition
     features = json.loads(export.data)["features"]
     assert [f["id"] for f in features] == [r["code"] for r in rows]
     for feature, row in zip(features, rows):
