@@ -14,11 +14,14 @@ export class ApiError extends Error {
 // True when the request never reached the server (no network, server down): the caller keeps its data.
 export const unreachable = (error) => !(error instanceof ApiError);
 
-// `body` is sent as JSON, or as it is when it is a Blob (a file, with its own type).
+// `body` is sent as JSON, or as it is when it is a Blob (a file, with its own type) or a FormData (a multipart
+// form, whose boundary the browser writes into the Content-Type itself).
 async function request(method, path, body, { quiet = false } = {}) {
   const headers = { Accept: "application/json" };
-  const raw = body instanceof Blob;
-  if (body !== undefined) headers["Content-Type"] = raw ? body.type || "application/octet-stream" : "application/json";
+  const raw = body instanceof Blob || body instanceof FormData;
+  if (body !== undefined && !(body instanceof FormData)) {
+    headers["Content-Type"] = raw ? body.type || "application/octet-stream" : "application/json";
+  }
   if (method !== "GET") headers["X-CSRF-Token"] = (await device.get("kv", "csrf")) || "";
   const response = await fetch(path, { method, headers, credentials: "same-origin",
                                        body: body === undefined || raw ? body : JSON.stringify(body) });
@@ -54,6 +57,7 @@ export async function me({ quiet = false } = {}) {
 export const get = (path) => request("GET", path);
 export const post = (path, body) => request("POST", path, body);
 export const patch = (path, body) => request("PATCH", path, body);
+export const postForm = (path, formData) => request("POST", path, formData);
 
 export async function logout() {
   try { await request("POST", "/api/auth/logout"); } finally { await device.remove("kv", "csrf"); }

@@ -1,4 +1,4 @@
-// WGS-84 → GCJ-02, for drawing over Chinese commercial tiles only (storage stays WGS-84).
+// WGS-84 → GCJ-02, for drawing over Chinese commercial tiles only (storage stays WGS-84), and back for a click.
 // The same formula as grids/crs.py on the server.
 const A = 6378245.0, EE = 0.00669342162296594323;
 
@@ -16,4 +16,14 @@ export function toGcj02(lon, lat) {
   dLat = (dLat * 180) / ((A * (1 - EE)) / (magic * sqrtMagic) * PI);
   dLon = (dLon * 180) / (A / sqrtMagic * Math.cos(rad) * PI);
   return [lon + dLon, lat + dLat];
+}
+
+// GCJ-02 → WGS-84 (a tap or click on shifted tiles), by fixed-point steps of the forward formula: under a metre
+export function fromGcj02(lon, lat) {
+  let [wlon, wlat] = [lon, lat];
+  for (let step = 0; step < 3; step++) {
+    const [glon, glat] = toGcj02(wlon, wlat);
+    [wlon, wlat] = [wlon - (glon - lon), wlat - (glat - lat)];
+  }
+  return [wlon, wlat];
 }

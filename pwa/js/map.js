@@ -4,7 +4,7 @@
 import * as data from "./data.js";
 import * as outbox from "./outbox.js";
 import * as storage from "./storage.js";
-import { toGcj02 } from "./gcj02.js";
+import { fromGcj02, toGcj02 } from "./gcj02.js";
 import { t } from "./i18n.js";
 import { esc } from "./html.js";
 
@@ -66,14 +66,8 @@ export async function picker(element, start, onPick) {
   }
   let marker = null;
   map.on("click", (event) => {
-    let { lng: lon, lat } = event.latlng;
-    if (gcj) {  // back from the tiles' GCJ-02 to WGS-84 by two fixed-point steps (error < 1 m)
-      for (let i = 0, wlon = lon, wlat = lat; i < 3; i++) {
-        const [glon, glat] = toGcj02(wlon, wlat);
-        wlon -= glon - event.latlng.lng; wlat -= glat - event.latlng.lat;
-        lon = wlon; lat = wlat;
-      }
-    }
+    const { lng, lat: tileLat } = event.latlng;
+    const [lon, lat] = gcj ? fromGcj02(lng, tileLat) : [lng, tileLat];
     if (marker) marker.remove();
     marker = window.L.circleMarker(event.latlng, { radius: 10, color: "#b3261e", fillOpacity: 0.8 }).addTo(map);
     onPick({ lon, lat });

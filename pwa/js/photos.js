@@ -3,7 +3,7 @@
 // as thumbnails. The server reads when and where a photo was taken from its EXIF; a canvas drops EXIF, so the
 // original's EXIF block is carried into the smaller JPEG (with its orientation reset: the canvas drew it upright).
 import * as storage from "./storage.js";
-import { newId } from "./outbox.js";
+import { newId } from "./ids.js";
 
 export const MAX_PER_ITEM = 10;   // the server takes at most 10 attachments on an item
 const LONGEST_SIDE = 1600;

@@ -274,3 +274,20 @@ def test_a_cadre_corrects_their_households_but_registers_moves_and_retires_none(
     with app.app_context():
         assert "disabled" in db.session.get(Household, linked.id).tags
     phone.close()
+
+
+def test_a_tap_on_gcj02_tiles_is_taken_back_to_wgs84_as_the_server_does(live_server, browser):
+    """The phone's and the desk's maps take a click on shifted tiles back to WGS-84 with one function
+    (pwa/js/gcj02.js fromGcj02): within a metre of the server's own inverse (grids/crs.py)."""
+    from grids.crs import gcj02_to_wgs84, wgs84_to_gcj02
+    app, base = live_server
+    phone, page = phone_of(browser, base, worker(app, 9).username)
+    places = [wgs84_to_gcj02(lon, lat) for lon, lat in ((108.3012, 33.3045), (116.397, 39.909), (121.47, 31.23))]
+    phone_says = page.evaluate("""async (places) => {
+        const { fromGcj02 } = await import('/app/js/gcj02.js');
+        return places.map(([lon, lat]) => fromGcj02(lon, lat));
+    }""", [list(p) for p in places])
+    for (lon, lat), (wlon, wlat) in zip(places, phone_says):
+        slon, slat = gcj02_to_wgs84(lon, lat)
+        assert abs(wlon - slon) < 1e-5 and abs(wlat - slat) < 1e-5  # 1e-5 degrees is about a metre
+    phone.close()

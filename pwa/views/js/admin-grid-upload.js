@@ -3,22 +3,11 @@
 import * as api from "/app/js/api.js";
 import { esc } from "/app/js/html.js";
 import { currentLanguage, t } from "/app/js/i18n.js";
-import { device } from "/app/js/storage.js";
 import { drawProblems, drawUnits, freshMap, problemTitle, zoomTo } from "./admin-grid-map.js";
 import { count } from "./format.js";
 import { sortableTable } from "./table.js";
 
 const LEVELS = ["town", "village", "cell"];
-
-/** A multipart form to the API with the session's CSRF token (api.js sends JSON or a raw body). */
-async function postForm(path, form) {
-  const response = await fetch(path, { method: "POST", body: form, credentials: "same-origin",
-                                       headers: { Accept: "application/json",
-                                                  "X-CSRF-Token": (await device.get("kv", "csrf")) || "" } });
-  const body = await response.json().catch(() => null);
-  if (!response.ok) throw new api.ApiError(response.status, body);
-  return body;
-}
 
 /** The upload card in the element; onApplied() after a file was written (the tree is drawn again). */
 export function showUpload(element, { onApplied }) {
@@ -48,7 +37,7 @@ export function showUpload(element, { onApplied }) {
     applyButton.disabled = true;
     say(t(apply ? "ag_applying" : "ag_checking"), true);
     try {
-      const result = await postForm("/api/admin/grid/import", data);
+      const result = await api.postForm("/api/admin/grid/import", data);
       await showReport(element, result);
       if (result.applied) {
         say(t("ag_applied", { created: result.created.length, updated: result.updated.length,

@@ -4,7 +4,6 @@
 import * as api from "/app/js/api.js";
 import { esc } from "/app/js/html.js";
 import { t } from "/app/js/i18n.js";
-import { device } from "/app/js/storage.js";
 import { allUnits, go, pager, table, unitOptions } from "./admin-common.js";
 import { field, input, say, showFieldErrors, today } from "./register-forms.js";
 
@@ -97,11 +96,14 @@ function importForm(host, main, redraw) {
   });
 }
 
-/** The import is a multipart form, which the API client does not send: the same cookie and CSRF token. */
+/** The import's answer, a refusal included: {status, body}. */
 async function upload(formData) {
-  const response = await fetch("/api/admin/cadre-links/import", { method: "POST", body: formData,
-    credentials: "same-origin", headers: { Accept: "application/json", "X-CSRF-Token": (await device.get("kv", "csrf")) || "" } });
-  return { status: response.status, body: await response.json().catch(() => null) };
+  try {
+    return { status: 200, body: await api.postForm("/api/admin/cadre-links/import", formData) };
+  } catch (error) {
+    if (!(error instanceof api.ApiError)) throw error;
+    return { status: error.status, body: error.body };
+  }
 }
 
 function drawReport(element, result, body) {

@@ -1,9 +1,10 @@
 // Evidence on the desk: a record's photos as thumbnails (each opens the full photo in a new tab) and its PDFs as
 // downloads, and a file input whose files are uploaded raw to POST /api/attachments before the record that names
 // them is sent. An attachment the user may not see answers 404: its thumbnail is hidden, never shown broken.
+import * as api from "/app/js/api.js";
 import { esc } from "/app/js/html.js";
 import { addMessages, t } from "/app/js/i18n.js";
-import { device } from "/app/js/storage.js";
+import { newId } from "/app/js/ids.js";
 
 addMessages({
   zh: { att_photo: "照片", att_document: "文件（PDF）", att_files: "附件（照片或 PDF）", att_uploading: "正在上传附件…",
@@ -45,30 +46,16 @@ export function fileField(name = "attachments") {
 /** Upload the input's files one by one, raw with their type; resolves to their ids (an error names the file). */
 export async function uploadFiles(input) {
   const files = [...(input?.files || [])].slice(0, MAX_FILES);
-  const csrf = (await device.get("kv", "csrf")) || "";
   const ids = [];
   for (const file of files) {
     const id = newId();
-    const response = await fetch(`/api/attachments?id=${id}`, {
-      method: "POST", credentials: "same-origin", body: file,
-      headers: { "Content-Type": file.type || "application/octet-stream", "X-CSRF-Token": csrf, Accept: "application/json" },
-    });
-    if (!response.ok) {
-      const body = await response.json().catch(() => null);
-      throw new Error(`${file.name}：${(body && (body.message_zh || body.message)) || response.status}`);
+    try {
+      await api.upload(id, file);
+    } catch (error) {
+      if (!(error instanceof api.ApiError)) throw error;
+      throw new Error(`${file.name}：${error.message}`);
     }
     ids.push(id);
   }
   return ids;
-}
-
-// The phone's outbox makes its ids so too (pwa/js/outbox.js newId); copied rather than imported, as that module
-// brings the phone's outbox and session with it. crypto.randomUUID is missing on plain http.
-function newId() {
-  if (crypto.randomUUID) return crypto.randomUUID();
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const hex = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -1,7 +1,7 @@
 // A click on the heat map lists the disputes under it (in the user's scope, with the map's filters) in a popup, each
 // opening its page on the desk. "Under it": within the reach of a heat blob around the click.
 import * as api from "/app/js/api.js";
-import { toGcj02 } from "/app/js/gcj02.js";
+import { fromGcj02 } from "/app/js/gcj02.js";
 import { esc } from "/app/js/html.js";
 import { t } from "/app/js/i18n.js";
 import { query } from "./format.js";
@@ -10,18 +10,12 @@ const L = window.L;
 const REACH_PX = 22;   // a blob's radius and blur (heat.js): what the eye takes for "this spot"
 const SHOWN = 20;
 
-/** Over GCJ-02 tiles the map's coordinates are shifted: one step of the inverse is within a metre. */
-function toWgs84(lon, lat) {
-  const [glon, glat] = toGcj02(lon, lat);
-  return [lon - (glon - lon), lat - (glat - lat)];
-}
-
 export function listDisputesOnClick(map, filters) {
   map.on("click", async (event) => {
     const centre = map.latLngToContainerPoint(event.latlng);
     const corners = [[-REACH_PX, REACH_PX], [REACH_PX, -REACH_PX]].map((offset) => {
       const { lng, lat } = map.containerPointToLatLng(centre.add(offset));
-      return map.gcj02 ? toWgs84(lng, lat) : [lng, lat];
+      return map.gcj02 ? fromGcj02(lng, lat) : [lng, lat];
     });
     const [[west, south], [east, north]] = corners;
     const popup = L.popup({ maxWidth: 360, className: "spot-popup" }).setLatLng(event.latlng)

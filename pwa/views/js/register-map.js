@@ -2,21 +2,13 @@
 // (tiles only when the server configures them, so it works offline), the household's point, and a click that picks
 // a new one. Points stay WGS-84; over GCJ-02 tiles a click is taken back to WGS-84.
 import * as api from "/app/js/api.js";
-import { toGcj02 } from "/app/js/gcj02.js";
+import { fromGcj02 } from "/app/js/gcj02.js";
 import { createMap } from "./choropleth.js";
 
 const MARKER = { radius: 8, color: "#b3261e", weight: 2, fillOpacity: 0.8 };
 
-/** WGS-84 [lon, lat] of a click on the map (undoing GCJ-02 by fixed-point steps: error under a metre). */
-function clickedAt(map, latlng) {
-  if (!map.gcj02) return [latlng.lng, latlng.lat];
-  let [lon, lat] = [latlng.lng, latlng.lat];
-  for (let step = 0; step < 3; step++) {
-    const [gLon, gLat] = toGcj02(lon, lat);
-    [lon, lat] = [lon - (gLon - latlng.lng), lat - (gLat - latlng.lat)];
-  }
-  return [lon, lat];
-}
+/** WGS-84 [lon, lat] of a click on the map. */
+const clickedAt = (map, latlng) => (map.gcj02 ? fromGcj02(latlng.lng, latlng.lat) : [latlng.lng, latlng.lat]);
 
 /** Draw the cell with `point` ([lon, lat] or null) in the element; onPick([lon, lat]) after each click. */
 export async function cellMap(element, cellCode, point, onPick) {

@@ -4,6 +4,7 @@
 import * as api from "/app/js/api.js";
 import { esc } from "/app/js/html.js";
 import { t } from "/app/js/i18n.js";
+import { newId } from "/app/js/ids.js";
 import {
   areaCells, cellOptions, checkedTags, choice, confirmOutside, failure, field, input, outsideWarning, say,
   showFieldErrors, tagBoxes,
@@ -58,10 +59,6 @@ export async function showNew(main, user, { shown }) {
   drawMap();
   main.querySelector("#new").dataset.loaded = "true";
 }
-
-// crypto.randomUUID needs a secure context; a desk on plain http gets one from getRandomValues
-const newId = () => crypto.randomUUID?.() ?? "10000000-1000-4000-8000-100000000000".replace(/[018]/g, (c) =>
-  (c ^ (crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (c / 4)))).toString(16));
 
 function drawRows(form, state) {
   const host = form.querySelector("#member-rows");
