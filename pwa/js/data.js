@@ -7,9 +7,13 @@ import { isOf, keyOf, pendingHousehold, withChanges } from "./register.js";
 
 export const OVERDUE_DAYS = 30;
 const CHINA_OFFSET_MS = 8 * 3600000;  // China keeps one time zone and no daylight saving
+// Raised when the pull's households gain a field: a phone that kept households of an older shape pulls everything
+// once (an incremental pull sends only the households changed since, so the others would lack it for good).
+const PULL_SHAPE = 2;  // 2: my_last_visit_at
 
 export async function refresh() {
-  const since = await storage.get("kv", "cursor");
+  const shape = await storage.get("kv", "pullShape");
+  const since = shape === PULL_SHAPE ? await storage.get("kv", "cursor") : null;
   const reply = await api.pull(since);
   const households = (await storage.get("kv", "households")) || {};
   for (const h of reply.households) households[h.code] = h;
@@ -27,6 +31,7 @@ export async function refresh() {
   await storage.put("kv", reply.village_cells || [], "villageCells");
   await storage.put("kv", reply.settings || {}, "settings");
   await storage.put("kv", reply.cursor, "cursor");
+  await storage.put("kv", PULL_SHAPE, "pullShape");
 }
 
 // The cells' boundaries for the map (a worker's cell; a cadre's households' cells), and the tile settings;
@@ -120,10 +125,11 @@ export async function reportDue(cellCode, outboxItems, today = chinaDay()) {
   return { kind: "monthly", period: thisMonth, filed: filed("monthly", thisMonth) };
 }
 
-// A cadre's duty: of their linked households, how many were visited this China month (by anyone).
+// A cadre's duty (每月上门): of their linked households, how many they visited themselves this China month; another
+// visitor's visit does not count. The outbox holds only this user's items.
 export function monthlyDuty(list, outboxItems, today = chinaDay()) {
   const month = today.slice(0, 7);
-  const visited = list.filter((h) => (h.last_visit_at && chinaDay(h.last_visit_at).startsWith(month))
+  const visited = list.filter((h) => (h.my_last_visit_at && chinaDay(h.my_last_visit_at).startsWith(month))
     || outboxItems.some((i) => i.type === "visit" && isOf(h, i.data) && chinaDay(i.data.visited_at).startsWith(month)));
   return { visited: visited.length, linked: list.length };
 }

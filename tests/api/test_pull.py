@@ -105,6 +105,32 @@ def test_a_visit_resends_its_household_to_every_phone_that_holds_it(small_app, w
         cursor = later["cursor"]
 
 
+def test_a_cadres_pull_carries_their_own_latest_visit_beside_anyones(small_app, worker_cell, clock):
+    """每月上门 is the cadre's duty: the phone counts it from `my_last_visit_at`, which a grid worker's later visit
+    leaves alone, while `last_visit_at` moves to it."""
+    code, cadre = worker_cell["household"], signed_in(small_app, worker_cell["cadre"])
+    times = []
+    for visitor in (cadre, signed_in(small_app, worker_cell["worker"])):
+        clock.at += dt.timedelta(hours=1)
+        times.append((clock.at - dt.timedelta(minutes=5)).replace(microsecond=0))
+        item = {"type": "visit", "id": str(uuid.uuid4()), "data": {
+            "household_code": code, "kind": "policy", "visited_at": times[-1].isoformat()}}
+        assert visitor.post("/api/sync/push", json={"items": [item]}).get_json()["accepted"] == 1
+    with small_app.app_context():
+        own = dict(db.session.execute(
+            sa.select(Household.code, sa.func.max(Visit.visited_at)).join(Visit, Visit.household_id == Household.id)
+            .join(User, User.id == Visit.author_id).where(User.username == worker_cell["cadre"])
+            .group_by(Household.code)).all())
+    pulled = {h["code"]: h for h in cadre.get("/api/sync/pull").get_json()["households"]}
+    assert dt.datetime.fromisoformat(pulled[code]["my_last_visit_at"]) == times[0] == own[code]
+    assert dt.datetime.fromisoformat(pulled[code]["last_visit_at"]) == times[1]
+    assert {c: h["my_last_visit_at"] and dt.datetime.fromisoformat(h["my_last_visit_at"])
+            for c, h in pulled.items()} == {c: own.get(c) for c in pulled}
+    worker = {h["code"]: h for h in signed_in(small_app, worker_cell["worker"]).get("/api/sync/pull")
+              .get_json()["households"]}
+    assert dt.datetime.fromisoformat(worker[code]["my_last_visit_at"]) == times[1]
+
+
 def latest_visits(app, code, n=5) -> list[dict]:
     """The household's n latest visits as plain SQL says them, with their authors' names."""
     with app.app_context():

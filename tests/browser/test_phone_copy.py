@@ -157,24 +157,63 @@ def test_saving_a_visit_says_what_happened_and_the_list_follows(live_server, bro
 
 
 def test_a_cadre_sees_this_months_duty_and_their_households_on_the_map(live_server, browser):
+    """每月上门 is the cadre's own duty: a grid worker's visit to a linked household this month does not count."""
     app, base = live_server
     month_start = clock.china_midnight(clock.china_today().replace(day=1))
     with app.app_context():
-        linked = (sa.select(User.username, Household.id, Household.code, Household.cell_id, Household.last_visit_at,
+        own = (sa.select(sa.func.max(Visit.visited_at)).where(Visit.household_id == Household.id,
+                                                             Visit.author_id == User.id).scalar_subquery())
+        linked = (sa.select(User.username, Household.id, Household.code, Household.cell_id, own.label("own_visit"),
                             Household.location.is_not(None).label("located"))
                   .join(CadreLink, CadreLink.cadre_id == User.id).join(Household, Household.id == CadreLink.household_id)
                   .where(User.role == "cadre", CadreLink.valid_to.is_(None)).order_by(User.id, Household.code))
         by_cadre = {}
         for row in db.session.execute(linked).all():
             by_cadre.setdefault(row.username, []).append(row)
-    username, homes = next((u, hs) for u, hs in by_cadre.items() if len({h.cell_id for h in hs}) > 1 and any(
-        h.last_visit_at is None or h.last_visit_at < month_start for h in hs)) 
-    visited = sum(h.last_visit_at is not None and h.last_visit_at >= month_start for h in homes)
+    due = lambda h: h.own_visit is None or h.own_visit < month_start  # noqa: E731
+    username, homes = next((u, hs) for u, hs in by_cadre.items() if len({h.cell_id for h in hs}) > 1
+                           and sum(map(due, hs)) >= 3)
+    by_worker, todo, earlier = [h for h in homes if due(h)][:3]
+    with app.app_context():
+        cell_worker = db.session.scalar(sa.select(User.username).where(User.unit_id == by_worker.cell_id,
+                                                                       User.role == "grid_worker", User.active))
+    answer = signed_in(app, cell_worker).post("/api/sync/push", json={"items": [{
+        "type": "visit", "id": "3c1d2e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+        "data": {"household_code": by_worker.code, "kind": "policy",
+                 "visited_at": dt.datetime.now(dt.timezone.utc).isoformat()}}]})
+    assert answer.get_json()["accepted"] == 1  # the cell's worker has been there this month, not the cadre
+    answer = signed_in(app, username).post("/api/sync/push", json={"items": [{
+        "type": "visit", "id": "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b",
+        "data": {"household_code": earlier.code, "kind": "policy", "visited_at": month_start.isoformat()}}]})
+    assert answer.get_json()["accepted"] == 1  # the cadre's own visit on another phone, on the 1st
+    with app.app_context():  # ...synced long enough ago that an incremental pull no longer resends its household
+        db.session.execute(sa.update(Household).where(Household.id == earlier.id)
+                           .values(updated_at=clock.now() - dt.timedelta(hours=1)))
+        db.session.commit()
+    visited = sum(not due(h) for h in homes) + 1
     phone, page = phone_of(browser, base, username)
     assert page.inner_text("#duty-figure") == f"已走访 {visited} / {len(homes)} 户"
+    assert f"还有 {len(homes) - visited} 户本月未走访" in page.inner_text("#duty")
     screenshot(page, "phone-cadre-duty")
-    todo = next(h for h in homes if h.last_visit_at is None or h.last_visit_at < month_start)
     assert log_visit(page, todo.code, "包联走访") == "已同步到服务器"
+    page.goto("/app/#/households")
+    assert page.wait_for_selector("#duty-figure").inner_text() == f"已走访 {visited + 1} / {len(homes)} 户"
+    page.reload()  # from the pull alone, the outbox empty
+    assert page.wait_for_selector("#duty-figure").inner_text() == f"已走访 {visited + 1} / {len(homes)} 户"
+    # a phone that kept its households before the pull carried my_last_visit_at pulls them all again, once;
+    # its store is changed on a page without the app, so that no pull of the app's runs meanwhile
+    with app.app_context():
+        user_id = db.session.scalar(sa.select(User.id).where(User.username == username))
+    page.goto("/app/config.json")
+    page.evaluate("""async (userId) => {
+      const storage = await import("/app/js/storage.js");
+      storage.useUser(userId);
+      const households = await storage.get("kv", "households");
+      for (const h of Object.values(households)) delete h.my_last_visit_at;
+      await storage.put("kv", households, "households");
+      await storage.remove("kv", "pullShape");
+    }""", user_id)
+    sync_now(page)
     page.goto("/app/#/households")
     assert page.wait_for_selector("#duty-figure").inner_text() == f"已走访 {visited + 1} / {len(homes)} 户"
 

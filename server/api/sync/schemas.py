@@ -14,7 +14,9 @@ class RecentVisitSchema(VisitSchema):
 
 
 class PulledHouseholdSchema(HouseholdDetailSchema):
-    last_visit_at = fields.DateTime(allow_none=True)
+    last_visit_at = fields.DateTime(allow_none=True, metadata={"description": "the latest visit, by anyone"})
+    my_last_visit_at = fields.DateTime(allow_none=True, metadata={
+        "description": "the caller's own latest visit (a cadre's monthly duty counts only their own)"})
     recent_visits = fields.List(fields.Nested(RecentVisitSchema), metadata={
         "description": f"its latest {RECENT_VISITS} visits, newest first"})
 
