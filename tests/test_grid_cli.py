@@ -4,7 +4,7 @@ import json
 import shapely
 import sqlalchemy as sa
 
-from grids.crs import geometry_wgs84_to_gcj02
+from grids.crs import geometry_gcj02_to_wgs84, geometry_wgs84_to_gcj02
 from server.extensions import db
 from server.models import GridUnit
 from tests.test_grid_admin import villages_as_file
@@ -64,3 +64,48 @@ def test_partition_of_an_unknown_village(small_app):
 def test_assign_reports_in_both_languages(small_app):
     result = invoke(small_app, "grids", "assign")
     assert result.exit_code == 0 and "0 move" in result.output and "户调整网格" in result.output
+
+
+def test_a_county_is_started_only_in_an_empty_database_from_a_readable_outline(db_server, tmp_path):
+    """`flask grids start-county`: each refusal names its cause in both languages and writes nothing; the county
+    it writes lies where the GCJ-02 outline says, shifted back to WGS-84, and its administrator must change the
+    password typed at the command line."""
+    from geoalchemy2.shape import to_shape
+
+    from seed.spec import NINGSHAN_OUTLINE
+    from server.models import User
+    from tests.conftest import migrated_app
+    app = migrated_app(db_server)
+    outline = str(NINGSHAN_OUTLINE)
+    broken = tmp_path / "broken.geojson"
+    broken.write_text('{"type": "FeatureCollection", "features": [', encoding="utf-8")
+    nameless = tmp_path / "nameless.geojson"
+    nameless.write_text(json.dumps({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {},
+        "geometry": {"type": "Polygon", "coordinates": [[[108, 33], [108.1, 33], [108.1, 33.1], [108, 33]]]}}]}),
+        encoding="utf-8")
+    for args, said in ((["--password", "short"], "密码至少 8 位"),
+                       (["--password", "long-enough-1", "--code", "61092"], "县代码须为 6 位数字"),
+                       (["--password", "long-enough-1", "--code", "610923"], "须给出县名")):
+        result = invoke(app, "grids", "start-county", str(nameless) if "须给出县名" in said else outline, *args)
+        assert result.exit_code == 1 and said in result.output, result.output
+    result = invoke(app, "grids", "start-county", str(broken), "--password", "long-enough-1")
+    assert result.exit_code == 1 and "县界文件无法读取" in result.output and "cannot be read" in result.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(GridUnit)) == 0
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+    result = invoke(app, "grids", "start-county", outline, "--crs", "gcj02", "--admin", "xtgly", "--password",
+                    "long-enough-1")
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        county = db.session.scalar(sa.select(GridUnit))
+        assert (county.level, county.code, county.name) == ("county", "610923", "宁陕县")
+        stored = to_shape(county.boundary)
+        drawn = shapely.union_all([shapely.geometry.shape(f["geometry"])
+                                   for f in json.loads(NINGSHAN_OUTLINE.read_text(encoding="utf-8"))["features"]])
+        # drawn in GCJ-02, some 500 m off here: stored shifted back to WGS-84
+        assert shapely.hausdorff_distance(stored, drawn) > 0.004
+        assert shapely.hausdorff_distance(stored, geometry_gcj02_to_wgs84(drawn)) < 1e-6
+        admin = db.session.scalar(sa.select(User))
+        assert (admin.username, admin.role, admin.unit_id, admin.must_change_password) == ("xtgly", "admin", county.id, True)
+    result = invoke(app, "grids", "start-county", outline, "--password", "long-enough-1")
+    assert result.exit_code == 1 and "只能在空数据库中创建县" in result.output

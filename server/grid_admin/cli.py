@@ -15,6 +15,7 @@ from ..extensions import db
 from ..models import GridUnit
 from . import partitioning
 from .assignment import reassign_households
+from .county import CountyError, start_county
 from .importer import CELL_LEVELS, CRS_CHOICES, import_units
 
 grids_cli = AppGroup("grids", help="Import, check and partition grid boundaries; assign households to cells.")
@@ -43,6 +44,28 @@ def import_command(file, level, code_field, name_field, parent_field, crs, as_js
         click.echo(f"created {len(result.created)}, updated {len(result.updated)}, "
                    f"households moved {result.households_moved}")
     finish(result.applied)
+
+
+@grids_cli.command("start-county")
+@click.argument("outline", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--crs", type=click.Choice(CRS_CHOICES), default="wgs84", show_default=True,
+              help="Coordinates of the outline; gcj02 for one drawn on AMap/Tencent maps.")
+@click.option("--code", help="The county's 6-digit code (default: the file's code property).")
+@click.option("--name", help="The county's name (default: the file's name property).")
+@click.option("--admin", "admin_username", default="admin", show_default=True, help="The administrator's username.")
+@click.password_option("--password", prompt="管理员初始密码 The administrator's first password",
+                       help="Changed by the administrator at the first sign-in.")
+def start_county_command(outline, crs, code, name, admin_username, password):
+    """In an empty database: the county from its outline (GeoJSON or zipped Shapefile) and its first
+    administrator, who does everything else in the console at /views/admin."""
+    try:
+        county = start_county(outline.read_bytes(), outline.name, crs, code, name, admin_username, password)
+    except CountyError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"{exc.message_zh} {exc.message}") from None
+    db.session.commit()
+    click.echo(f"已创建 {county.name}（{county.code}）和管理员 {admin_username}：登录 /views/admin 继续。"
+               f" Created {county.name} ({county.code}) and the administrator {admin_username}: sign in at /views/admin.")
 
 
 @grids_cli.command("partition")

@@ -1,6 +1,7 @@
 """A live server and Debian's Chromium driven by Playwright, at a phone's size."""
 import gzip
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -11,17 +12,25 @@ CHROMIUM = "/usr/bin/chromium"
 PHONE = {"width": 390, "height": 844}
 
 
+@contextmanager
+def serving(app):
+    """The app served on a free loopback port while the block runs: its base address."""
+    from tools.postgres import free_port
+    port = free_port()
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.shutdown()
+
+
 @pytest.fixture(scope="module")
 def live_server(db_server):
     from tests.conftest import small_county_app
-    from tools.postgres import free_port
     app = small_county_app(db_server)
-    port = free_port()
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{port}"
-    server.shutdown()
+    with serving(app) as base:
+        yield app, base
 
 
 @pytest.fixture(scope="module")

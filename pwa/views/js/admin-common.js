@@ -44,3 +44,13 @@ export const table = (id, columns, rows) => `<div class="table-wrap"><table clas
   columns.map(([key]) => `<th scope="col" class="text">${esc(t(key))}</th>`).join("")}</tr></thead><tbody>${
   rows.map((row) => `<tr data-id="${esc(row.id ?? row.row ?? "")}">${columns.map(([, cell]) =>
     `<td class="text">${cell(row)}</td>`).join("")}</tr>`).join("")}</tbody></table></div>`;
+
+/** An upload's answer, a refusal included: {status, body} (an import's report comes with its refusal). */
+export async function uploadForm(path, formData) {
+  try {
+    return { status: 200, body: await api.postForm(path, formData) };
+  } catch (error) {
+    if (!(error instanceof api.ApiError)) throw error;
+    return { status: error.status, body: error.body };
+  }
+}

@@ -4,7 +4,7 @@
 import * as api from "/app/js/api.js";
 import { esc } from "/app/js/html.js";
 import { t } from "/app/js/i18n.js";
-import { allUnits, go, pager, table, unitOptions } from "./admin-common.js";
+import { allUnits, go, pager, table, unitOptions, uploadForm } from "./admin-common.js";
 import { field, input, say, showFieldErrors, today } from "./register-forms.js";
 
 const PAGE_SIZE = 500;  // a village's households on one page (the API's most)
@@ -87,23 +87,13 @@ function importForm(host, main, redraw) {
     sent.append("file", form.elements.file.files[0]);
     sent.append("mode", form.elements.mode.value);
     sent.append("dry_run", dryRun ? "true" : "false");
-    const { status, body } = await upload(sent);
+    const { status, body } = await uploadForm("/api/admin/cadre-links/import", sent);
     const result = body?.report && typeof body.report === "object" && !Array.isArray(body.report) ? body.report : body;
     drawReport(host.querySelector("#import-report"), result, body);
     say(main, status === 200 ? t("adm_report", result) : `${t("adm_failed")}：${body?.message_zh || body?.message || status}`,
         { error: status !== 200 });
     if (status === 200 && !dryRun) redraw();
   });
-}
-
-/** The import's answer, a refusal included: {status, body}. */
-async function upload(formData) {
-  try {
-    return { status: 200, body: await api.postForm("/api/admin/cadre-links/import", formData) };
-  } catch (error) {
-    if (!(error instanceof api.ApiError)) throw error;
-    return { status: error.status, body: error.body };
-  }
 }
 
 function drawReport(element, result, body) {
