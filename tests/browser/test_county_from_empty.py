@@ -160,6 +160,10 @@ def test_a_county_is_set_up_from_an_empty_database_with_the_console_alone(empty_
     points = points_in(parts["villages"][VILLAGE_A][1], HOUSEHOLDS, random.Random(7))
     page.goto("/views/admin#register")
     page.wait_for_selector("#register-form")
+    not_a_table = tmp / "register.pdf"
+    not_a_table.write_bytes(b"%PDF-1.4 not a register")
+    told = import_register(page, str(not_a_table), apply=False)
+    assert told.startswith("操作失败") and page.locator("#register-error").inner_text() == told.split("：", 1)[1].strip()
     told = import_register(page, register_csv(tmp, "register-bad.csv", points, bad_row=5), apply=True)
     assert "有被拒绝或重复的行，未写入" in told
     row = page.locator("#register-table tbody tr")
