@@ -72,6 +72,16 @@ def test_cells_of_a_town_name_their_workers_and_stay_in_scope(county):
     assert [f["id"] for f in towns] == ["610923101"]
 
 
+@pytest.mark.parametrize("level", ["town", "village", "cell"])
+def test_every_unit_carries_a_label_point_inside_its_boundary_as_drawn(county, level):
+    from shapely.geometry import Point, shape
+    features = json.loads(signed_in(county, "county01").get(f"/api/map/units?level={level}").data)["features"]
+    assert features
+    for feature in features:
+        lon, lat = feature["properties"]["label_point"]
+        assert shape(feature["geometry"]).buffer(1e-5).contains(Point(lon, lat)), feature["id"]  # 5 decimals
+
+
 @pytest.mark.parametrize("query, field", [("level=province", "level"), ("under=6109x", "under"),
                                           ("level=town&under=610923100201", "under"), ("days=0", "days")])
 def test_bad_unit_layer_arguments_are_named(county, query, field):

@@ -22,7 +22,8 @@ blp = Blueprint("maps", __name__, url_prefix="/api/map", description="Map layers
 class Units(MethodView):
     @blp.arguments(UnitsArgsSchema, location="query")
     @blp.response(200, content_type=GEOJSON, description="GeoJSON FeatureCollection of the units with properties "
-                  "code, name, level, parent_code, households, visited_households, coverage, open_disputes, "
+                  "code, name, level, parent_code, label_point ([lon, lat] inside the boundary "
+                  "as drawn, where the maps write the name), households, visited_households, coverage, open_disputes, "
                   "overdue_disputes, escalated_disputes, cells, cells_reported, reports_due, reports_filed, "
                   "daily_report_days, zero_report_completeness (this month's report, or today's with daily "
                   "reporting on) and, for cells, workers; beside the features, `zero_reports`: {mode: monthly | "
