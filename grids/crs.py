@@ -8,6 +8,7 @@ numpy arrays (or scalars) and are vectorised.
 import numpy as np
 import shapely
 
+CRS_CHOICES = ("wgs84", "gcj02")  # the coordinates a file or a tile source may be in
 _A = 6378245.0  # Krasovsky 1940 semi-major axis, as used by GCJ-02
 _EE = 0.00669342162296594323
 EARTH_RADIUS_M = 6371008.8

@@ -1,7 +1,7 @@
 """The wangge application factory."""
 from flask import Flask, render_template
 
-from .config import INSTANCE_DIR, Config
+from .config import INSTANCE_DIR, Config, base_map
 from .database import engine_options, prepare_engine
 from .extensions import db, migrate
 
@@ -9,6 +9,7 @@ from .extensions import db, migrate
 def create_app(config_class=Config) -> Flask:
     app = Flask(__name__, instance_path=str(INSTANCE_DIR))
     app.config.from_object(config_class)
+    base_map(app.config)  # a bad map setting stops the start, naming itself
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
         **engine_options(app.config["SQLALCHEMY_DATABASE_URI"]), **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}

@@ -1,6 +1,10 @@
 """Configuration, read from the environment with defaults for the embedded set-up."""
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import quote
+
+from grids.crs import CRS_CHOICES
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = ROOT / "instance"
@@ -33,11 +37,14 @@ class Config:
 
     MAX_CONTENT_LENGTH = 50 * 1024 * 1024  # uploads (boundary files) up to 50 MB; larger answer 413
 
-    # Map tiles for the phone app: none by default (the map works without); a Chinese commercial
-    # source (AMap, Tencent) is in GCJ-02, so set TILE_CRS=gcj02 and the app shifts our WGS-84 data.
+    # The base map under the desk's and the phone's maps (base_map below): none by default (the maps work
+    # without). Any tile source by TILE_URL; a Chinese commercial one (AMap, Tencent) is in GCJ-02, so set
+    # TILE_CRS=gcj02 and the maps shift our WGS-84 data onto it. Or 天地图 by its key alone (TIANDITU_KEY).
     TILE_URL = os.environ.get("TILE_URL", "")
     TILE_CRS = os.environ.get("TILE_CRS", "wgs84")
     TILE_ATTRIBUTION = os.environ.get("TILE_ATTRIBUTION", "")
+    TIANDITU_KEY = os.environ.get("TIANDITU_KEY", "")
+    TIANDITU_URL = "https://t{s}.tianditu.gov.cn"  # 天地图's hosts t0…t7; the tests point it at a local tile server
 
     # Seconds the trend's closed months are reused (server/stats/cache.py); 0: count them on every request
     STATS_CACHE_SECONDS = int(os.environ.get("STATS_CACHE_SECONDS", "300"))
@@ -53,3 +60,41 @@ class Config:
     # Pagination of list endpoints
     PAGE_SIZE_DEFAULT = 50
     PAGE_SIZE_MAX = 500
+
+
+class ConfigError(ValueError):
+    """A setting the application cannot start with; the message names it."""
+
+
+# 天地图's WMTS in Web Mercator (TILEMATRIXSET=w, the "_w" services): vector tiles (vec) and their annotation (cva,
+# the place names) drawn over them. Its coordinates are CGCS2000, which differs from WGS-84 by centimetres:
+# our data is drawn on it unshifted.
+TIANDITU_LAYERS = ("vec", "cva")
+TIANDITU_MAX_ZOOM = 18
+TIANDITU_ATTRIBUTION = "天地图 © 国家地理信息公共服务平台"
+
+
+def base_map(config: Mapping) -> dict:
+    """The tiles the maps draw under the units, as /app/config.json gives them to the desk and the phone:
+    {"crs": wgs84 | gcj02, "layers": [{url, subdomains, attribution, max_zoom}, …]}, bottom layer first; no layers
+    when none is configured. Raises ConfigError naming the setting at fault (create_app checks at start-up)."""
+    url, crs, key = config["TILE_URL"], config["TILE_CRS"], config["TIANDITU_KEY"]
+    if crs not in CRS_CHOICES:
+        raise ConfigError(f"TILE_CRS={crs!r}: must be one of {', '.join(CRS_CHOICES)}")
+    if url and key:
+        raise ConfigError("TILE_URL and TIANDITU_KEY are both set: set one (TIANDITU_KEY is the 天地图 preset)")
+    if key and crs != "wgs84":
+        raise ConfigError(f"TILE_CRS={crs!r} with TIANDITU_KEY: 天地图 is in CGCS2000 (≈ WGS-84), leave TILE_CRS wgs84")
+    if url and not all(part in url for part in ("{z}", "{x}", "{y}")):
+        raise ConfigError(f"TILE_URL={url!r}: must hold {{z}}, {{x}} and {{y}}")
+    if key:
+        layers = [{"url": f"{config['TIANDITU_URL']}/{name}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+                          f"&LAYER={name}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles"
+                          f"&TILEMATRIX={{z}}&TILEROW={{y}}&TILECOL={{x}}&tk={quote(key, safe='')}",
+                   "subdomains": "01234567", "attribution": TIANDITU_ATTRIBUTION, "max_zoom": TIANDITU_MAX_ZOOM}
+                  for name in TIANDITU_LAYERS]
+    elif url:
+        layers = [{"url": url, "subdomains": "abc", "attribution": config["TILE_ATTRIBUTION"], "max_zoom": None}]
+    else:
+        layers = []
+    return {"crs": crs, "layers": layers}

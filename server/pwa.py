@@ -5,6 +5,7 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template_str
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
 
+from .config import base_map
 from .roles import ROLE
 
 PWA_DIR = Path(__file__).resolve().parent.parent / "pwa"
@@ -31,9 +32,8 @@ def home():
 
 @blp.get("/app/config.json")
 def app_config():
-    """What the phone app needs to know of this server: the map tiles, if any."""
-    return jsonify(tile_url=current_app.config["TILE_URL"], tile_crs=current_app.config["TILE_CRS"],
-                   tile_attribution=current_app.config["TILE_ATTRIBUTION"])
+    """What the phone app and the desk's maps need to know of this server: the base map's tiles, if any."""
+    return jsonify(tiles=base_map(current_app.config))
 
 
 @blp.get("/app/vendor/<library>/<path:path>")

@@ -1,12 +1,14 @@
 // The map of my cell: its boundary and my households coloured by days since the last visit.
-// Works with no tiles at all; a tile layer is drawn when the server configures one, shifted to
-// GCJ-02 when the tile source is a Chinese commercial map.
+// Works with no tiles at all; the base map is drawn when the server configures one (basemap.js), our data
+// shifted to GCJ-02 when the tile source is a Chinese commercial map.
 import * as data from "./data.js";
 import * as outbox from "./outbox.js";
 import * as storage from "./storage.js";
-import { fromGcj02, toGcj02 } from "./gcj02.js";
+import { addTiles, fromTiles, tilesOf, toTiles } from "./basemap.js";
 import { t } from "./i18n.js";
 import { esc } from "./html.js";
+
+const MAX_ZOOM = 19;
 
 export function ageColour(days) {
   if (days === null || days > 60) return "#b3261e";   // red: never, or over two months
@@ -24,12 +26,11 @@ export async function show(root) {
     <span style="color:#1b6e35">● ≤30</span> <span style="color:#c77700">● 31–60</span>
     <span style="color:#b3261e">● &gt;60 / ${t("never_visited")}</span></p>`;
   if (!window.L) { root.querySelector("#map").textContent = t("map_unavailable"); return; }
-  const config = (await storage.get("kv", "config")) || {};
-  const shift = config.tile_crs === "gcj02" ? (lon, lat) => toGcj02(lon, lat) : (lon, lat) => [lon, lat];
-  const latLng = ([lon, lat]) => { const [x, y] = shift(lon, lat); return [y, x]; };
+  const tiles = tilesOf(await storage.get("kv", "config"));
+  const latLng = toTiles(tiles);
   const map = window.L.map(root.querySelector("#map"), { zoomControl: true, zoomSnap: 0.25,
-                                                         attributionControl: !!config.tile_url });
-  if (config.tile_url) window.L.tileLayer(config.tile_url, { maxZoom: 19, attribution: config.tile_attribution || "" }).addTo(map);
+                                                         attributionControl: tiles.layers.length > 0 });
+  addTiles(map, tiles, MAX_ZOOM);
   const layers = [];
   const items = await outbox.items();
   const list = await data.households();
@@ -55,19 +56,17 @@ export async function show(root) {
 // A small map in a form: a tap puts the place there (for a dispute reported away from the household).
 export async function picker(element, start, onPick) {
   if (!window.L) return;
-  const config = (await storage.get("kv", "config")) || {};
-  const gcj = config.tile_crs === "gcj02";
+  const tiles = tilesOf(await storage.get("kv", "config"));
+  const toLatLng = toTiles(tiles), clicked = fromTiles(tiles);
   const map = window.L.map(element, { zoomSnap: 0.25, attributionControl: false }).setView(
-    gcj ? toGcj02(start.lon, start.lat).reverse() : [start.lat, start.lon], 16);
-  if (config.tile_url) window.L.tileLayer(config.tile_url, { maxZoom: 19 }).addTo(map);
-  const toLatLng = ([lon, lat]) => (gcj ? toGcj02(lon, lat).reverse() : [lat, lon]);
+    toLatLng([start.lon, start.lat]), 16);
+  addTiles(map, tiles, MAX_ZOOM);
   for (const shape of await data.cellShapes()) {
     if (shape.geometry) outline(shape, toLatLng, { color: "#0b5cad", weight: 2, fillOpacity: 0.05 }).addTo(map);
   }
   let marker = null;
   map.on("click", (event) => {
-    const { lng, lat: tileLat } = event.latlng;
-    const [lon, lat] = gcj ? fromGcj02(lng, tileLat) : [lng, tileLat];
+    const [lon, lat] = clicked(event.latlng);
     if (marker) marker.remove();
     marker = window.L.circleMarker(event.latlng, { radius: 10, color: "#b3261e", fillOpacity: 0.8 }).addTo(map);
     onPick({ lon, lat });

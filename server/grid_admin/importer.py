@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from grids.codes import CODE_LENGTH, PARENT_LEVEL
-from grids.crs import geometry_gcj02_to_wgs84
+from grids.crs import CRS_CHOICES, geometry_gcj02_to_wgs84
 from grids.io import FieldMapping, read_file
 from grids.numbering import is_community
 from grids.report import Report
@@ -17,7 +17,6 @@ from ..models import GridUnit
 from .assignment import reassign_households
 from .store import household_points, set_geometry, unit_geometries
 
-CRS_CHOICES = ("wgs84", "gcj02")
 VILLAGE_TARGET, COMMUNITY_TARGET = 50, 80  # households a cell should hold (docs/domain.md, "The grid")
 CELL_LEVELS = ("town", "village", "cell")
 

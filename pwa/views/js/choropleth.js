@@ -1,11 +1,12 @@
 // Leaflet maps of grid units coloured by a figure, with a legend. Like the phone app's map they work
 // without tiles; when the server configures Chinese (GCJ-02) tiles our WGS-84 shapes are shifted to match.
-import { toGcj02 } from "/app/js/gcj02.js";
+import { addTiles, fromTiles, tilesOf, toTiles } from "/app/js/basemap.js";
 import { esc } from "/app/js/html.js";
 import { t } from "/app/js/i18n.js";
 import { percent } from "./format.js";
 
 const L = window.L;
+const MAX_ZOOM = 18;
 let tileConfig = null;
 
 function config() {
@@ -13,16 +14,17 @@ function config() {
   return tileConfig;
 }
 
-/** A map in the element; map.toLatLng([lon, lat]) places WGS-84 coordinates over whatever tiles are shown. */
+/** A map in the element; map.toLatLng([lon, lat]) places WGS-84 coordinates over whatever tiles are shown, and
+ * map.fromLatLng(latlng) takes a click back to WGS-84 [lon, lat]. */
 export async function createMap(element) {
-  const { tile_url: tileUrl, tile_attribution: attribution, tile_crs: crs } = await config();
-  const map = L.map(element, { zoomSnap: 0.25, attributionControl: !!tileUrl, minZoom: 5, maxZoom: 18 });
-  if (tileUrl) L.tileLayer(tileUrl, { maxZoom: 18, attribution: attribution || "" }).addTo(map);
-  map.gcj02 = crs === "gcj02";
-  map.toLatLng = ([lon, lat]) => {
-    const [x, y] = map.gcj02 ? toGcj02(lon, lat) : [lon, lat];
-    return L.latLng(y, x);
-  };
+  const tiles = tilesOf(await config());
+  const map = L.map(element, { zoomSnap: 0.25, attributionControl: tiles.layers.length > 0, minZoom: 5,
+                               maxZoom: MAX_ZOOM });
+  addTiles(map, tiles, MAX_ZOOM);
+  map.gcj02 = tiles.crs === "gcj02";
+  const onTiles = toTiles(tiles);
+  map.toLatLng = (lonLat) => L.latLng(onTiles(lonLat));
+  map.fromLatLng = fromTiles(tiles);
   map.setView([33.3, 108.3], 9);
   element.wanggeMap = map;  // for the browser tests, which place clicks by coordinates
   return map;

@@ -1,7 +1,6 @@
 // A click on the heat map lists the disputes under it (in the user's scope, with the map's filters) in a popup, each
 // opening its page on the desk. "Under it": within the reach of a heat blob around the click.
 import * as api from "/app/js/api.js";
-import { fromGcj02 } from "/app/js/gcj02.js";
 import { esc } from "/app/js/html.js";
 import { t } from "/app/js/i18n.js";
 import { query } from "./format.js";
@@ -13,10 +12,8 @@ const SHOWN = 20;
 export function listDisputesOnClick(map, filters) {
   map.on("click", async (event) => {
     const centre = map.latLngToContainerPoint(event.latlng);
-    const corners = [[-REACH_PX, REACH_PX], [REACH_PX, -REACH_PX]].map((offset) => {
-      const { lng, lat } = map.containerPointToLatLng(centre.add(offset));
-      return map.gcj02 ? fromGcj02(lng, lat) : [lng, lat];
-    });
+    const corners = [[-REACH_PX, REACH_PX], [REACH_PX, -REACH_PX]].map((offset) =>
+      map.fromLatLng(map.containerPointToLatLng(centre.add(offset))));
     const [[west, south], [east, north]] = corners;
     const popup = L.popup({ maxWidth: 360, className: "spot-popup" }).setLatLng(event.latlng)
       .setContent(`<p class="muted">${esc(t("loading"))}</p>`).openOn(map);

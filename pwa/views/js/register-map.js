@@ -2,13 +2,9 @@
 // (tiles only when the server configures them, so it works offline), the household's point, and a click that picks
 // a new one. Points stay WGS-84; over GCJ-02 tiles a click is taken back to WGS-84.
 import * as api from "/app/js/api.js";
-import { fromGcj02 } from "/app/js/gcj02.js";
 import { createMap } from "./choropleth.js";
 
 const MARKER = { radius: 8, color: "#b3261e", weight: 2, fillOpacity: 0.8 };
-
-/** WGS-84 [lon, lat] of a click on the map. */
-const clickedAt = (map, latlng) => (map.gcj02 ? fromGcj02(latlng.lng, latlng.lat) : [latlng.lng, latlng.lat]);
 
 /** Draw the cell with `point` ([lon, lat] or null) in the element; onPick([lon, lat]) after each click. */
 export async function cellMap(element, cellCode, point, onPick) {
@@ -23,7 +19,7 @@ export async function cellMap(element, cellCode, point, onPick) {
   map.on("click", (event) => {
     marker?.remove();
     marker = window.L.circleMarker(event.latlng, MARKER).addTo(map);
-    onPick?.(clickedAt(map, event.latlng).map((c) => Math.round(c * 1e6) / 1e6));
+    onPick?.(map.fromLatLng(event.latlng).map((c) => Math.round(c * 1e6) / 1e6));
   });
   element.dataset.loaded = "true";
   return map;
