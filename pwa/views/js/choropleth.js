@@ -4,6 +4,7 @@ import { addTiles, fromTiles, tilesOf, toTiles } from "/app/js/basemap.js";
 import { esc } from "/app/js/html.js";
 import { t } from "/app/js/i18n.js";
 import { percent } from "./format.js";
+import { labelUnits } from "./unit-labels.js";
 
 const L = window.L;
 const MAX_ZOOM = 18;
@@ -47,7 +48,8 @@ export const coverageLegend = () => [...COVERAGE_CLASSES.map(([, colour, label])
                                      [NO_DATA, t("no_data")]];
 export const disputeLegend = () => DISPUTE_CLASSES.map(([, colour, label]) => [colour, label]);
 
-/** Units of a GeoJSON FeatureCollection as polygons; fill(properties) gives each one's colour; fit: zoom to them. */
+/** Units of a GeoJSON FeatureCollection as polygons named where the names fit; fill(properties) gives each one's
+ * colour; fit: zoom to them. */
 export function unitLayer(map, collection, { fill, onClick, tooltip, fit = true }) {
   const layer = L.geoJSON(collection, {
     coordsToLatLng: (coords) => map.toLatLng(coords),
@@ -64,6 +66,7 @@ export function unitLayer(map, collection, { fill, onClick, tooltip, fit = true 
   }).addTo(map);
   const bounds = layer.getBounds();
   if (fit && bounds.isValid()) map.fitBounds(bounds, { padding: [12, 12] });
+  labelUnits(map, layer);
   return layer;
 }
 
