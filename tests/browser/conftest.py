@@ -1,7 +1,9 @@
-"""A live server and Debian's Chromium driven by Playwright, at a phone's size."""
+"""A live server and Debian's Chromium driven by Playwright, at a phone's size, and a map tile server."""
 import gzip
+import io
 import threading
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -31,6 +33,45 @@ def live_server(db_server):
     app = small_county_app(db_server)
     with serving(app) as base:
         yield app, base
+
+
+class TileServer:
+    """Map tiles on loopback: every path answers the same 256 × 256 PNG, and each request's path (with its query) is
+    kept in `paths`, in the order they came."""
+
+    def __init__(self):
+        from PIL import Image
+        png = io.BytesIO()
+        Image.new("RGB", (256, 256), (214, 226, 200)).save(png, "PNG")
+        body = png.getvalue()
+        paths = self.paths = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                paths.append(self.path)
+                self.send_response(200)
+                self.send_header("Content-Type", "image/png")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(scope="module")
+def tile_server():
+    server = TileServer()
+    yield server
+    server.close()
 
 
 @pytest.fixture(scope="module")
