@@ -21,6 +21,12 @@ def test_every_cli_command_is_in_the_readme(db_server):
     assert missing == []
 
 
+def test_every_setting_read_from_the_environment_is_in_the_readme():
+    config = (Path(__file__).resolve().parent.parent / "server" / "config.py").read_text(encoding="utf-8")
+    settings = re.findall(r'os\.environ\.get\("(\w+)"', config)
+    assert "TIANDITU_KEY" in settings and [name for name in settings if f"| `{name}` |" not in README] == []
+
+
 def test_the_two_commands_are_in_the_readme():
     assert "make run" in README and "make test" in README and "make bench" in README
 
