@@ -220,10 +220,9 @@ def test_cell_names_show_only_where_they_fit_and_appear_when_zoomed_in(live_serv
     page.wait_for_function(SETTLED, arg=["#town-map", 0])
     cells = sorted(f["properties"]["name"] for f in features(app, "cell", TOWN))
 
-    def zoom_by(delta):
-        page.eval_on_selector("#town-map", "(e, d) => e.wanggeMap.setZoom(e.wanggeMap.getZoom() + d)", delta)
-        page.wait_for_function("e => !e.wanggeMap._animatingZoom", arg=page.query_selector("#town-map"))
-        page.wait_for_timeout(100)  # zoomend has placed the names
+    def zoom_by(delta):  # as the zoom buttons do; the names are placed on zoomend, before this listener's turn
+        page.eval_on_selector("#town-map", """(e, d) => new Promise((done) => {
+            e.wanggeMap.once("zoomend", done).setZoom(e.wanggeMap.getZoom() + d); })""", delta)
         return labels(page, "#town-map")
 
     shown, overlapping, within = zoom_by(-1)
