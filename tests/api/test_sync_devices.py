@@ -1,0 +1,109 @@
+"""Which phone syncs: the X-Device-Id each phone sends with its pulls and pushes is kept per phone and user with the
+server's time of the last pull and push."""
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from server.extensions import db
+from server.models import DeviceSync, User, Visit
+from tests.api.test_sync import visit_item
+from tests.conftest import signed_in
+
+PHONE_A, PHONE_B, SHARED = (uuid.UUID(f"00000000-0000-4000-8000-00000000000{n}") for n in (1, 2, 3))
+ANDROID = "Mozilla/5.0 (Linux; Android 12; HUAWEI) AppleWebKit/537.36 Chrome/120.0 Mobile Safari/537.36"
+
+
+@pytest.fixture(scope="module")
+def county(db_server):
+    from tests.conftest import small_county_app
+    return small_county_app(db_server)
+
+
+def workers(app, *, n: int, skip: int) -> list:
+    """n grid workers of their own for a test (each test takes others, so none sees another's phones)."""
+    with app.app_context():
+        return db.session.execute(sa.select(User.id, User.username, User.unit_id).where(User.role == "grid_worker")
+                                  .order_by(User.id).offset(skip).limit(n)).all()
+
+
+def phones_of(app, user_id) -> dict:
+    with app.app_context():
+        rows = db.session.scalars(sa.select(DeviceSync).where(DeviceSync.user_id == user_id)).all()
+        return {row.device_id: (row.last_pull_at, row.last_push_at, row.user_agent) for row in rows}
+
+
+def from_phone(device, agent=ANDROID) -> dict:
+    return {"X-Device-Id": str(device), "User-Agent": agent}
+
+
+def a_household_of(app, cell_id) -> str:
+    from server.models import Household
+    with app.app_context():
+        return db.session.scalar(sa.select(Household.code).where(Household.cell_id == cell_id).order_by(Household.code))
+
+
+def test_a_pull_then_a_push_are_recorded_by_the_servers_clock(county, clock):
+    me, = workers(county, n=1, skip=0)
+    phone = signed_in(county, me.username)
+    pulled_at = clock.at
+    assert phone.get("/api/sync/pull", headers=from_phone(PHONE_A)).status_code == 200
+    assert phones_of(county, me.id) == {PHONE_A: (pulled_at, None, ANDROID)}
+    pushed_at = clock.advance(minutes=20)
+    answer = phone.post("/api/sync/push", json={"items": [visit_item(a_household_of(county, me.unit_id))]},
+                        headers=from_phone(PHONE_A))
+    assert answer.get_json()["accepted"] == 1
+    assert phones_of(county, me.id) == {PHONE_A: (pulled_at, pushed_at, ANDROID)}
+    again = clock.advance(hours=2)
+    phone.get("/api/sync/pull", headers=from_phone(PHONE_A, agent="WangGe/2 (updated)"))
+    assert phones_of(county, me.id) == {PHONE_A: (again, pushed_at, "WangGe/2 (updated)")}
+
+
+def test_two_phones_of_one_worker_and_one_phone_shared_by_two(county, clock):
+    me, first, second = workers(county, n=3, skip=1)
+    mine = signed_in(county, me.username)
+    mine.get("/api/sync/pull", headers=from_phone(PHONE_A))
+    clock.advance(minutes=5)
+    mine.get("/api/sync/pull", headers=from_phone(PHONE_B))
+    assert set(phones_of(county, me.id)) == {PHONE_A, PHONE_B}
+    shared_first = clock.advance(minutes=5)
+    signed_in(county, first.username).get("/api/sync/pull", headers=from_phone(SHARED))
+    shared_second = clock.advance(minutes=5)
+    signed_in(county, second.username).post("/api/sync/push", json={"items": []}, headers=from_phone(SHARED))
+    assert phones_of(county, first.id) == {SHARED: (shared_first, None, ANDROID)}
+    assert phones_of(county, second.id) == {SHARED: (None, shared_second, ANDROID)}
+
+
+@pytest.mark.parametrize("sent", ["phone-1", "", "00000000-0000-4000-8000-00000000000Z", "1" * 40])
+def test_a_bad_device_id_is_refused_naming_the_header_and_nothing_is_stored(county, sent):
+    me, = workers(county, n=1, skip=4)
+    phone = signed_in(county, me.username)
+    item = visit_item(a_household_of(county, me.unit_id))
+    for response in (phone.get("/api/sync/pull", headers={"X-Device-Id": sent}),
+                     phone.post("/api/sync/push", json={"items": [item]}, headers={"X-Device-Id": sent})):
+        assert response.status_code == 422
+        message, = response.get_json()["errors"]["headers"]["X-Device-Id"]
+        assert message == "Not a valid UUID. / 不是有效的 UUID"
+    assert phones_of(county, me.id) == {}
+    with county.app_context():
+        assert db.session.get(Visit, uuid.UUID(item["id"])) is None
+
+
+def test_an_app_that_sends_no_device_id_still_syncs(county):
+    me, = workers(county, n=1, skip=5)
+    phone = signed_in(county, me.username)
+    assert phone.get("/api/sync/pull").status_code == 200
+    answer = phone.post("/api/sync/push", json={"items": [visit_item(a_household_of(county, me.unit_id))]})
+    assert answer.get_json()["accepted"] == 1
+    assert phones_of(county, me.id) == {}
+
+
+def test_the_pull_answers_what_it_did_before_the_device_was_recorded(county):
+    """The pull's answer is serialized before the phone's row is committed: the same body with or without the header."""
+    me, = workers(county, n=1, skip=6)
+    phone = signed_in(county, me.username)
+    without = phone.get("/api/sync/pull").get_json()
+    with_device = phone.get("/api/sync/pull", headers=from_phone(PHONE_A)).get_json()
+    for answer in (without, with_device):
+        answer.pop("server_time"), answer.pop("cursor")
+    assert with_device == without and with_device["households"]
