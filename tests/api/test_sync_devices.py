@@ -1,5 +1,7 @@
 """Which phone syncs: the X-Device-Id each phone sends with its pulls and pushes is kept per phone and user with the
-server's time of the last pull and push."""
+server's time of the last pull and push, and the report of worker activity shows it."""
+import contextlib
+import datetime as dt
 import uuid
 
 import pytest
@@ -37,6 +39,11 @@ def from_phone(device, agent=ANDROID) -> dict:
     return {"X-Device-Id": str(device), "User-Agent": agent}
 
 
+def activity_row(app, username) -> dict:
+    answer = signed_in(app, "county01").get("/api/stats/worker-activity?role=grid_worker").get_json()
+    return next(row for row in answer["rows"] if row["username"] == username)
+
+
 def a_household_of(app, cell_id) -> str:
     from server.models import Household
     with app.app_context():
@@ -58,12 +65,18 @@ def test_a_pull_then_a_push_are_recorded_by_the_servers_clock(county, clock):
     phone.get("/api/sync/pull", headers=from_phone(PHONE_A, agent="WangGe/2 (updated)"))
     assert phones_of(county, me.id) == {PHONE_A: (again, pushed_at, "WangGe/2 (updated)")}
 
+    row = activity_row(county, me.username)
+    assert dt.datetime.fromisoformat(row["last_sync_at"]) == again and row["phone_count"] == 1
+    phone_row, = row["phones"]
+    assert phone_row["device_id"] == str(PHONE_A) and phone_row["user_agent"] == "WangGe/2 (updated)"
+    assert dt.datetime.fromisoformat(phone_row["last_push_at"]) == pushed_at
+
 
 def test_two_phones_of_one_worker_and_one_phone_shared_by_two(county, clock):
     me, first, second = workers(county, n=3, skip=1)
     mine = signed_in(county, me.username)
     mine.get("/api/sync/pull", headers=from_phone(PHONE_A))
-    clock.advance(minutes=5)
+    later = clock.advance(minutes=5)
     mine.get("/api/sync/pull", headers=from_phone(PHONE_B))
     assert set(phones_of(county, me.id)) == {PHONE_A, PHONE_B}
     shared_first = clock.advance(minutes=5)
@@ -72,6 +85,14 @@ def test_two_phones_of_one_worker_and_one_phone_shared_by_two(county, clock):
     signed_in(county, second.username).post("/api/sync/push", json={"items": []}, headers=from_phone(SHARED))
     assert phones_of(county, first.id) == {SHARED: (shared_first, None, ANDROID)}
     assert phones_of(county, second.id) == {SHARED: (None, shared_second, ANDROID)}
+
+    row = activity_row(county, me.username)
+    assert row["phone_count"] == 2 and dt.datetime.fromisoformat(row["last_sync_at"]) == later
+    assert [p["device_id"] for p in row["phones"]] == [str(PHONE_B), str(PHONE_A)]  # the one synced last first
+    for user, at in ((first, shared_first), (second, shared_second)):
+        row = activity_row(county, user.username)
+        assert [p["device_id"] for p in row["phones"]] == [str(SHARED)]
+        assert dt.datetime.fromisoformat(row["last_sync_at"]) == at
 
 
 @pytest.mark.parametrize("sent", ["phone-1", "", "00000000-0000-4000-8000-00000000000Z", "1" * 40])
@@ -89,21 +110,41 @@ def test_a_bad_device_id_is_refused_naming_the_header_and_nothing_is_stored(coun
         assert db.session.get(Visit, uuid.UUID(item["id"])) is None
 
 
-def test_an_app_that_sends_no_device_id_still_syncs(county):
+def test_an_app_that_sends_no_device_id_still_syncs_and_shows_as_never_synced(county):
     me, = workers(county, n=1, skip=5)
     phone = signed_in(county, me.username)
     assert phone.get("/api/sync/pull").status_code == 200
     answer = phone.post("/api/sync/push", json={"items": [visit_item(a_household_of(county, me.unit_id))]})
     assert answer.get_json()["accepted"] == 1
     assert phones_of(county, me.id) == {}
+    row = activity_row(county, me.username)
+    assert row["last_sync_at"] is None and row["phones"] == [] and row["phone_count"] == 0
 
 
-def test_the_pull_answers_what_it_did_before_the_device_was_recorded(county):
-    """The pull's answer is serialized before the phone's row is committed: the same body with or without the header."""
+def test_recording_the_phone_costs_a_pull_one_statement(county):
+    """The pull's answer is serialized before the phone's row is committed: a commit first would expire every household
+    the answer holds, to be read again one by one. The same answer, one statement more (the upsert), and far fewer
+    statements than households."""
     me, = workers(county, n=1, skip=6)
     phone = signed_in(county, me.username)
-    without = phone.get("/api/sync/pull").get_json()
-    with_device = phone.get("/api/sync/pull", headers=from_phone(PHONE_A)).get_json()
-    for answer in (without, with_device):
+    answers, statements = [], []
+    for headers in ({}, from_phone(PHONE_A)):
+        with county.app_context(), counted(db.engine) as executed:
+            answers.append(phone.get("/api/sync/pull", headers=headers).get_json())
+        statements.append(len(executed))
+    for answer in answers:
         answer.pop("server_time"), answer.pop("cursor")
-    assert with_device == without and with_device["households"]
+    assert answers[1] == answers[0] and answers[0]["households"]
+    assert statements[1] == statements[0] + 1, statements
+    assert statements[1] < len(answers[1]["households"]) / 2, statements  # not a statement or more a household
+
+
+@contextlib.contextmanager
+def counted(engine):
+    executed = []
+    listener = lambda *args: executed.append(args[2])  # noqa: E731 (the statement)
+    sa.event.listen(engine, "before_cursor_execute", listener)
+    try:
+        yield executed
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", listener)
