@@ -30,7 +30,6 @@ from ..models import CadreLink, Dispute, FollowUpDone, GridUnit, Household, User
 from ..register import moves
 from ..roles import REGISTER_KEEPERS
 from ..scope import outside_scope
-from .devices import Device, synced
 
 OVERLAP = dt.timedelta(minutes=2)  # rows committed late with an earlier time are sent again, not missed
 RECENT_VISITS = 5       # sent with each household, newest first
@@ -41,9 +40,7 @@ authors = outside_scope(User)
 users = authors.c
 
 
-def pull(user: User, since: dt.datetime | None, now: dt.datetime, device: Device | None = None) -> dict:
-    """What changed since the cursor, and the lists answered whole. The phone that asked (if it said) is recorded as
-    having pulled, once everything is read: the pull's one write, which the caller commits."""
+def pull(user: User, since: dt.datetime | None, now: dt.datetime) -> dict:
     changed = (lambda column: column >= since - OVERLAP) if since else (lambda column: sa.true())
     config = settings.all_settings()
     # a first pull takes the register as it is; later ones also the households retired since (marked retired)
@@ -56,7 +53,7 @@ def pull(user: User, since: dt.datetime | None, now: dt.datetime, device: Device
     keeper = user.role in REGISTER_KEEPERS
     links = db.session.scalars(sa.select(CadreLink).where(changed(CadreLink.updated_at))
                                .options(joinedload(CadreLink.household), joinedload(CadreLink.cadre))).all()
-    answer = {
+    return {
         "server_time": now,
         "cursor": now,
         "households": [_with(h, recent_visits=visits.get(h.id, [])) for h in households],  # last_visit_at: a trigger
@@ -74,8 +71,6 @@ def pull(user: User, since: dt.datetime | None, now: dt.datetime, device: Device
         "settings": {"daily_reporting": bool(config["daily_reporting"]),
                      "zero_report_grace_days": int(config["zero_report_grace_days"])},
     }
-    synced(device, user, "pull", now)
-    return answer
 
 
 def village_cells(user: User) -> list[dict]:

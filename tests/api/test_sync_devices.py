@@ -148,3 +148,34 @@ def counted(engine):
         yield executed
     finally:
         sa.event.remove(engine, "before_cursor_execute", listener)
+
+
+@pytest.fixture
+def device_rows_refused(county, backend):
+    """The database refuses every write of a phone's row, as a full disk would (PostgreSQL's disk_full; SQLite's
+    trigger aborts): a trigger on device_sync, dropped afterwards."""
+    create, drop = {
+        "postgis": (["CREATE FUNCTION refuse_device() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION "
+                     "'could not extend file: No space left on device' USING ERRCODE = 'disk_full'; END $$",
+                     "CREATE TRIGGER refuse_device BEFORE INSERT OR UPDATE ON device_sync FOR EACH ROW "
+                     "EXECUTE FUNCTION refuse_device()"],
+                    ["DROP TRIGGER refuse_device ON device_sync", "DROP FUNCTION refuse_device()"]),
+        "spatialite": (["CREATE TRIGGER refuse_device BEFORE INSERT ON device_sync "
+                        "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"],
+                       ["DROP TRIGGER refuse_device"]),
+    }[backend]
+    with county.app_context(), db.engine.begin() as conn:
+        for statement in create:
+            conn.execute(sa.text(statement))
+    yield
+    with county.app_context(), db.engine.begin() as conn:
+        for statement in drop:
+            conn.execute(sa.text(statement))
+
+
+def test_a_pull_the_database_cannot_record_still_answers(county, device_rows_refused):
+    """The phone's last pull is bookkeeping: when it cannot be written, the phone still gets its pull."""
+    me, = workers(county, n=1, skip=7)
+    response = signed_in(county, me.username).get("/api/sync/pull", headers=from_phone(PHONE_A))
+    assert response.status_code == 200 and response.get_json()["households"]
+    assert phones_of(county, me.id) == {}

@@ -1,11 +1,14 @@
 """Push (and pull) for phones that work offline."""
+import logging
+
 from flask import after_this_request, g, request
 from flask.views import MethodView
+from sqlalchemy.exc import SQLAlchemyError
 
 from ... import clock
 from ...errors import api_abort
 from ...extensions import db
-from ...sync.devices import Device
+from ...sync.devices import Device, synced
 from ...sync.items import MAX_BATCH, DeviceHeaderSchema, PullArgsSchema, PushResultSchema, PushSchema
 from ...sync.pull import pull
 from ...sync.push import push
@@ -15,6 +18,7 @@ from .schemas import (
 )
 
 blp = Blueprint("sync", __name__, url_prefix="/api/sync", description="Offline sync 离线同步")
+log = logging.getLogger(__name__)
 
 
 def _device(headers) -> Device | None:
@@ -51,14 +55,23 @@ class Pull(MethodView):
         """What the phone needs offline, changed since the last pull's cursor (everything the first time), and the
         lists answered whole on every pull: household codes, dispute ids, open follow-ups, zero reports, settings.
         The phone's last pull (X-Device-Id) is recorded."""
-        answer = pull(g.user, args["since"], clock.now(), _device(headers))
-        after_this_request(_commit_after_answering)
+        now, device = clock.now(), _device(headers)
+        answer = pull(g.user, args["since"], now)
+        if device is not None:
+            after_this_request(lambda response: _record_pull(response, device, now))
         return answer
 
 
-def _commit_after_answering(response):
-    """The pull's one write (the phone's last pull), committed once the answer is serialized: committing before would
-    expire every household and link the answer holds, and reading them again would cost a query each."""
-    if response.status_code == 200:
+def _record_pull(response, device: Device, now):
+    """The phone's last pull, the pull's one write, recorded once the answer is serialized: committing before would
+    expire every household and link the answer holds, to be read again one by one. Bookkeeping: a database that
+    cannot write (a full disk) still lets the phone have its pull."""
+    if response.status_code != 200:
+        return response
+    try:
+        synced(device, g.user, "pull", now)
         db.session.commit()
+    except SQLAlchemyError as exc:
+        db.session.rollback()
+        log.warning("the pull of %s from phone %s was not recorded: %s", g.user.username, device.id, exc)
     return response
