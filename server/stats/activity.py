@@ -30,10 +30,11 @@ from .. import clock, settings
 from ..extensions import db
 from ..models import CadreLink, DeviceSync, GridUnit, Household, User, Visit
 from ..models.types import UTCDateTime
+from ..roles import PHONE_ROLES
 from ..scope import outside_scope
 from .figures import on_register_through, unvisited_per_cell
 
-ROLES = ("grid_worker", "cadre")
+ROLES = tuple(sorted(PHONE_ROLES))  # whose activity is reported: who works from the phone app (server/roles.py)
 SORTS = ("name", "role", "unit", "households", "households_due", "completion_rate", "visits", "visits_far",
          "visits_poor_gps", "last_visit_at", "last_sync_at", "phones")
 SORTED_BY = {"name": "display_name", "unit": "unit_code", "phones": "phone_count"}  # a sort → its column, if renamed
