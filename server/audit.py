@@ -17,11 +17,12 @@ from geoalchemy2.elements import WKBElement, WKTElement
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from .models import AuditLog, LoginAttempt, SyncItem, UserSession
+from .models import AuditLog, DeviceSync, LoginAttempt, SyncItem, UserSession
 from .privacy import mask_id_number, mask_phone
 
-# SyncItem: bookkeeping, each batch has its own row; UserSession: sign-in and sign-out are recorded as such
-NOT_AUDITED = (AuditLog, LoginAttempt, SyncItem, UserSession)
+# SyncItem: bookkeeping, each batch has its own row; DeviceSync: bookkeeping, a phone's last sync; UserSession: sign-in
+# and sign-out are recorded as such
+NOT_AUDITED = (AuditLog, DeviceSync, LoginAttempt, SyncItem, UserSession)
 SECRET = {"password_hash"}
 MASKED = {"head_id_number": mask_id_number, "id_number": mask_id_number, "phone": mask_phone,
           "petitioner_id_number": mask_id_number, "petitioner_mobile": mask_phone}

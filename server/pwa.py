@@ -13,7 +13,8 @@ VIEWS_DIR = PWA_DIR / "views"  # the desktop views for township secretaries and 
 # The desk's pages: one HTML shell (pwa/views/page.html) with each page's title and script
 VIEW_PAGES = {"town": ("乡镇网格视图", "town.js"), "county": ("县级综合视图", "county.js"),
               "desk": ("矛盾纠纷办理", "desk.js"), "petitions": ("信访登记窗口", "petitions.js"),
-              "register": ("住户登记册", "register.js"), "admin": ("系统管理", "admin.js"),
+              "register": ("住户登记册", "register.js"), "activity": ("工作人员活跃度", "activity.js"),
+              "admin": ("系统管理", "admin.js"),
               "admin-grid": ("网格边界与划分", "admin-grid.js")}
 VIEWS_HOME = "/views/desk?then=home"  # the desk's sign-in, which then sends each user to their own page
 # Front-end libraries come from npm (make run / make test install them), never a CDN or the repo.

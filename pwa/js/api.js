@@ -1,6 +1,7 @@
 // The server's API: JSON in and out, the session cookie, and the CSRF token on every write.
 // A 401 on any request but the sign-in itself means the session has ended (30 days, a password change,
 // a sign-out elsewhere): the "session-ended" event tells the app, which asks the user to sign in again.
+import { newId } from "./ids.js";
 import { device } from "./storage.js";
 
 export class ApiError extends Error {
@@ -16,8 +17,8 @@ export const unreachable = (error) => !(error instanceof ApiError);
 
 // `body` is sent as JSON, or as it is when it is a Blob (a file, with its own type) or a FormData (a multipart
 // form, whose boundary the browser writes into the Content-Type itself).
-async function request(method, path, body, { quiet = false } = {}) {
-  const headers = { Accept: "application/json" };
+async function request(method, path, body, { quiet = false, headers: extra = {} } = {}) {
+  const headers = { Accept: "application/json", ...extra };
   const raw = body instanceof Blob || body instanceof FormData;
   if (body !== undefined && !(body instanceof FormData)) {
     headers["Content-Type"] = raw ? body.type || "application/octet-stream" : "application/json";
@@ -63,7 +64,26 @@ export async function logout() {
   try { await request("POST", "/api/auth/logout"); } finally { await device.remove("kv", "csrf"); }
 }
 
-export const pull = (since) => request("GET", "/api/sync/pull" + (since ? `?since=${encodeURIComponent(since)}` : ""));
-export const push = (items) => request("POST", "/api/sync/push", { items });
+// This phone's own UUID, made the first time it syncs and kept in the device's store (not a user's database): it
+// survives sign-outs and is the same for everyone who signs in on a shared phone. Sent with every pull and push, so
+// the office sees when each phone last synced (工作人员活跃度). A phone that cannot keep it (its storage full) syncs
+// without it, as the apps before it did, and tries again next time.
+const DEVICE_ID = "device_id";
+let deviceId = null;
+const thisDevice = () => (deviceId ??= (async () => {
+  const kept = await device.get("kv", DEVICE_ID);
+  if (kept) return kept;
+  const made = newId();
+  await device.put("kv", made, DEVICE_ID);
+  return made;
+})().catch(() => { deviceId = null; return null; }));
+const fromDevice = async () => {
+  const id = await thisDevice();
+  return id ? { headers: { "X-Device-Id": id } } : {};
+};
+
+export const pull = async (since) =>
+  request("GET", "/api/sync/pull" + (since ? `?since=${encodeURIComponent(since)}` : ""), undefined, await fromDevice());
+export const push = async (items) => request("POST", "/api/sync/push", { items }, await fromDevice());
 // A photo or document under the phone's own UUID: sent again after a drop, it is answered from the first upload.
 export const upload = (id, blob) => request("POST", `/api/attachments?id=${encodeURIComponent(id)}`, blob);

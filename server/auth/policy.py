@@ -67,6 +67,7 @@ ENDPOINT_ROLES = {
     "stats.Figures": SUPERVISORS | {"village_head", "town_secretary"},
     "stats.OverdueCadres": SUPERVISORS | {"village_head", "town_secretary"},
     "stats.Trend": SUPERVISORS | {"village_head", "town_secretary"},
+    "stats.WorkerActivity": SUPERVISORS | {"village_head", "town_secretary"},  # not the workers and cadres themselves
     "maps.Units": SUPERVISORS | {"village_head", "town_secretary"},
     "maps.HeatTile": SUPERVISORS | {"village_head", "town_secretary"},
     "attachments.Attachments": UPLOADERS,

@@ -1,4 +1,4 @@
-"""Offline sync bookkeeping, zero reports and county settings."""
+"""Offline sync bookkeeping (items answered, the phones that sync), zero reports and county settings."""
 import sqlalchemy as sa
 
 from ..extensions import db
@@ -8,6 +8,7 @@ SYNC_ITEM_TYPES = ("visit", "dispute", "dispute_event", "zero_report", "follow_u
                    "household_change")
 SYNC_STATUSES = ("accepted", "rejected")
 ZERO_REPORT_KINDS = ("monthly", "daily")
+USER_AGENT_LENGTH = 300
 
 
 class SyncItem(db.Model):
@@ -29,6 +30,22 @@ class SyncItem(db.Model):
     # ({"household_code": ..., "version": ...}), answered again with a re-sent item
     reason = sa.Column(sa.JSON)
     received_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class DeviceSync(db.Model):
+    """When each phone last pulled and pushed for each user who syncs from it, by the server's clock: the phone makes
+    its own UUID once and sends it with every sync (X-Device-Id), so a shared phone has a row per user and a user
+    with two phones a row per phone. Written by server/sync/devices.py in the sync request's own transaction; the
+    worker-activity report (server/stats/activity.py) reads it. Bookkeeping, like SyncItem: not audited."""
+
+    __tablename__ = "device_sync"
+
+    device_id = sa.Column(sa.Uuid, primary_key=True)
+    user_id = sa.Column(sa.Integer, sa.ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True, index=True)
+    first_seen_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+    last_pull_at = sa.Column(UTCDateTime)
+    last_push_at = sa.Column(UTCDateTime)
+    user_agent = sa.Column(sa.String(USER_AGENT_LENGTH))  # the phone's browser as it said, cut to the column
 
 
 class ZeroReport(db.Model):

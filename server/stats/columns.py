@@ -29,9 +29,9 @@ PERCENT = set(RATES)
 assert PERCENT <= set(COLUMNS), "every rate has its column"
 
 
-def heading(key: str) -> str:
-    """覆盖率（%）, 户数（户）: the heading with its unit."""
-    name, unit = COLUMNS[key]
+def heading(key: str, columns: dict = COLUMNS) -> str:
+    """覆盖率（%）, 户数（户）: the heading with its unit (of the figures' columns, or those given)."""
+    name, unit = columns[key]
     return f"{name}（{unit}）" if unit else name
 
 

@@ -204,6 +204,20 @@ def _coverage(window: Window, visits_too: bool) -> list:
     return [_households(window), _visit_counts(window, households=True, visits=visits_too)]
 
 
+def unvisited_per_cell(start: dt.datetime, end: dt.datetime):
+    """Per cell: its households (on the register at `end`) and how many of them nobody visited in [start, end) — the
+    gap coverage leaves, households − visited_households, counted exactly as coverage counts them. A subquery
+    (cell_id, households, unvisited)."""
+    window = Window([(sa.literal(start, UTCDateTime()), sa.literal(end, UTCDateTime()))], end, [])
+    counts = [query.subquery() for query in _coverage(window, visits_too=False)]
+    households, visited = counts[0], counts[-1]  # one query while the period runs, else households and visited apart
+    query = sa.select(households.c.cell_id, households.c.households,
+                      (households.c.households - sa.func.coalesce(visited.c.visited_households, 0)).label("unvisited"))
+    if visited is not households:
+        query = query.outerjoin(visited, visited.c.cell_id == households.c.cell_id)
+    return query.subquery("unvisited_per_cell")
+
+
 def _households(window: Window):
     """Households on the register at the end of each period, per cell (and period, when there are several)."""
     if len(window.bounds) == 1:

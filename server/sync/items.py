@@ -14,6 +14,7 @@ from ..models.vocab import (
     VISIT_KINDS,
 )
 from ..register.schemas import EditData, JoinData, LeaveData, MoveData, MoveDecisionData, RegistrationData, RetireData
+from .devices import HEADER
 
 MAX_BATCH = 500  # items per push; more answers 413
 TEXT = validate.Length(max=4000)
@@ -194,3 +195,10 @@ class PushResultSchema(Schema):
 
 class PullArgsSchema(Schema):
     since = fields.AwareDateTime(load_default=None, metadata={"description": "the cursor of the last pull"})
+
+
+class DeviceHeaderSchema(Schema):
+    """The phone's own UUID, sent as a header with every pull and push (server/sync/devices.py)."""
+    device_id = fields.UUID(data_key=HEADER, load_default=None, metadata={
+        "description": "the phone's own UUID, made once on the phone and kept through sign-outs (the same for every user "
+                       "of a shared phone): its last pull and push are recorded per user. Apps that send none still sync"})

@@ -24,6 +24,7 @@ from ..clock import CLOCK_SKEW
 from ..extensions import db
 from ..models import Dispute, DisputeEvent, FollowUpDone, HouseholdMove, SyncItem, User, Visit, ZeroReport
 from ..warnings.engine import on_new_disputes
+from .devices import Device, synced
 from .handlers import HANDLERS, Accepted, Rejected, reason
 from .items import DATA_SCHEMAS, ItemSchema
 
@@ -53,11 +54,14 @@ def content_hash(raw: dict) -> str:
     return hashlib.sha256(json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
 
 
-def push(user: User, raw_items: list, now: dt.datetime) -> list[Outcome]:
+def push(user: User, raw_items: list, now: dt.datetime, device: Device | None = None) -> list[Outcome]:
+    """Answer and store the batch; the phone that sent it (if it said) is recorded as having pushed, in the same
+    transaction."""
     attempt = 1
     while True:
         try:
             outcomes = _push_once(user, raw_items, now)
+            synced(device, user, "push", now)
             db.session.commit()
             return outcomes
         except (IntegrityError, StaleDataError):

@@ -115,6 +115,9 @@ MATRIX = {
                                      lambda t, s: ("/api/stats/overdue-cadres", {})),
     ("stats.Trend", "GET"): (frozenset({"village_head", "town_secretary", "county_staff", "admin"}), False,
                              lambda t, s: ("/api/stats/trend?months=2", {})),
+    # the workers and cadres under a unit of the caller's area; another town's answers 404
+    ("stats.WorkerActivity", "GET"): (frozenset({"village_head", "town_secretary", "county_staff", "admin"}), True,
+                                      lambda t, s: (f"/api/stats/worker-activity?under={t['unit_' + s]}", {})),
     ("maps.Units", "GET"): (frozenset({"village_head", "town_secretary", "county_staff", "admin"}), False,
                             lambda t, s: ("/api/map/units?level=village", {})),
     ("maps.HeatTile", "GET"): (frozenset({"village_head", "town_secretary", "county_staff", "admin"}), False,

@@ -4,6 +4,7 @@ import { addMessages } from "/app/js/i18n.js";
 addMessages({
   zh: {
     desk: "矛盾纠纷办理", nav_desk: "待办", nav_town: "乡镇视图", nav_county: "县级视图", nav_petitions: "信访窗口",
+    nav_activity: "活跃度",
     inbox: "待办事项", boxes: { to_accept: "待受理", mine: "我包案的", deadline: "临期与超期", escalated: "上交到本级",
                                 call_back: "待回访", supervised: "被督办" },
     box_empty: "此项暂无待办", open_case: "查看", back_to_list: "返回列表", facts: "基本情况",
@@ -22,7 +23,7 @@ addMessages({
   },
   en: {
     desk: "Dispute desk", nav_desk: "To do", nav_town: "Town view", nav_county: "County view",
-    nav_petitions: "Petition window", inbox: "To do",
+    nav_petitions: "Petition window", nav_activity: "Activity", inbox: "To do",
     boxes: { to_accept: "To accept", mine: "My cases", deadline: "Near or past the limit",
              escalated: "Escalated to my level", call_back: "Awaiting call-back", supervised: "Supervised" },
     box_empty: "Nothing waiting here", open_case: "Open", back_to_list: "Back to the list", facts: "Facts",

@@ -1,12 +1,21 @@
 // Numbers, percentages and China days (UTC+8) as the views show them and the API expects them.
 const CHINA_DAY = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit",
                                                      day: "2-digit" });
+const CHINA_MINUTE = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit",
+                                                        day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
 
 export const percent = (rate) => (rate === null || rate === undefined ? "—" : `${(rate * 100).toFixed(1)}%`);
 export const count = (n) => (n === null || n === undefined ? "—" : Number(n).toLocaleString("zh-CN"));
 
 /** YYYY-MM-DD of an instant (ISO string or Date), in China. */
 export const chinaDay = (instant) => (instant ? CHINA_DAY.format(new Date(instant)) : "—");
+
+/** YYYY-MM-DD HH:MM of an instant in China, as the exports write it. */
+export function chinaTime(instant) {
+  if (!instant) return "—";
+  const part = Object.fromEntries(CHINA_MINUTE.formatToParts(new Date(instant)).map((p) => [p.type, p.value]));
+  return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}`;
+}
 
 /** A YYYY-MM-DD date moved by a number of days. */
 export function addDays(day, days) {

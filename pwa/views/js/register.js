@@ -12,9 +12,9 @@ import "./register-messages.js";
 import { drawMoves } from "./register-moves.js";
 import { showNew } from "./register-new.js";
 import { startView } from "./session.js";
+import { isCounty, unitPicker } from "./unit-picker.js";
 
 const PAGE_SIZE = 50;
-const CODE_LENGTHS = [6, 9, 12, 15];  // county, town, village, cell: a child's code starts with its parent's
 
 async function render(main, user) {
   const hash = location.hash || "#list";
@@ -66,27 +66,11 @@ async function showList(main, user, params, { shown, said = null }) {
   const redraw = (text, error = false) => showList(main, user, params, { shown, said: { text, error } });
   const drawn = await Promise.allSettled([
     table(main.querySelector("#register-body"), state, shown),
-    unitPicker(main.querySelector("#unit-picker"), user, state),
+    unitPicker(main.querySelector("#unit-picker"), user, state.unit, (unit) => goList({ ...state, unit, page: 1 })),
     drawMoves(main.querySelector("#moves"), { onDone: redraw, shown }),
   ]);
   const failed = drawn.find((result) => result.status === "rejected");  // the register's own answer first
   if (failed) throw failed.reason;
-}
-
-/** One select per level from the user's unit down to the unit shown: a town secretary picks a village, then a cell. */
-async function unitPicker(element, user, state) {
-  const parents = CODE_LENGTHS.filter((n) => n >= user.unit_code.length && n < state.unit.length + 3 && n < 15)
-    .map((n) => state.unit.slice(0, n));
-  const children = await Promise.all(parents.map((code) =>
-    api.get(`/api/grid/units/${code}/children?geometry=false`).then((c) => c.features.map((f) => f.properties))));
-  element.innerHTML = parents.map((parent, i) => {
-    const chosen = state.unit.length > parent.length ? state.unit.slice(0, parent.length + 3) : "";
-    return `<label>${esc(t("level_names")[children[i][0]?.level] || t("reg_unit"))}
-      <select data-parent="${esc(parent)}"><option value="">${esc(t("reg_all"))}</option>${children[i].map((u) =>
-        `<option value="${esc(u.code)}" ${u.code === chosen ? "selected" : ""}>${esc(u.name)}</option>`).join("")}</select></label>`;
-  }).join("");
-  element.querySelectorAll("select").forEach((select) => select.addEventListener("change", () =>
-    goList({ ...state, unit: select.value || select.dataset.parent, page: 1 })));
 }
 
 async function table(element, state, shown) {
@@ -109,7 +93,7 @@ async function table(element, state, shown) {
 }
 
 // The county's code is the default, not an argument the API takes (it lists towns, villages and cells)
-const unitArg = (code) => (code.length === CODE_LENGTHS[0] ? null : code);
+const unitArg = (code) => (isCounty(code) ? null : code);
 
 function row(h) {
   const state = h.retired_at ? t("reg_retired") : h.has_pending_move ? t("reg_moving") : t("reg_on_register");

@@ -59,6 +59,7 @@ const PAGES = [
   { key: "nav_county", href: "/views/county", roles: ["county_staff", "admin"] },
   { key: "nav_petitions", href: "/views/petitions", roles: ["town_secretary", "county_staff"] },
   { key: "nav_register", href: "/views/register", roles: ["village_head", "town_secretary", "county_staff"] },
+  { key: "nav_activity", href: "/views/activity", roles: ["village_head", "town_secretary", "county_staff", "admin"] },
   { key: "nav_admin", href: "/views/admin", roles: ["admin"] },
 ];
 

@@ -2,19 +2,23 @@
 import { esc } from "/app/js/html.js";
 
 /**
- * Fills the element with a table of rows. columns: [{key, label, format(value, row)?, text?}] (text columns
- * align left and sort as strings). options: footer (a row shown under the body), rowKey, onSelect(row),
- * selected (the key of the selected row).
+ * Fills the element with a table of rows. columns: [{key, label, format(value, row)?, html(value, row)?, flag(value,
+ * row)?, text?}] (text columns align left and sort as strings; `html` gives the cell's markup, escaped by the caller;
+ * a cell whose `flag` is true is marked class "flagged"). options: footer (a row shown under the body), rowKey,
+ * onSelect(row), selected (the key of the selected row); sort {key, descending} and onSort({key, descending}) for rows
+ * the server sorts: the table shows them in their order, marks the sort and asks onSort for another.
  */
-export function sortableTable(element, columns, rows, { footer, rowKey = "code", onSelect, selected, id } = {}) {
-  const state = element.sortState || { key: null, descending: false };
+export function sortableTable(element, columns, rows, options = {}) {
+  const { footer, rowKey = "code", onSelect, selected, id, sort, onSort } = options;
+  const state = sort || element.sortState || { key: null, descending: false };
   element.sortState = state;
   const cell = (column, row) => {
     const value = row[column.key];
-    return `<td class="${column.text ? "text" : ""}" data-key="${esc(column.key)}">${
-      esc(column.format ? column.format(value, row) : value ?? "—")}</td>`;
+    const classes = [column.text ? "text" : "", column.flag?.(value, row) ? "flagged" : ""].filter(Boolean).join(" ");
+    return `<td class="${classes}" data-key="${esc(column.key)}">${column.html ? column.html(value, row)
+      : esc(column.format ? column.format(value, row) : value ?? "—")}</td>`;
   };
-  const body = () => sorted(rows, state, columns).map((row) => `<tr data-key="${esc(row[rowKey])}"${
+  const body = () => (onSort ? rows : sorted(rows, state, columns)).map((row) => `<tr data-key="${esc(row[rowKey])}"${
     row[rowKey] === selected ? ' class="selected"' : ""}>${columns.map((c) => cell(c, row)).join("")}</tr>`).join("");
   const heading = (c) => `<th scope="col" tabindex="0" class="${c.text ? "text" : ""}" data-key="${esc(c.key)}"${state.key === c.key
     ? ` aria-sort="${state.descending ? "descending" : "ascending"}"` : ""}>${esc(c.label)}</th>`;
@@ -22,9 +26,11 @@ export function sortableTable(element, columns, rows, { footer, rowKey = "code",
     <thead><tr>${columns.map(heading).join("")}</tr></thead><tbody>${body()}</tbody>
     ${footer ? `<tfoot><tr>${columns.map((c) => cell(c, footer)).join("")}</tr></tfoot>` : ""}</table></div>`;
   const sortBy = (key) => {
-    state.descending = state.key === key ? !state.descending : !columns.find((c) => c.key === key).text;
-    state.key = key;
-    sortableTable(element, columns, rows, { footer, rowKey, onSelect, selected, id });
+    // a new column starts with the largest numbers (or A for text); the same column again turns the order round
+    const descending = state.key === key ? !state.descending : !columns.find((c) => c.key === key).text;
+    if (onSort) return onSort({ key, descending });
+    Object.assign(state, { key, descending });
+    return sortableTable(element, columns, rows, options);
   };
   element.querySelectorAll("thead th").forEach((th) => {
     th.addEventListener("click", () => sortBy(th.dataset.key));

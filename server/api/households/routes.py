@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from ... import audit, clock, settings
+from ... import audit, clock
 from ...attachments.attach import with_attachments
 from ...errors import api_abort, found_or_404
 from ...extensions import db
@@ -20,6 +20,7 @@ from ...register.checks import RegisterError
 from ...register.listing import register_query
 from ...register.schemas import EditData, JoinData, LeaveData, MoveData, MoveDecisionData, RetireData, shown_differences
 from ...scope import outside_scope
+from ...stats.activity import visit_flags
 from ..blueprint import Blueprint
 from ..pagination import PageArgsSchema, paginate
 from .schemas import (
@@ -132,11 +133,11 @@ class HouseholdVisits(MethodView):
         """The household's visits, newest first, with GPS flags: far from the household, or a poor fix
         (thresholds are county settings)."""
         household = household_or_404(code)
-        far, poor = settings.get("visit_max_distance_m"), settings.get("visit_max_accuracy_m")
+        flags = visit_flags()
         author = outside_scope(User)  # the author may work outside the reader's scope
         authors = author.c
         query = (sa.select(Visit, authors.display_name.label("author"),
-                           (Visit.distance_m > far).label("far"), (Visit.gps_accuracy_m > poor).label("poor"))
+                           flags["far_from_household"].label("far"), flags["poor_accuracy"].label("poor"))
                  .outerjoin(author, authors.id == Visit.author_id)
                  .where(Visit.household_id == household.id))
         page = paginate(query, args, Visit.visited_at.desc(), Visit.id, row=_visit_row)

@@ -1,4 +1,4 @@
-"""Figures per unit for a period, as JSON, CSV or the monthly report in xlsx."""
+"""Figures per unit for a period, as JSON, CSV or the monthly report in xlsx; the workers' and cadres' activity."""
 from flask import Response, g
 from flask.views import MethodView
 
@@ -7,6 +7,8 @@ from grids.codes import LEVEL_ZH, level_of
 from ... import clock
 from ...errors import api_abort
 from ...maps.units import feature_collection
+from ...stats import activity_export
+from ...stats.activity import thresholds, worker_activity
 from ...stats.export import to_csv
 from ...stats.figures import cadres_with_unvisited_households, figures, monthly_trend, place_name
 from ...stats.report import compiling_line, monthly_report, period_zh, report_title
@@ -19,6 +21,8 @@ from .schemas import (
     OverdueCadreSchema,
     TrendArgsSchema,
     TrendRowSchema,
+    WorkerActivityArgsSchema,
+    WorkerActivitySchema,
 )
 
 blp = Blueprint("stats", __name__, url_prefix="/api/stats", description="Figures 统计指标")
@@ -94,3 +98,30 @@ class OverdueCadres(MethodView):
         """Cadres in your area whose linked households have gone more than `days` days without a visit of the cadre's own
         (每月上门 is the cadre's duty: another visitor does not clear it)."""
         return cadres_with_unvisited_households(clock.now(), args["days"])
+
+
+@blp.route("/worker-activity")
+class WorkerActivity(MethodView):
+    @blp.arguments(WorkerActivityArgsSchema, location="query")
+    @blp.response(200, WorkerActivitySchema)
+    @blp.doc(**also_as(200, {XLSX: BINARY, "text/csv": TEXT}))
+    def get(self, args):
+        """Each grid worker and cadre of your area (under `under`) for a China month: visits logged, households due
+        (a grid worker's: the cell's households nobody visited this month; a cadre's: linked households the cadre did not
+        visit themselves), visits flagged far from the household or with a poor GPS fix, the last visit, and the last
+        sync of each of their phones (null: never). Sorted by `sort`; csv and xlsx give the same rows in the same
+        order. An `under` outside your area answers 404."""
+        place = _place(args)
+        today = clock.china_today()
+        month = args["month"] or today.replace(day=1)
+        rows = worker_activity(month, args["under"], args["role"], args["sort"], args["order"] == "desc")
+        if args["format"] == "json":
+            return {"month": month.strftime("%Y-%m"), "running": month == today.replace(day=1), **thresholds(),
+                    "rows": rows}
+        name, fallback = activity_export.title(place, month), f"wangge-worker-activity-{month:%Y-%m}.{args['format']}"
+        if args["format"] == "csv":
+            return Response(activity_export.activity_csv(rows), mimetype="text/csv",
+                            headers=attachment(f"{name}.csv", fallback))
+        lines = [name, compiling_line(g.user.unit.name, today), activity_export.note(thresholds())]
+        return Response(activity_export.activity_workbook(rows, lines), mimetype=XLSX,
+                        headers=attachment(f"{name}.xlsx", fallback))
