@@ -8,7 +8,7 @@ var SHELL = [
   "/app/js/forms.js", "/app/js/gcj02.js", "/app/js/gps.js", "/app/js/household.js", "/app/js/household-changes.js",
   "/app/js/household-form.js", "/app/js/households.js", "/app/js/moves-in.js", "/app/js/register.js",
   "/app/js/register-conflict.js", "/app/js/register-messages.js",
-  "/app/js/html.js", "/app/js/i18n.js", "/app/js/ids.js", "/app/js/login.js", "/app/js/map.js", "/app/js/me.js",
+  "/app/js/html.js", "/app/js/i18n.js", "/app/js/ids.js", "/app/js/login.js", "/app/js/map.js", "/app/js/me.js", "/app/js/messages.js",
   "/app/js/outbox.js", "/app/js/photo-field.js", "/app/js/photos.js", "/app/js/report.js", "/app/js/report-dispute.js", "/app/js/session.js",
   "/app/js/storage.js", "/app/js/sync-screen.js", "/app/js/tasks.js",
   "/app/vendor/leaflet/leaflet.js", "/app/vendor/leaflet/leaflet.css",
