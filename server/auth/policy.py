@@ -77,6 +77,7 @@ ENDPOINT_ROLES = {
     "notifications.Read": EVERYONE,
     "notifications.ReadAll": EVERYONE,
     "alerts.Alerts": SUPERVISORS | {"village_head", "town_secretary"},
+    "alerts.AlertDetail": SUPERVISORS | {"village_head", "town_secretary"},
     "alerts.Acknowledge": SUPERVISORS | {"village_head", "town_secretary"},
     "alerts.Close": SUPERVISORS | {"village_head", "town_secretary"},
 }

@@ -136,6 +136,10 @@ def test_an_alert_reaches_the_level_it_was_raised_for_over_its_unit(small_app, c
         db.session.commit()
     assert told(small_app, "alert_raised") == {f"alert:{alert_id}": users_at(small_app, "town_secretary",
                                                                              cast["cell"][:9])}
+    message = signed_in(small_app, cast["secretary"]).get("/api/notifications").get_json()["items"][0]
+    assert "高风险预警" in message["text_zh"] and message["urgent"] is True
+    opened = signed_in(small_app, cast["secretary"]).get(message["api_url"])
+    assert opened.status_code == 200 and opened.get_json()["id"] == str(alert_id)
 
 
 def test_a_move_is_told_to_the_receiving_cells_worker(small_app, cast, clock):
@@ -151,6 +155,10 @@ def test_a_move_is_told_to_the_receiving_cells_worker(small_app, cast, clock):
     with small_app.app_context():
         move_id = db.session.scalar(sa.select(HouseholdMove.id).order_by(HouseholdMove.requested_at.desc()))
     assert told(small_app, "move_awaiting") == {f"move:{move_id}": users_at(small_app, "grid_worker", other)}
+    receiver = signed_in(small_app, next(iter(users_at(small_app, "grid_worker", other))))
+    message = receiver.get("/api/notifications").get_json()["items"][0]
+    opened = receiver.get(message["api_url"])
+    assert opened.status_code == 200 and opened.get_json()["household_code"] == cast["other"]
 
 
 def test_the_message_centre_lists_my_own_unread_first_and_marks_them_read(small_app, cast, clock):
