@@ -51,13 +51,15 @@ def create_app(config_class=Config) -> Flask:
     from .api.grid.routes import blp as grid_blp
     from .api.households.routes import blp as households_blp
     from .api.maps.routes import blp as maps_blp
+    from .api.notifications.routes import blp as notifications_blp
     from .api.petitions.routes import blp as petitions_blp
     from .api.settings.routes import blp as settings_blp
     from .api.stats.routes import blp as stats_blp
     from .api.sync.routes import blp as sync_blp
     from .api.visits.routes import blp as visits_blp
     for blueprint in (grid_blp, households_blp, visits_blp, disputes_blp, sync_blp, settings_blp, stats_blp, maps_blp,
-                      admin_grid_blp, admin_register_blp, admin_users_blp, audit_blp, alerts_blp, petitions_blp, attachments_blp):
+                      admin_grid_blp, admin_register_blp, admin_users_blp, audit_blp, alerts_blp, petitions_blp, attachments_blp,
+                      notifications_blp):
         rest_api.register_blueprint(blueprint)
 
     @app.get("/api/docs")

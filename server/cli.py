@@ -1,15 +1,17 @@
-"""The server's command-line commands (flask grids, register, warnings, partitions); `flask seed` is added in wsgi.py."""
+"""The server's command-line commands (flask grids, register, warnings, notifications, partitions); `flask seed` is added in wsgi.py."""
 import click
 from flask.cli import AppGroup
 
 
 def register_cli(app):
     from .grid_admin.cli import grids_cli
+    from .notifications.cli import notifications_cli
     from .register.cli import register_cli
     from .warnings.cli import warnings_cli
     app.cli.add_command(grids_cli)
     app.cli.add_command(register_cli)
     app.cli.add_command(warnings_cli)
+    app.cli.add_command(notifications_cli)
     app.cli.add_command(partitions_cli)
 
 

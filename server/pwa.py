@@ -15,7 +15,7 @@ VIEW_PAGES = {"town": ("乡镇网格视图", "town.js"), "county": ("县级综�
               "desk": ("矛盾纠纷办理", "desk.js"), "petitions": ("信访登记窗口", "petitions.js"),
               "register": ("住户登记册", "register.js"), "activity": ("工作人员活跃度", "activity.js"),
               "admin": ("系统管理", "admin.js"),
-              "admin-grid": ("网格边界与划分", "admin-grid.js")}
+              "admin-grid": ("网格边界与划分", "admin-grid.js"), "messages": ("消息", "message-centre.js")}
 VIEWS_HOME = "/views/desk?then=home"  # the desk's sign-in, which then sends each user to their own page
 # Front-end libraries come from npm (make run / make test install them), never a CDN or the repo.
 NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"

@@ -14,10 +14,12 @@ import * as syncScreen from "./sync-screen.js";
 import * as tasks from "./tasks.js";
 import * as map from "./map.js";
 import * as me from "./me.js";
+import * as messages from "./messages.js";
 import { t } from "./i18n.js";
 
 const root = document.getElementById("app");
-const NAV = { households: "nav_households", tasks: "nav_tasks", map: "nav_map", sync: "nav_sync", me: "nav_me" };
+const NAV = { households: "nav_households", tasks: "nav_tasks", messages: "nav_messages", map: "nav_map", sync: "nav_sync",
+              me: "nav_me" };
 
 function go(hash) {
   if (location.hash === hash) render(); else location.hash = hash;
@@ -26,6 +28,7 @@ function go(hash) {
 async function header(current, screen) {
   const signedIn = current && !current.ended;
   const count = signedIn ? (await outbox.items()).length : 0;  // read first: the header is then drawn at once
+  const unread = signedIn ? await data.unreadMessages() : 0;
   for (const [name, key] of Object.entries(NAV)) {
     const link = document.getElementById(`nav-${name}`);
     link.hidden = !signedIn;
@@ -37,6 +40,11 @@ async function header(current, screen) {
   badge.id = "outbox-count";
   badge.textContent = count ? String(count) : "";
   document.getElementById("nav-sync").append(badge);
+  const unreadBadge = document.createElement("span");
+  unreadBadge.className = "count";
+  unreadBadge.id = "unread-count";
+  unreadBadge.textContent = unread ? String(unread) : "";
+  document.getElementById("nav-messages").append(unreadBadge);
   const status = document.getElementById("status");
   status.textContent = navigator.onLine ? t("online") : t("offline");
   status.className = navigator.onLine ? "online" : "offline";
@@ -72,6 +80,7 @@ async function draw() {
   if (screen === "tasks") return tasks.show(root, user);
   if (screen === "map") return map.show(root, user);
   if (screen === "me") return me.show(root, go, user);
+  if (screen === "messages") return messages.show(root, go);
   return households.show(root, user);
 }
 

@@ -12,6 +12,7 @@ const CHINA_OFFSET_MS = 8 * 3600000;  // China keeps one time zone and no daylig
 const PULL_SHAPE = 2;  // 2: my_last_visit_at
 
 export async function refresh() {
+  await sendReads();  // first: the pulled messages then show them read
   const shape = await storage.get("kv", "pullShape");
   const since = shape === PULL_SHAPE ? await storage.get("kv", "cursor") : null;
   const reply = await api.pull(since);
@@ -30,6 +31,7 @@ export async function refresh() {
   await storage.put("kv", reply.incoming_moves || [], "incomingMoves");  // complete on every pull
   await storage.put("kv", reply.village_cells || [], "villageCells");
   await storage.put("kv", reply.settings || {}, "settings");
+  await storage.put("kv", reply.notifications || [], "messages");  // the latest, complete on every pull
   await storage.put("kv", reply.cursor, "cursor");
   await storage.put("kv", PULL_SHAPE, "pullShape");
 }
@@ -47,6 +49,37 @@ export async function refreshMapData(user) {
     if (response.ok) shapes.push(await response.json());
   }
   await storage.put("kv", shapes, "cellShapes");
+}
+
+// The messages as pulled, with those read here since (told to the server at the next sync) shown read.
+export async function messages() {
+  const read = new Set((await storage.get("kv", "messagesRead")) || []);
+  const now = new Date().toISOString();
+  return ((await storage.get("kv", "messages")) || []).map((m) => (read.has(m.id) && !m.read_at ? { ...m, read_at: now } : m));
+}
+
+export async function markRead(id) {
+  const read = (await storage.get("kv", "messagesRead")) || [];
+  if (!read.includes(id)) await storage.put("kv", [...read, id], "messagesRead");
+}
+
+export const unreadMessages = async () => (await messages()).filter((m) => !m.read_at).length;
+
+// The messages read on this phone, told to the server (marking read twice is harmless); those told are forgotten.
+export async function sendReads() {
+  const read = (await storage.get("kv", "messagesRead")) || [];
+  const told = [];
+  for (const id of read) {
+    try {
+      await api.post(`/api/notifications/${encodeURIComponent(id)}/read`);
+      told.push(id);
+    } catch (error) {
+      if (api.unreachable(error)) break;  // offline again: the rest wait for the next sync
+      told.push(id);  // gone on the server (404): nothing to tell
+    }
+  }
+  const left = ((await storage.get("kv", "messagesRead")) || []).filter((id) => !told.includes(id));
+  await storage.put("kv", left, "messagesRead");
 }
 
 export const villageCells = async () => (await storage.get("kv", "villageCells")) || [];

@@ -1,7 +1,8 @@
 // Message catalogues: Chinese first, English on request. Logic never holds user-facing strings.
 const CATALOGUES = {
   zh: {
-    nav_households: "住户", nav_tasks: "任务", nav_map: "地图", nav_sync: "同步", nav_me: "我的",
+    nav_households: "住户", nav_tasks: "任务", nav_messages: "消息", nav_map: "地图", nav_sync: "同步", nav_me: "我的",
+    messages_title: "消息", messages_unread: "未读 {n} 条", message_new: "未读",
     households_title: "我的住户", saved_on_phone: "已保存到本机，正在同步…",
     offline_kept: "当前离线：已保存在本机，联网后自动同步（待同步 {n} 条）",
     current_state: "当前状态", syncing: "正在同步…", unreachable_kept: "无法连接服务器：已保存在本机，稍后自动重试（待同步 {n} 条）",
@@ -72,7 +73,8 @@ const CATALOGUES = {
     not_saved: "未能保存到本机（{reason}），已填写的内容仍在", photo_count: "{n} 张照片",
   },
   en: {
-    nav_households: "Homes", nav_tasks: "Tasks", nav_map: "Map", nav_sync: "Sync", nav_me: "Me",
+    nav_households: "Homes", nav_tasks: "Tasks", nav_messages: "Messages", nav_map: "Map", nav_sync: "Sync", nav_me: "Me",
+    messages_title: "Messages", messages_unread: "{n} unread", message_new: "new",
     households_title: "My households", saved_on_phone: "Saved on the phone, syncing…",
     offline_kept: "Offline: saved on the phone, it syncs when the network returns ({n} waiting)",
     current_state: "now", syncing: "Syncing…", unreachable_kept: "The server cannot be reached: kept on the phone, retried later ({n} waiting)",

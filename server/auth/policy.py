@@ -73,7 +73,12 @@ ENDPOINT_ROLES = {
     "attachments.Attachments": UPLOADERS,
     "attachments.AttachmentFile": FIELD,
     "attachments.Thumbnail": FIELD,
+    # everyone's own messages (server/notifications/)
+    "notifications.Notifications": EVERYONE,
+    "notifications.Read": EVERYONE,
+    "notifications.ReadAll": EVERYONE,
     "alerts.Alerts": SUPERVISORS | {"village_head", "town_secretary"},
+    "alerts.AlertDetail": SUPERVISORS | {"village_head", "town_secretary"},
     "alerts.Acknowledge": SUPERVISORS | {"village_head", "town_secretary"},
     "alerts.Close": SUPERVISORS | {"village_head", "town_secretary"},
 }

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from ..attachments.attach import attach_to
 from ..extensions import db
 from ..models import Dispute, DisputeEvent, DisputeLink, GridUnit, Household, HouseholdMember, User
+from ..notifications import rules as notify
 from ..refusal import Refusal
 from .listing import dispute_rows
 from .workflow import unit_at
@@ -79,6 +80,7 @@ def register(user: User, data: dict, now: dt.datetime) -> Dispute:
                        for e in earlier)
     db.session.flush()
     attach_to(user.id, "dispute", dispute.id, data.get("attachments") or [], now)
+    notify.dispute_arrived(dispute, now)
     return dispute
 
 

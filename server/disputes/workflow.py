@@ -19,6 +19,7 @@ from .. import clock
 from ..extensions import db
 from ..models import Dispute, DisputeEvent, GridUnit, User
 from ..models.vocab import CODE_LENGTH, SATISFACTION
+from ..notifications import rules as notify
 from ..refusal import Refusal
 from ..roles import CASE_LEADER_ROLES, HANDLER, ROLE
 from ..scope import outside_scope
@@ -142,6 +143,7 @@ def take_step(dispute: Dispute, user: User, kind: str, occurred_at: dt.datetime,
                          to_state=target, note=note, details=details, occurred_at=occurred_at)
     db.session.add(event)
     db.session.flush()  # bumps the version; a concurrent change makes this fail (StaleDataError)
+    notify.step_taken(dispute, event, clock.now())
     return event
 
 

@@ -35,3 +35,7 @@ DISPUTE_EVENT_KINDS = ("report", "accept", "assign", "mediate", "escalate", "res
 # Evidence 拍照取证 (server/attachments/): a photo or a scanned document, and what it may be attached to
 ATTACHMENT_KINDS = ("photo", "document")
 ATTACHED_TYPES = ("visit", "dispute", "dispute_event")
+# Messages 消息通知 (server/notifications/kinds.py says what each tells, and to whom)
+NOTIFICATION_KINDS = ("dispute_arrived", "case_assigned", "deadline_near", "deadline_passed", "supervised",
+                      "alert_raised", "report_due", "follow_up_due", "move_awaiting")
+NOTIFICATION_SUBJECTS = ("dispute", "alert", "cell", "visit", "move")

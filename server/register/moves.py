@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from .. import audit
 from ..extensions import db
 from ..models import GridUnit, Household, HouseholdMove, User
+from ..notifications import rules as notify
 from ..scope import outside_scope
 from .changes import expect_version, may
 from .checks import RegisterError
@@ -42,6 +43,7 @@ def request_move(user: User, household: Household, data: dict, now: dt.datetime,
     # its version goes up, and the sender's phones see the pending move
     household.updated_at, household.version = now, household.version + 1
     db.session.flush()
+    notify.move_requested(move, now)
     return move
 
 

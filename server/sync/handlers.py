@@ -17,6 +17,7 @@ from ..extensions import db
 from ..i18n import bilingual_errors
 from ..models import Dispute, DisputeEvent, FollowUpDone, GridUnit, Household, Visit, ZeroReport
 from ..models.types import SRID
+from ..notifications import rules as notify
 
 
 @dataclass
@@ -168,6 +169,7 @@ def write_disputes(batch, context) -> dict:
                                     location=_ewkt(data["location"]), gps_accuracy_m=data["gps_accuracy_m"]))
         claims.link(item_id, data["attachments"], now)
         db.session.flush()
+        notify.dispute_arrived(dispute, now)
         results[item_id] = None
     return results
 

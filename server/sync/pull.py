@@ -26,7 +26,8 @@ from ..clock import CHINA
 from ..disputes.listing import as_dict, dispute_rows, timelines
 from ..disputes.workflow import NOT_CLOSED, OPEN
 from ..extensions import db
-from ..models import CadreLink, Dispute, FollowUpDone, GridUnit, Household, User, Visit, ZeroReport
+from ..follow_ups import open_follow_up
+from ..models import CadreLink, Dispute, GridUnit, Household, Notification, User, Visit, ZeroReport
 from ..register import moves
 from ..roles import REGISTER_KEEPERS
 from ..scope import outside_scope
@@ -34,6 +35,7 @@ from ..scope import outside_scope
 OVERLAP = dt.timedelta(minutes=2)  # rows committed late with an earlier time are sent again, not missed
 RECENT_VISITS = 5       # sent with each household, newest first
 DAILY_REPORT_DAYS = 14  # daily zero reports sent back to the phone
+PULLED_MESSAGES = 100   # the user's latest messages, unread first
 # Visits' authors may work outside the reader's scope: their names come from the plain table, which the scope
 # does not filter.
 authors = outside_scope(User)
@@ -70,9 +72,18 @@ def pull(user: User, since: dt.datetime | None, now: dt.datetime) -> dict:
         "open_dispute_ids": db.session.scalars(sa.select(Dispute.id).where(Dispute.state.in_(OPEN))).all(),
         "follow_ups": open_follow_ups(),
         "zero_reports": zero_reports(user, now),
+        "notifications": notifications(user),
         "settings": {"daily_reporting": bool(config["daily_reporting"]),
                      "zero_report_grace_days": int(config["zero_report_grace_days"])},
     }
+
+
+def notifications(user: User) -> list:
+    """The user's messages for the phone's message centre, complete on every pull: unread first, newest first, at
+    most PULLED_MESSAGES (the unread count beside them is of these)."""
+    return db.session.scalars(sa.select(Notification).where(Notification.user_id == user.id)
+                              .order_by(Notification.read_at.is_not(None), Notification.created_at.desc(),
+                                        Notification.id).limit(PULLED_MESSAGES)).all()
 
 
 def village_cells(user: User) -> list[dict]:
@@ -123,15 +134,13 @@ def open_follow_ups() -> list[dict]:
     """Every open follow-up in scope: a visit with a follow-up date, the latest of its household (a later visit
     supersedes it), that nobody has marked done; soonest due first. The partial index of visits with a follow-up
     date (and on PostgreSQL each month's partition of it) finds them."""
-    done = sa.select(FollowUpDone.visit_id).where(FollowUpDone.visit_id == Visit.id)
     rows = db.session.execute(
         sa.select(Visit.id.label("visit_id"), Household.code.label("household_code"), Household.head_name,
                   Household.address, Visit.follow_up_on, Visit.visited_at, Visit.findings,
                   users.display_name.label("author"))
         .join(Household, Household.id == Visit.household_id)
         .outerjoin(authors, users.id == Visit.author_id)
-        .where(Visit.follow_up_on.is_not(None), Visit.visited_at >= Household.last_visit_at, ~done.exists(),
-               Household.retired_at.is_(None))
+        .where(open_follow_up())
         .order_by(Visit.follow_up_on, Household.code, Visit.id)).mappings()
     return [dict(row) for row in rows]
 

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from .. import audit, settings
 from ..extensions import db
 from ..models import Alert
+from ..notifications import rules as notify
 from .rules import RULES, Candidate, high_risk, repeat_disputes
 
 CHUNK = 1000  # keys looked up at a time (SQLite limits the parameters of one statement)
@@ -24,10 +25,12 @@ def raise_alerts(candidates: list[Candidate], now: dt.datetime) -> dict[str, int
         existing.update(db.session.scalars(sa.select(Alert.key).where(Alert.key.in_(keys[i:i + CHUNK]))))
     new = [c for key, c in unique.items() if key not in existing]
     if new:
+        ids = [uuid.uuid4() for _ in new]
         db.session.execute(sa.insert(Alert), [{
-            "id": uuid.uuid4(), "key": c.key, "rule": c.rule, "severity": c.severity, "level": c.level,
+            "id": alert_id, "key": c.key, "rule": c.rule, "severity": c.severity, "level": c.level,
             "unit_id": c.unit_id, "reason": c.reason, "reason_zh": c.reason_zh, "evidence": c.evidence,
-            "state": "open", "raised_at": now, "close_note": ""} for c in new])
+            "state": "open", "raised_at": now, "close_note": ""} for alert_id, c in zip(ids, new)])
+        notify.alerts_raised(ids, now)
     raised: dict[str, int] = {}
     for c in new:
         raised[c.rule] = raised.get(c.rule, 0) + 1

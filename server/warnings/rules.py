@@ -197,18 +197,18 @@ def missed_zero_reports(now: dt.datetime, config: dict) -> list[Candidate]:
             f"zero_report_missed:{row.id}:{month:%Y-%m}", "zero_report_missed", "low", "village", row.id,
             f"{row.name} has not filed its report for {month:%Y-%m}",
             f"{row.name} 未报送 {month:%Y年%m月} 月报（零报告）",
-            [{"type": "unit", "code": row.code}]) for row in _cells_without("monthly", month)]
+            [{"type": "unit", "code": row.code}]) for row in cells_without_report("monthly", month)]
     yesterday = today - dt.timedelta(days=1)
     if since and yesterday >= since:
         out += [Candidate(
             f"zero_report_missed:{row.id}:{yesterday.isoformat()}", "zero_report_missed", "low", "village", row.id,
             f"{row.name} has not filed its daily report for {yesterday.isoformat()} (daily reporting)",
             f"{row.name} 未报送 {yesterday:%Y年%m月%d日} 日报告（日报告制）",
-            [{"type": "unit", "code": row.code}]) for row in _cells_without("daily", yesterday)]
+            [{"type": "unit", "code": row.code}]) for row in cells_without_report("daily", yesterday)]
     return out
 
 
-def _cells_without(kind: str, period: dt.date):
+def cells_without_report(kind: str, period: dt.date):
     filed = sa.select(ZeroReport.cell_id).where(ZeroReport.kind == kind, ZeroReport.period == period)
     return db.session.execute(sa.select(GridUnit.id, GridUnit.code, GridUnit.name)
                               .where(GridUnit.level == "cell", GridUnit.id.not_in(filed))).all()

@@ -11,7 +11,18 @@ import sqlalchemy as sa
 
 from server.auth.policy import ADMIN, EVERYONE, FIELD, PUBLIC, REGISTRARS, SUPERVISORS
 from server.extensions import db
-from server.models import Alert, CadreLink, Dispute, FollowUpDone, GridUnit, Household, User, Visit
+from server.models import (
+    Alert,
+    CadreLink,
+    Dispute,
+    FollowUpDone,
+    GridUnit,
+    Household,
+    HouseholdMove,
+    Notification,
+    User,
+    Visit,
+)
 from server.roles import REGISTER_EDITORS, REGISTER_KEEPERS
 from tests.conftest import DEMO_PASSWORD, signed_in
 
@@ -124,6 +135,10 @@ MATRIX = {
                                lambda t, s: ("/api/map/heat/9/409/205.mvt", {})),
     ("alerts.Alerts", "GET"): (frozenset({"village_head", "town_secretary", "county_staff", "admin"}), False,
                                lambda t, s: ("/api/alerts?level=all", {})),
+    ("alerts.AlertDetail", "GET"): (frozenset({"village_head", "town_secretary", "county_staff", "admin"}), True,
+                                    lambda t, s: (f"/api/alerts/{t['alert_' + s]}", {})),
+    ("households.MoveDecision", "GET"): (REGISTER_KEEPERS, True, lambda t, s: (
+        f"/api/households/moves/{t['move_' + s]}", {})),
     ("alerts.Acknowledge", "POST"): (frozenset({"village_head", "town_secretary", "county_staff", "admin"}), True,
                                      lambda t, s: (f"/api/alerts/{t['alert_' + s]}/acknowledge", {})),
     ("alerts.Close", "POST"): (frozenset({"village_head", "town_secretary", "county_staff", "admin"}), True,
@@ -136,6 +151,10 @@ MATRIX = {
     ("attachments.AttachmentFile", "GET"): (FIELD, True, lambda t, s: (f"/api/attachments/{t['attachment_' + s]}", {})),
     ("attachments.Thumbnail", "GET"): (FIELD, True, lambda t, s: (
         f"/api/attachments/{t['attachment_' + s]}/thumbnail", {})),
+    # everyone's own messages: another user's is not found (for county-wide roles too: see test_messages)
+    ("notifications.Notifications", "GET"): (EVERYONE, False, lambda t, s: ("/api/notifications", {})),
+    ("notifications.Read", "POST"): (EVERYONE, True, lambda t, s: (f"/api/notifications/{t['message_' + s]}/read", {})),
+    ("notifications.ReadAll", "POST"): (EVERYONE, False, lambda t, s: ("/api/notifications/read-all", {})),
 }
 
 
@@ -185,10 +204,38 @@ def targets_for(user) -> dict:
     dispute_in, dispute_out = dispute_of(household_in, user), dispute_of(household_out, user)
     alert_in, alert_out = alert_on(household_in.cell_id), alert_on(household_out.cell_id)
     attachment_in, attachment_out = evidence_on(household_in.code), evidence_on(household_out.code)
-    return {"attachment_in": attachment_in, "attachment_out": attachment_out, "alert_in": alert_in, "alert_out": alert_out, "dispute_in": dispute_in.id, "dispute_out": dispute_out.id, "version_in": dispute_in.version,
+    other = db.session.scalar(sa.select(User.id).where(User.id != user.id).order_by(User.id))
+    return {"move_in": move_of(household_in), "move_out": move_of(household_out), "message_in": message_to(user.id), "message_out": message_to(other), "attachment_in": attachment_in, "attachment_out": attachment_out, "alert_in": alert_in, "alert_out": alert_out, "dispute_in": dispute_in.id, "dispute_out": dispute_out.id, "version_in": dispute_in.version,
             "version_out": dispute_out.version,"username": user.username, "user_id": user.id, "unit_in": unit_in, "unit_out": OTHER_TOWN,
             "cell_in": household_in.cell.code, "cell_out": household_out.cell.code,
             "household_in": household_in.code, "household_out": household_out.code, "village_in": village_in}
+
+
+def move_of(household) -> uuid.UUID:
+    """The household's pending move to the next cell of its village (made once)."""
+    found = db.session.scalar(sa.select(HouseholdMove.id).where(HouseholdMove.household_id == household.id,
+                                                               HouseholdMove.state == "pending"))
+    if found:
+        return found
+    to_cell = db.session.scalar(sa.select(GridUnit.id).where(GridUnit.parent_id == household.cell.parent_id,
+                                                             GridUnit.id != household.cell_id))
+    admin = db.session.scalar(sa.select(User.id).where(User.role == "admin"))
+    move = HouseholdMove(id=uuid.uuid4(), household_id=household.id, from_cell_id=household.cell_id, to_cell_id=to_cell,
+                         state="pending", reason="测试", requested_by_id=admin,
+                         requested_at=dt.datetime.now(dt.timezone.utc), note="")
+    db.session.add(move)
+    db.session.commit()
+    return move.id
+
+
+def message_to(user_id: int) -> uuid.UUID:
+    """A message to the user, about nothing in particular."""
+    message = Notification(id=uuid.uuid4(), user_id=user_id, kind="report_due", event_key=f"test:{uuid.uuid4()}",
+                           subject_type="cell", subject_id="610923100201001", api_url="/api/grid/units/610923100201001",
+                           text="test", text_zh="测试", urgent=False)
+    db.session.add(message)
+    db.session.commit()
+    return message.id
 
 
 def evidence_on(household_code: str) -> uuid.UUID:

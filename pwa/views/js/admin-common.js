@@ -5,6 +5,8 @@ import { esc } from "/app/js/html.js";
 import { t } from "/app/js/i18n.js";
 import { query } from "./format.js";
 
+export { pager } from "./pager.js";
+
 let unitsAnswer = null;
 
 /** Every unit of the county down to the cells: [{code, name, level, path}] (path: "town · village · cell"). */
@@ -27,17 +29,6 @@ export const unitOptions = (units, selected = "") => units.map((u) =>
 
 /** Go to a section with these filters (the hash change redraws the page). */
 export const go = (section, state) => { location.hash = `#${section}?${query(state)}`; };
-
-/** The line under a list: how many, which page, and the buttons to the pages either side. */
-export function pager(element, page, onPage) {
-  const pages = Math.max(1, Math.ceil(page.total / page.page_size));
-  element.insertAdjacentHTML("beforeend", `<p class="pager"><span class="muted" data-total="${page.total}">${
-    esc(t("adm_total", { n: page.total }))} · ${esc(t("adm_page", { page: page.page, pages }))}</span>
-    <button type="button" class="prev-page" ${page.page > 1 ? "" : "disabled"}>${esc(t("adm_prev"))}</button>
-    <button type="button" class="next-page" ${page.page < pages ? "" : "disabled"}>${esc(t("adm_next"))}</button></p>`);
-  element.querySelector(".prev-page").addEventListener("click", () => onPage(page.page - 1));
-  element.querySelector(".next-page").addEventListener("click", () => onPage(page.page + 1));
-}
 
 /** A table of rows from [heading key, cell(row)] pairs; cells are HTML already escaped by the caller. */
 export const table = (id, columns, rows) => `<div class="table-wrap"><table class="grid" id="${esc(id)}"><thead><tr>${

@@ -6,8 +6,8 @@ addMessages({
   zh: {
     admin: "系统管理", adm_only: "只有系统管理员可以使用此页面。", adm_only_en: "Only the administrator may use this page.",
     adm_users: "用户", adm_links: "包联关系", adm_settings: "参数设置", adm_audit: "操作日志", adm_grid: "网格边界与划分",
-    adm_search: "姓名或用户名", adm_find: "查询", adm_any_role: "全部角色", adm_any_unit: "全部单位", adm_total: "共 {n} 条",
-    adm_page: "第 {page} / {pages} 页", adm_prev: "上一页", adm_next: "下一页", adm_none: "没有符合条件的记录",
+    adm_search: "姓名或用户名", adm_find: "查询", adm_any_role: "全部角色", adm_any_unit: "全部单位",
+    adm_none: "没有符合条件的记录",
     adm_username: "用户名", adm_name: "姓名", adm_role: "角色", adm_unit: "所属单位", adm_phone: "手机号",
     adm_state: "状态", adm_active: "启用", adm_inactive: "已停用", adm_must_change: "待改密码", adm_actions: "操作",
     adm_new_user: "新建用户", adm_password: "初始密码（至少 8 位，用户首次登录须修改）", adm_create: "创建",
@@ -60,7 +60,7 @@ addMessages({
     adm_users: "Users", adm_links: "Cadre links", adm_settings: "Settings", adm_audit: "Audit log",
     adm_grid: "Grid boundaries and partitions",
     adm_search: "Name or username", adm_find: "Search", adm_any_role: "Any role", adm_any_unit: "Any unit",
-    adm_total: "{n} in all", adm_page: "page {page} / {pages}", adm_prev: "Previous", adm_next: "Next",
+
     adm_none: "Nothing matches", adm_username: "Username", adm_name: "Name", adm_role: "Role", adm_unit: "Unit",
     adm_phone: "Mobile", adm_state: "State", adm_active: "Active", adm_inactive: "Disabled",
     adm_must_change: "must change password", adm_actions: "Actions", adm_new_user: "New user",

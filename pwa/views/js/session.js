@@ -61,7 +61,9 @@ const PAGES = [
   { key: "nav_register", href: "/views/register", roles: ["village_head", "town_secretary", "county_staff"] },
   { key: "nav_activity", href: "/views/activity", roles: ["village_head", "town_secretary", "county_staff", "admin"] },
   { key: "nav_admin", href: "/views/admin", roles: ["admin"] },
+  { key: "nav_messages", href: "/views/messages", roles: ["village_head", "town_secretary", "county_staff", "admin"] },
 ];
+const COUNTS = { "/views/desk": "nav-todo", "/views/messages": "nav-unread" };  // the navigation's counts
 
 /** Signed in from `/` (or `always`): on to the user's own page (true when leaving this one). */
 function goHome(user, { always = false } = {}) {
@@ -80,8 +82,9 @@ function drawNav(user) {
   if (!nav) return;
   nav.innerHTML = PAGES.filter((page) => page.roles.includes(user.role)).map((page) =>
     `<a href="${page.href}" data-page="${page.href}" ${location.pathname === page.href ? 'aria-current="page"' : ""}>
-      ${esc(t(page.key))}${page.href === "/views/desk" ? ' <span class="count" id="nav-todo"></span>' : ""}</a>`).join("");
+      ${esc(t(page.key))}${COUNTS[page.href] ? ` <span class="count" id="${COUNTS[page.href]}"></span>` : ""}</a>`).join("");
   refreshNav();
+  refreshUnread();
 }
 
 // The 待办 inbox as the server answered it for this drawing of the page: the header's count and the desk's boxes
@@ -97,6 +100,18 @@ export async function refreshNav({ fresh = false } = {}) {
   try {
     const { waiting } = await inbox();
     badge.textContent = waiting ? String(waiting) : "";
+  } catch (error) {
+    if (error.status !== 401) console.error(error);
+  }
+}
+
+/** How many of the user's messages are unread, on the navigation. */
+export async function refreshUnread() {
+  const badge = document.getElementById("nav-unread");
+  if (!badge) return;
+  try {
+    const { unread } = await api.get("/api/notifications?unread=true&page_size=1");
+    badge.textContent = unread ? String(unread) : "";
   } catch (error) {
     if (error.status !== 401) console.error(error);
   }

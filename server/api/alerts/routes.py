@@ -78,6 +78,15 @@ def _answer(alert_id):
     return _as_dict(db.session.execute(_rows(Alert.id == alert_id)).one())
 
 
+@blp.route("/<uuid:alert_id>")
+class AlertDetail(MethodView):
+    @blp.response(200, AlertSchema)
+    def get(self, alert_id):
+        """One alert of your area, with its evidence (where a message about it leads)."""
+        alert_or_404(alert_id)
+        return _answer(alert_id)
+
+
 @blp.route("/<uuid:alert_id>/acknowledge")
 class Acknowledge(MethodView):
     @blp.response(200, AlertSchema)

@@ -18,7 +18,16 @@ from ...privacy import shown_phone
 from ...register import changes, moves
 from ...register.checks import RegisterError
 from ...register.listing import register_query
-from ...register.schemas import EditData, JoinData, LeaveData, MoveData, MoveDecisionData, RetireData, shown_differences
+from ...register.schemas import (
+    EditData,
+    JoinData,
+    LeaveData,
+    MoveData,
+    MoveDecisionData,
+    MoveSchema,
+    RetireData,
+    shown_differences,
+)
 from ...scope import outside_scope
 from ...stats.activity import visit_flags
 from ..blueprint import Blueprint
@@ -221,6 +230,12 @@ class Moves(MethodView):
 
 @blp.route("/moves/<uuid:move_id>")
 class MoveDecision(MethodView):
+    @blp.response(200, MoveSchema)
+    def get(self, move_id):
+        """One move of a household of your area, or into a cell of it (where a message about it leads)."""
+        found = moves.listing(HouseholdMove.id == move_id)
+        return found_or_404(found[0] if found else None, f"No move {move_id}", f"未找到迁移 {move_id}")
+
     @blp.arguments(MoveDecisionData)
     @blp.response(200, MoveAnswerSchema)
     def post(self, args, move_id):

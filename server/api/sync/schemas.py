@@ -3,9 +3,10 @@ from marshmallow import Schema, fields
 
 from ...models.sync import ZERO_REPORT_KINDS
 from ...register.schemas import MoveSchema
-from ...sync.pull import DAILY_REPORT_DAYS, RECENT_VISITS
+from ...sync.pull import DAILY_REPORT_DAYS, PULLED_MESSAGES, RECENT_VISITS
 from ..disputes.schemas import DisputeDetailSchema
 from ..households.schemas import HouseholdDetailSchema, VisitSchema
+from ..notifications.schemas import NotificationSchema
 
 
 class RecentVisitSchema(VisitSchema):
@@ -88,3 +89,6 @@ class PullResultSchema(Schema):
         "description": f"the reports of a grid worker's cell: monthly of this month and the last, daily of the last "
                        f"{DAILY_REPORT_DAYS} days (China dates), on every pull; other roles: []"})
     settings = fields.Nested(PulledSettingsSchema)
+    notifications = fields.List(fields.Nested(NotificationSchema), metadata={
+        "description": f"the caller's messages, unread first, newest first, at most {PULLED_MESSAGES}, on every pull: "
+                       "replace the list with it"})

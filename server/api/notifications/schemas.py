@@ -1,0 +1,32 @@
+"""The message centre's bodies 消息中心."""
+from marshmallow import Schema, fields
+
+from ...models.vocab import NOTIFICATION_KINDS, NOTIFICATION_SUBJECTS
+from ..pagination import PageArgsSchema, page_schema
+
+
+class NotificationArgsSchema(PageArgsSchema):
+    unread = fields.Boolean(load_default=False, metadata={"description": "only the unread ones"})
+
+
+class NotificationSchema(Schema):
+    id = fields.UUID()
+    kind = fields.String(metadata={"enum": list(NOTIFICATION_KINDS)})
+    text = fields.String(metadata={"description": "in English; never a name, an ID or a phone number"})
+    text_zh = fields.String()
+    subject_type = fields.String(metadata={"enum": list(NOTIFICATION_SUBJECTS),
+                                           "description": "what it is about"})
+    subject_id = fields.String(metadata={"description": "the dispute's or alert's id, the cell's code, the visit's "
+                                                        "or the move's id"})
+    api_url = fields.String(metadata={"description": "where a client reads the thing it is about"})
+    urgent = fields.Boolean(metadata={"description": "red: past a limit, a red-risk dispute, a high alert"})
+    created_at = fields.DateTime()
+    read_at = fields.DateTime(allow_none=True)
+
+
+class NotificationPageSchema(page_schema(NotificationSchema, "NotificationList")):
+    unread = fields.Integer(metadata={"description": "how many of the caller's messages are unread (all pages)"})
+
+
+class ReadAllSchema(Schema):
+    read = fields.Integer(metadata={"description": "how many were marked read"})
