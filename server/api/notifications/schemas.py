@@ -2,6 +2,7 @@
 from marshmallow import Schema, fields
 
 from ...models.vocab import NOTIFICATION_KINDS, NOTIFICATION_SUBJECTS, PERSONAL_CHANNELS
+from ..common import JsonBoolean
 from ..pagination import PageArgsSchema, page_schema
 from ..settings.schemas import channels_by_kind
 
@@ -38,7 +39,7 @@ class PreferencesSchema(Schema):
     notify_channels = channels_by_kind(PERSONAL_CHANNELS, required=True, allow_none=True, metadata={
         "description": "the personal channels (sms) for each kind, within what the county allows; a kind left out "
                        "follows the county; null: all the county allows. Group robots post to their groups"})
-    notify_digest = fields.Boolean(required=True, metadata={
+    notify_digest = JsonBoolean(required=True, metadata={
         "description": "one SMS a day at the county's digest hour summing up, instead of one each (urgent ones go "
                        "at once)"})
     county_allows = channels_by_kind(PERSONAL_CHANNELS, dump_only=True, metadata={
