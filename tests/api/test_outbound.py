@@ -198,6 +198,14 @@ def test_a_crash_between_the_commit_and_the_send_sends_after_the_restart_once(ou
     assert len(gateway.requests) == len({r.key for r in gateway.requests}) == 2 + len(out["heads"])
 
 
+def test_flask_notifications_send_once_delivers_what_is_due(out):
+    app, gateway = out["app"], out["gateway"]
+    report(signed_in(app, out["worker"]), out["cell"])
+    result = app.test_cli_runner().invoke(args=["notifications", "send", "--once"])
+    assert result.exit_code == 0, result.output
+    assert f"sent {2 + len(out['heads'])}" in result.output and len(gateway.delivered) == 2 + len(out["heads"])
+
+
 def test_a_crash_after_the_send_before_the_mark_sends_again_with_the_same_key(out, monkeypatch):
     app, gateway, clock = out["app"], out["gateway"], out["clock"]
     configure(app, gateway, "wecom")
