@@ -1,7 +1,7 @@
 """The wangge application factory."""
 from flask import Flask, render_template
 
-from .config import INSTANCE_DIR, Config, base_map
+from .config import INSTANCE_DIR, Config, base_map, outbound
 from .database import engine_options, prepare_engine
 from .extensions import db, migrate
 
@@ -10,6 +10,7 @@ def create_app(config_class=Config) -> Flask:
     app = Flask(__name__, instance_path=str(INSTANCE_DIR))
     app.config.from_object(config_class)
     base_map(app.config)  # a bad map setting stops the start, naming itself
+    outbound(app.config)  # a bad outbound channel setting stops the start, naming itself
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
         **engine_options(app.config["SQLALCHEMY_DATABASE_URI"]), **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
@@ -42,6 +43,7 @@ def create_app(config_class=Config) -> Flask:
     rest_api.register_blueprint(auth_blp)
 
     from .api.admin_grid.routes import blp as admin_grid_blp
+    from .api.admin_notifications.routes import blp as admin_notifications_blp
     from .api.admin_register.routes import blp as admin_register_blp
     from .api.admin_users.routes import blp as admin_users_blp
     from .api.alerts.routes import blp as alerts_blp
@@ -59,7 +61,7 @@ def create_app(config_class=Config) -> Flask:
     from .api.visits.routes import blp as visits_blp
     for blueprint in (grid_blp, households_blp, visits_blp, disputes_blp, sync_blp, settings_blp, stats_blp, maps_blp,
                       admin_grid_blp, admin_register_blp, admin_users_blp, audit_blp, alerts_blp, petitions_blp, attachments_blp,
-                      notifications_blp):
+                      notifications_blp, admin_notifications_blp):
         rest_api.register_blueprint(blueprint)
 
     @app.get("/api/docs")

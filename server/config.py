@@ -1,8 +1,9 @@
 """Configuration, read from the environment with defaults for the embedded set-up."""
+import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from grids.crs import CRS_CHOICES
 
@@ -57,13 +58,27 @@ class Config:
     # must change it first (server/auth/passwords.py)
     DEMO = os.environ.get("DEMO", "") == "1"
 
+    # Outbound channels 消息外发 (server/notifications/channels.py, sent by `flask notifications send`): a group robot of
+    # 企业微信 and of 钉钉 (its signing secret), an SMS gateway over HTTP (a JSON body template with {mobile}, {text} and
+    # {link}; the token sent as Authorization: Bearer). None by default: nothing goes out. Never logged (the robots'
+    # URLs carry their keys); outbound() below checks them at start-up.
+    NOTIFY_WECOM_WEBHOOK = os.environ.get("NOTIFY_WECOM_WEBHOOK", "")
+    NOTIFY_DINGTALK_WEBHOOK = os.environ.get("NOTIFY_DINGTALK_WEBHOOK", "")
+    NOTIFY_DINGTALK_SECRET = os.environ.get("NOTIFY_DINGTALK_SECRET", "")
+    NOTIFY_SMS_URL = os.environ.get("NOTIFY_SMS_URL", "")
+    NOTIFY_SMS_TEMPLATE = os.environ.get("NOTIFY_SMS_TEMPLATE", "")
+    NOTIFY_SMS_TOKEN = os.environ.get("NOTIFY_SMS_TOKEN", "")
+    NOTIFY_TIMEOUT = (3, 10)  # seconds to connect, to read the answer: every outbound call
+    # The address users open the app at, the base of the links in messages sent out (https://wangge.example.gov.cn)
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "")
+
     # Pagination of list endpoints
     PAGE_SIZE_DEFAULT = 50
     PAGE_SIZE_MAX = 500
 
 
 class ConfigError(ValueError):
-    """A setting the application cannot start with; the message names it."""
+    """A setting the application cannot start with; the message names it (never a secret's value)."""
 
 
 # 天地图's WMTS in Web Mercator (TILEMATRIXSET=w, the "_w" services): vector tiles (vec) and their annotation (cva,
@@ -98,3 +113,37 @@ def base_map(config: Mapping) -> dict:
     else:
         layers = []
     return {"crs": crs, "layers": layers}
+
+
+def _http_url(name: str, value: str) -> None:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"{name}: must be an http(s) URL")  # not the value: the robots' URLs carry their keys
+
+
+def outbound(config: Mapping) -> dict[str, str]:
+    """The outbound channels configured: {channel: its URL} of wecom, dingtalk and sms. Raises ConfigError naming the
+    setting at fault (create_app checks at start-up): a URL that is not http(s), a DingTalk secret without its robot,
+    an SMS gateway without a JSON template holding {mobile} and {text}, any channel without PUBLIC_URL."""
+    urls = {"wecom": config["NOTIFY_WECOM_WEBHOOK"], "dingtalk": config["NOTIFY_DINGTALK_WEBHOOK"],
+            "sms": config["NOTIFY_SMS_URL"]}
+    names = {"wecom": "NOTIFY_WECOM_WEBHOOK", "dingtalk": "NOTIFY_DINGTALK_WEBHOOK", "sms": "NOTIFY_SMS_URL"}
+    for channel, url in urls.items():
+        if url:
+            _http_url(names[channel], url)
+    if config["NOTIFY_DINGTALK_SECRET"] and not urls["dingtalk"]:
+        raise ConfigError("NOTIFY_DINGTALK_SECRET without NOTIFY_DINGTALK_WEBHOOK: set the robot's URL too")
+    if urls["sms"]:
+        try:
+            json.loads(config["NOTIFY_SMS_TEMPLATE"])
+        except ValueError:
+            raise ConfigError("NOTIFY_SMS_TEMPLATE: must be a JSON body (with \"{mobile}\" and \"{text}\" in strings)"
+                              ) from None
+        if not all(part in config["NOTIFY_SMS_TEMPLATE"] for part in ("{mobile}", "{text}")):
+            raise ConfigError("NOTIFY_SMS_TEMPLATE: must hold {mobile} and {text}")
+    configured = {channel: url for channel, url in urls.items() if url}
+    if configured:
+        if not config["PUBLIC_URL"]:
+            raise ConfigError("PUBLIC_URL: needed for the links in messages sent out (NOTIFY_* is set)")
+        _http_url("PUBLIC_URL", config["PUBLIC_URL"])
+    return configured

@@ -1,4 +1,21 @@
-"""Masking of personal data (ID and mobile numbers) for everyone who does not need to see them."""
+"""Masking of personal data (ID and mobile numbers) for everyone who does not need to see them, and the guard that
+keeps them out of anything sent outside (server/notifications/outbox.py)."""
+import re
+
+# An ID number (18 characters, or the 15 digits of the legacy ones) or a mobile number anywhere in a text. Bounded by
+# any letter or digit, not only digits: a link's UUID may hold a run of digits beside a hex letter, which is no number.
+PERSONAL_NUMBER = re.compile(r"(?<![0-9A-Za-z])(?:[0-9]{17}[0-9Xx]|[0-9]{15}|1[3-9][0-9]{9})(?![0-9A-Za-z])")
+
+
+class PersonalDataError(ValueError):
+    """A text about to leave the server carries an ID or a mobile number (the message says neither)."""
+
+
+def refuse_personal_numbers(text: str) -> str:
+    """The text, unless it carries an ID or a mobile number: then PersonalDataError, which does not repeat it."""
+    if PERSONAL_NUMBER.search(text):
+        raise PersonalDataError("an ID or mobile number in a text to be sent outside: refused")
+    return text
 
 
 def _mask(s: str | None, keep_head: int, keep_tail: int, min_len: int) -> str | None:

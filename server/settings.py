@@ -31,6 +31,16 @@ DEFAULTS = {
     "stalled_days": 7,              # yellow or red with no step for this long
     "key_person_visit_days": 30,
     "zero_report_grace_days": 5,    # days into a month before last month's missing reports are raised
+    # outbound channels (server/notifications/outbox.py): which kinds go out by which channel (a channel is used only
+    # when configured, server/config.py), no SMS in quiet hours (China time) except urgent ones, at most so many SMS
+    # a person an hour, and the hour of the daily digest for those who chose it
+    "notify_channels": {"dispute_arrived": ["wecom", "dingtalk", "sms"], "case_assigned": ["sms"],
+                        "deadline_near": ["sms"], "deadline_passed": ["wecom", "dingtalk", "sms"],
+                        "supervised": ["sms"], "alert_raised": ["wecom", "dingtalk", "sms"], "report_due": ["sms"],
+                        "follow_up_due": [], "move_awaiting": []},
+    "quiet_hours": [22, 7],
+    "notify_sms_per_hour": 6,
+    "digest_hour": 8,
 }
 # Kept here, never put by a client: the China day from which daily reporting (日报告制) is on. Daily completeness
 # can be counted only for days on which cells were asked to report daily, so the day the switch went from off to

@@ -13,7 +13,7 @@ README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encodi
 def test_every_cli_command_is_in_the_readme(db_server):
     app = make_app(db_server.new_database())
     app.cli.add_command(seed_cli)  # as wsgi.py adds it
-    ours = {"seed", "grids", "register", "warnings", "partitions"}
+    ours = {"seed", "grids", "register", "warnings", "notifications", "partitions"}
     missing = []
     for name, group in app.cli.commands.items():
         if name in ours and isinstance(group, click.Group):

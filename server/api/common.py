@@ -2,7 +2,7 @@
 fields that several operations take."""
 from urllib.parse import quote
 
-from marshmallow import validate
+from marshmallow import ValidationError, fields, validate
 
 from grids.codes import CODE_LENGTH, HOUSEHOLD_CODE_LENGTH, UNIT_LEVELS
 
@@ -34,3 +34,12 @@ def attachment(filename: str, fallback: str) -> dict:
     """The Content-Disposition header of a download named `filename` (Chinese too: RFC 5987's filename*, which
     browsers prefer), with an ASCII `fallback` for clients that read only filename."""
     return {"Content-Disposition": f'attachment; filename="{fallback}"; filename*=UTF-8\'\'{quote(filename, safe="")}'}
+
+
+class JsonBoolean(fields.Boolean):
+    """true or false in a JSON body, nothing else: marshmallow's Boolean also takes 0, 1, "yes" and "on"."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise ValidationError("true or false / 须为 true 或 false")
+        return value

@@ -77,6 +77,8 @@ ENDPOINT_ROLES = {
     "notifications.Notifications": EVERYONE,
     "notifications.Read": EVERYONE,
     "notifications.ReadAll": EVERYONE,
+    "notifications.Preferences": EVERYONE,
+    "admin_notifications.Deliveries": ADMIN,  # the outbox's delivery: a county-wide operational view
     "alerts.Alerts": SUPERVISORS | {"village_head", "town_secretary"},
     "alerts.AlertDetail": SUPERVISORS | {"village_head", "town_secretary"},
     "alerts.Acknowledge": SUPERVISORS | {"village_head", "town_secretary"},

@@ -30,6 +30,10 @@ class User(UserMixin, db.Model):
     # the password is still the demo's shared one (server/auth/passwords.py); cleared by changing it
     must_change_password = sa.Column(sa.Boolean, nullable=False, default=False, server_default=sa.false())
     created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+    # messages sent out (server/notifications/outbox.py): the channels chosen for each kind, within what the county
+    # allows (null: all it allows), and one SMS a day summing up instead of one each (urgent ones still go at once)
+    notify_channels = sa.Column(sa.JSON)
+    notify_digest = sa.Column(sa.Boolean, nullable=False, default=False, server_default=sa.false())
 
     unit = relationship("GridUnit")
 

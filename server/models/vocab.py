@@ -39,3 +39,9 @@ ATTACHED_TYPES = ("visit", "dispute", "dispute_event")
 NOTIFICATION_KINDS = ("dispute_arrived", "case_assigned", "deadline_near", "deadline_passed", "supervised",
                       "alert_raised", "report_due", "follow_up_due", "move_awaiting")
 NOTIFICATION_SUBJECTS = ("dispute", "alert", "cell", "visit", "move")
+# Outbound channels 消息外发 (server/notifications/channels.py): two group robots, posting to a group once per event, and
+# SMS, to each person; an outbound message waits (pending), goes (sent), gives up (failed), waits for the day's digest
+# (held), or went in one (digested)
+OUTBOUND_CHANNELS = ("wecom", "dingtalk", "sms")
+PERSONAL_CHANNELS = ("sms",)
+OUTBOUND_STATUSES = ("pending", "sent", "failed", "held", "digested")

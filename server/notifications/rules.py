@@ -17,6 +17,7 @@ from ..extensions import db
 from ..models import Alert, Dispute, DisputeEvent, GridUnit, HouseholdMove, Notification, User
 from ..roles import HANDLER
 from ..scope import outside_scope
+from . import outbox
 from .kinds import API_ADDRESS, KINDS, texts
 
 users = outside_scope(User).c
@@ -65,13 +66,16 @@ def tell(kind: str, user_ids, key: str, subject_id, now: dt.datetime, *, urgent:
 
 
 def write(rows: list[dict]) -> int:
-    """Insert the messages, skipping those a person was already told (same event key): one statement."""
+    """Insert the messages, skipping those a person was already told (same event key): one statement; and beside
+    them, in the same transaction, what goes out by the county's channels (outbox.py)."""
     if not rows:
         return 0
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
     statement = (dialect.insert(Notification).on_conflict_do_nothing(index_elements=["event_key", "user_id"])
                  .returning(Notification.id))  # the rows written: those skipped return nothing
-    return len(db.session.connection().execute(statement, rows).all())
+    written = {message_id for (message_id,) in db.session.connection().execute(statement, rows)}
+    outbox.enqueue([row for row in rows if row["id"] in written])
+    return len(written)
 
 
 # The events: each called where the thing happens, in its transaction.

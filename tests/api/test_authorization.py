@@ -155,6 +155,11 @@ MATRIX = {
     ("notifications.Notifications", "GET"): (EVERYONE, False, lambda t, s: ("/api/notifications", {})),
     ("notifications.Read", "POST"): (EVERYONE, True, lambda t, s: (f"/api/notifications/{t['message_' + s]}/read", {})),
     ("notifications.ReadAll", "POST"): (EVERYONE, False, lambda t, s: ("/api/notifications/read-all", {})),
+    ("notifications.Preferences", "GET"): (EVERYONE, False, lambda t, s: ("/api/notifications/preferences", {})),
+    ("notifications.Preferences", "PUT"): (EVERYONE, False, lambda t, s: ("/api/notifications/preferences", {
+        "json": {"notify_channels": None, "notify_digest": False}})),
+    ("admin_notifications.Deliveries", "GET"): (ADMIN, False, lambda t, s: (
+        "/api/admin/notifications/deliveries", {})),
 }
 
 

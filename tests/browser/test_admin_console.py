@@ -2,11 +2,14 @@
 and a cadre for a village, links two households to the cadre, resets the worker's password (the worker, signing in on
 the phone, changes it first and then reaches their households), edits a setting, and finds their own actions in the
 audit log. Each step is checked on the screen after a reload and in the database; others are refused the page."""
+import datetime as dt
+import uuid
+
 import sqlalchemy as sa
 
 from server import settings
 from server.extensions import db
-from server.models import CadreLink, GridUnit, Household, User
+from server.models import CadreLink, GridUnit, Household, OutboundMessage, User
 from tests.browser.conftest import screenshot
 from tests.browser.phone import new_phone, open_app
 from tests.browser.test_desk import sign_in_at_home
@@ -170,6 +173,52 @@ def test_the_admin_edits_a_setting_and_finds_it_in_the_audit_log(live_server, br
     assert "9" in entry.locator(".audit-after").inner_text()
     assert all("admin" in text for text in page.locator("#audit-table tbody tr td:nth-child(2)").all_inner_texts())
     screenshot(page, "admin-audit")
+    context.close()
+
+
+def test_the_admin_sets_the_outbound_rules_and_sees_what_failed_to_go_out(live_server, browser):
+    app, base = live_server
+    now = dt.datetime.now(dt.timezone.utc)
+    with app.app_context():
+        worker = db.session.scalar(sa.select(User.id).where(User.role == "grid_worker").order_by(User.id))
+        db.session.execute(sa.insert(OutboundMessage), [
+            {"id": uuid.uuid4(), "channel": "wecom", "idempotency_key": f"wecom:test:{uuid.uuid4()}", "user_id": None,
+             "body": "【网格】测试群消息 详情：https://wangge.example.gov.cn/views/desk", "link": "/views/desk",
+             "urgent": True, "status": "failed", "attempts": 8, "next_attempt_at": now, "last_error": "HTTP 500",
+             "created_at": now},
+            {"id": uuid.uuid4(), "channel": "sms", "idempotency_key": f"sms:test:{uuid.uuid4()}", "user_id": worker,
+             "body": "【网格】测试短信 详情：https://wangge.example.gov.cn/app/#/tasks", "link": "/app/#/tasks",
+             "urgent": False, "status": "pending", "attempts": 2, "next_attempt_at": now, "last_error": "timeout",
+             "created_at": now}])
+        db.session.commit()
+    context, page = sign_in_at_home(browser, base, "admin", viewport=DESKTOP)
+    page.click("#section-settings")
+    page.wait_for_selector("#settings-form[data-loaded]")
+    assert "免打扰" in page.locator("#settings-table tr[data-field=quiet_hours]").inner_text()
+    page.fill("input[name='quiet_hours.0']", "23")
+    page.uncheck("input[name='notify_channels.report_due'][value=sms]")
+    page.check("input[name='notify_channels.follow_up_due'][value=sms]")
+    page.click("#settings-form button[type=submit]")
+    said(page, "参数已保存")
+    with app.app_context():
+        assert settings.get("quiet_hours") == [23, 7]
+        rules = settings.get("notify_channels")
+        assert rules["report_due"] == [] and rules["follow_up_due"] == ["sms"]
+        assert rules["dispute_arrived"] == ["wecom", "dingtalk", "sms"]
+
+    page.click("#section-deliveries")
+    page.wait_for_selector("#deliveries[data-loaded]")
+    assert page.inner_text("#delivery-counts tr[data-channel=wecom] td[data-status=failed]") == "1"
+    assert page.inner_text("#delivery-counts tr[data-channel=sms] td[data-status=pending]") == "1"
+    first = page.locator("#delivery-table tbody tr").first
+    assert "失败" in first.inner_text() and "HTTP 500" in first.inner_text() and "企业微信群" in first.inner_text()
+    page.select_option("#delivery-filters select[name=status]", "pending")
+    page.click("#delivery-filters button[type=submit]")
+    page.wait_for_function("() => location.hash.includes('status=pending')")
+    page.wait_for_selector("#deliveries[data-loaded]")
+    rows = page.locator("#delivery-table tbody tr")
+    assert rows.count() == 1 and "timeout" in rows.first.inner_text() and "短信" in rows.first.inner_text()
+    screenshot(page, "admin-deliveries")
     context.close()
 
 

@@ -11,25 +11,15 @@ import io
 import time
 import uuid
 
-from tools.bench.backends import both_backends
+from tools.bench.backends import both_backends, small_county
 
 HEADING = "## Attachments"
 UPLOADS = 12  # photos per back end
 
 
 def _app(url: str, store):
-    from flask_migrate import upgrade
-
-    from seed.county import generate_county
-    from seed.spec import small_spec
-    from server.extensions import db
-    from tools.app import DEMO_END_DATE, make_app
-    app = make_app(url)
+    app = small_county(url)
     app.config["ATTACHMENT_STORE"] = store.as_uri()
-    with app.app_context():
-        upgrade()
-        with db.engine.begin() as conn:
-            generate_county(conn, small_spec(DEMO_END_DATE), quiet=True)
     return app
 
 

@@ -18,3 +18,19 @@ def both_backends(name: str):
                               ("PostGIS", cluster.create_database(f"wangge_{name}"))]
     finally:
         cluster.stop()
+
+
+def small_county(url: str):
+    """The app on the database at `url`, migrated, with the small generated county (2 towns, 24 cells)."""
+    from flask_migrate import upgrade
+
+    from seed.county import generate_county
+    from seed.spec import small_spec
+    from server.extensions import db
+    from tools.app import DEMO_END_DATE, make_app
+    app = make_app(url)
+    with app.app_context():
+        upgrade()
+        with db.engine.begin() as conn:
+            generate_county(conn, small_spec(DEMO_END_DATE), quiet=True)
+    return app

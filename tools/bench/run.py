@@ -20,6 +20,9 @@ import sqlalchemy as sa
 from tools.bench.attachments import HEADING as ATTACHMENTS_HEADING
 from tools.bench.attachments import bench_attachments
 from tools.bench.attachments import section as attachments_section
+from tools.bench.outbound import HEADING as OUTBOUND_HEADING
+from tools.bench.outbound import bench_outbound
+from tools.bench.outbound import section as outbound_section
 from tools.bench.register import HEADING as REGISTER_HEADING
 from tools.bench.register import bench_register
 from tools.bench.register import section as register_section
@@ -320,10 +323,10 @@ def main():
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--sync-batches", type=int, default=20)
     parser.add_argument("--view-repeat", type=int, default=40, help="requests per view measure")
-    parser.add_argument("--only", choices=("views", "warnings", "register", "attachments"),
+    parser.add_argument("--only", choices=("views", "warnings", "register", "attachments", "outbound"),
                         help="only the views' or the warnings' measures, printed (BENCHMARKS.md is written by full "
-                             "runs); or only the register import or the attachment uploads, which write their own "
-                             "sections of BENCHMARKS.md")
+                             "runs); or only the register import, the attachment uploads or the outbound sender, "
+                             "which write their own sections of BENCHMARKS.md")
     args = parser.parse_args()
     if args.only == "register":  # needs no benchmark county: a fresh database of its own on each back end
         write_section(RESULTS, REGISTER_HEADING, register_section(bench_register()))
@@ -332,6 +335,10 @@ def main():
     if args.only == "attachments":  # a small county of its own on each back end
         write_section(RESULTS, ATTACHMENTS_HEADING, attachments_section(bench_attachments()))
         print(f"→ {RESULTS.relative_to(ROOT)} ({ATTACHMENTS_HEADING[3:]})")
+        return
+    if args.only == "outbound":  # a small county of its own on each back end, the fake gateway on loopback
+        write_section(RESULTS, OUTBOUND_HEADING, outbound_section(bench_outbound()))
+        print(f"→ {RESULTS.relative_to(ROOT)} ({OUTBOUND_HEADING[3:]})")
         return
 
     from seed.spec import benchmark_spec
@@ -366,6 +373,7 @@ def main():
             write_results(rows, built)
             write_section(RESULTS, REGISTER_HEADING, register_section(bench_register()))
             write_section(RESULTS, ATTACHMENTS_HEADING, attachments_section(bench_attachments()))
+            write_section(RESULTS, OUTBOUND_HEADING, outbound_section(bench_outbound()))
             print(f"→ {RESULTS.relative_to(ROOT)}")
     finally:
         if cluster:

@@ -26,7 +26,8 @@ import sqlalchemy as sa
 from schemathesis.engine import Status, events, from_schema
 
 from server.auth import CSRF_HEADER
-from tools.app import DEMO_END_DATE, DEMO_PASSWORD, make_app
+from tools.app import DEMO_PASSWORD
+from tools.bench.backends import small_county
 from tools.bench.report import API_FUZZING, write_section
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,21 +63,6 @@ class RunResult:
     @property
     def ok(self) -> bool:
         return not self.errors and not any(op.failures for op in self.operations.values())
-
-
-def build_app(database_url: str):
-    """The app on a fresh database: migrated, with the small generated county."""
-    from flask_migrate import upgrade
-
-    from seed.county import generate_county
-    from seed.spec import small_spec
-    from server.extensions import db
-    app = make_app(database_url)
-    with app.app_context():
-        upgrade()
-        with db.engine.begin() as conn:
-            generate_county(conn, small_spec(DEMO_END_DATE), quiet=True)
-    return app
 
 
 def username_of(app, role: str) -> str:
@@ -223,7 +209,7 @@ def main(argv=None) -> int:
         else:
             url = f"sqlite:///{tmp}/fuzz.sqlite"
         try:
-            result = fuzz(build_app(url), examples=args.examples, seed=args.seed, max_time=args.max_time)
+            result = fuzz(small_county(url), examples=args.examples, seed=args.seed, max_time=args.max_time)
         finally:
             if pg:
                 pg.stop()

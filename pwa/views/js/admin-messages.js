@@ -1,4 +1,4 @@
-// The admin console's strings (系统管理: users, cadre links, settings, the audit log), added to the shared catalogues.
+// The admin console's strings (系统管理: users, cadre links, settings, outbound delivery, the audit log), added to the shared catalogues.
 // Role names come from the server (GET /api/admin/roles, server/roles.py); level names from the views' catalogue.
 import { addMessages } from "/app/js/i18n.js";
 
@@ -32,6 +32,15 @@ addMessages({
     adm_register_checked: "试运行完成，未写入：{households} 户 {people} 人，拒绝 {refused} 行，重复 {duplicate} 行",
     adm_register_written: "已写入 {households} 户 {people} 人（{cells} 个网格）",
     adm_register_clean: "每一行都没有问题",
+    adm_deliveries: "消息外发", adm_channel: "渠道", adm_any_channel: "全部渠道", adm_any_status: "全部状态",
+    adm_recipient: "接收人", adm_group: "（群）", adm_urgent: "紧急", adm_attempts: "尝试次数", adm_last_error: "最后错误",
+    adm_next_attempt: "下次尝试", adm_sent_at: "发送时间", adm_body: "内容", adm_configured: "已配置的渠道",
+    adm_configured_none: "无（未配置任何外发渠道，消息只在系统内查看）", adm_quiet_from: "从", adm_quiet_to: "时至", adm_hour: "时",
+    adm_delivery_statuses: { failed: "失败", pending: "待发送", held: "待汇总", sent: "已发送", digested: "已汇总发送" },
+    notify_channel_names: { wecom: "企业微信群", dingtalk: "钉钉群", sms: "短信" },
+    notify_kinds: { dispute_arrived: "矛盾纠纷到本级", case_assigned: "被指定包案", deadline_near: "期限将至（黄灯）",
+      deadline_passed: "已超期（红灯）", supervised: "督办", alert_raised: "预警", report_due: "零报告待填报",
+      follow_up_due: "回访到期", move_awaiting: "迁入待接收" },
     adm_settings_saved: "参数已保存", adm_setting: "参数", adm_value: "取值", adm_meaning: "含义",
     adm_days: "天", adm_default_channel: "其他渠道",
     adm_person: "操作人（用户名）", adm_action: "操作", adm_entity: "对象类型", adm_entity_id: "对象编号",
@@ -53,6 +62,10 @@ addMessages({
       stalled_days: "停滞预警：黄色或红色事件多少天无进展",
       key_person_visit_days: "重点人员：超过多少天未走访即预警",
       zero_report_grace_days: "零报告宽限：每月前多少天内不提示上月未报",
+      notify_channels: "消息外发：每类消息经哪些渠道发出（企业微信群、钉钉群每件事发一次；短信发给每位有手机号的接收人，本人可关闭）。未配置的渠道不发送",
+      quiet_hours: "免打扰时段（北京时间）：其间不发短信，紧急（红色）除外，其余在时段结束时发出",
+      notify_sms_per_hour: "每人每小时最多发送短信条数，超出的顺延",
+      digest_hour: "每日汇总的发送时间（北京时间，时）：选择汇总的用户届时收到一条短信",
     },
   },
   en: {
@@ -87,6 +100,18 @@ addMessages({
     adm_register_checked: "Checked, nothing written: {households} households, {people} people, {refused} refused, {duplicate} duplicates",
     adm_register_written: "Wrote {households} households, {people} people ({cells} cells)",
     adm_register_clean: "No row has a problem",
+    adm_deliveries: "Outbound", adm_channel: "Channel", adm_any_channel: "Any channel", adm_any_status: "Any status",
+    adm_recipient: "To", adm_group: "(group)", adm_urgent: "urgent", adm_attempts: "Attempts", adm_last_error: "Last error",
+    adm_next_attempt: "Next attempt", adm_sent_at: "Sent", adm_body: "Text", adm_configured: "Channels configured",
+    adm_configured_none: "none (no outbound channel configured: messages are read in the app only)",
+    adm_quiet_from: "from", adm_quiet_to: "to", adm_hour: "h",
+    adm_delivery_statuses: { failed: "failed", pending: "pending", held: "held for the digest", sent: "sent",
+      digested: "sent in a digest" },
+    notify_channel_names: { wecom: "WeCom group", dingtalk: "DingTalk group", sms: "SMS" },
+    notify_kinds: { dispute_arrived: "A dispute at your level", case_assigned: "A case you lead",
+      deadline_near: "A limit near (yellow)", deadline_passed: "A limit passed (red)", supervised: "Supervision",
+      alert_raised: "An early warning", report_due: "A report due", follow_up_due: "A follow-up due",
+      move_awaiting: "A household moving in" },
     adm_settings_saved: "Settings saved", adm_setting: "Setting", adm_value: "Value", adm_meaning: "Meaning",
     adm_days: "days", adm_default_channel: "other channels",
     adm_person: "By (username)", adm_action: "Action", adm_entity: "Entity type", adm_entity_id: "Entity id",
@@ -108,6 +133,10 @@ addMessages({
       stalled_days: "Stalled: yellow or red with no step for this many days",
       key_person_visit_days: "Key persons: not visited for this many days",
       zero_report_grace_days: "Days into a month before last month's missing reports are raised",
+      notify_channels: "Outbound: which kinds of message go out by which channel (a WeCom or DingTalk group once per event; an SMS to each recipient with a mobile, who may turn it off). A channel not configured sends nothing",
+      quiet_hours: "Quiet hours (China time): no SMS between them except urgent (red) ones; the rest go when they end",
+      notify_sms_per_hour: "At most so many SMS a person an hour; the rest wait",
+      digest_hour: "The hour (China time) of the daily digest, one SMS to those who chose it",
     },
   },
 });

@@ -8,6 +8,10 @@ import { say, showFieldErrors } from "./register-forms.js";
 const CHANNELS = ["letter", "walk_in", "phone", "sms", "online"];  // the petition channels a time limit may name
 const LIMITS = ["acceptance_days", "resolution_days"];
 const FLOATS = ["near_limit_share", "cluster_p_value"];
+const OUTBOUND = ["wecom", "dingtalk", "sms"];  // the channels a kind of message may go out by
+const checkbox = (name, value, on, label) =>
+  `<label><input type="checkbox" name="${name}" value="${value}" ${on ? "checked" : ""}> ${esc(label)}</label>`;
+const checked = (form, name) => [...form.querySelectorAll(`input[name="${name}"]:checked`)].map((box) => box.value);
 
 export async function showSettings(element, _params, { main, shown }) {
   const current = await api.get("/api/settings");
@@ -43,10 +47,18 @@ function control(key, value) {
       ? t("adm_default_channel") : t("channels")[channel])} <input type="number" min="1" max="365" name="${key}.${channel}"
       value="${esc(value[channel] ?? "")}"> ${esc(t("adm_days"))}</label>`).join(" ");
   }
+  if (key === "notify_channels") {
+    return Object.entries(t("notify_kinds")).map(([kind, name]) => `<div class="limit" data-kind="${kind}">${esc(name)}：${
+      OUTBOUND.map((c) => checkbox(`${key}.${kind}`, c, (value[kind] || []).includes(c), t("notify_channel_names")[c]))
+        .join(" ")}</div>`).join("");
+  }
+  if (key === "quiet_hours") {
+    return ["adm_quiet_from", "adm_quiet_to"].map((label, i) => `<label class="limit">${esc(t(label))} <input
+      type="number" min="0" max="23" name="${key}.${i}" value="${esc(value[i])}"> ${esc(t("adm_hour"))}</label>`).join(" ");
+  }
   if (typeof value === "boolean") return `<input type="checkbox" name="${key}" ${value ? "checked" : ""}>`;
   if (Array.isArray(value)) {
-    return Object.entries(t("categories")).map(([code, name]) => `<label><input type="checkbox" name="${key}"
-      value="${code}" ${value.includes(code) ? "checked" : ""}> ${esc(name)}</label>`).join(" ");
+    return Object.entries(t("categories")).map(([code, name]) => checkbox(key, code, value.includes(code), name)).join(" ");
   }
   return `<input type="number" name="${key}" value="${esc(value)}" step="${FLOATS.includes(key) ? "any" : "1"}">`;
 }
@@ -58,10 +70,14 @@ function read(form, current) {
     if (LIMITS.includes(key)) {
       out[key] = Object.fromEntries(["default", ...CHANNELS].map((c) => [c, form.elements[`${key}.${c}`]?.value])
         .filter(([, v]) => v !== undefined && v !== "").map(([c, v]) => [c, Number(v)]));
+    } else if (key === "notify_channels") {
+      out[key] = Object.fromEntries(Object.keys(t("notify_kinds")).map((kind) => [kind, checked(form, `${key}.${kind}`)]));
+    } else if (key === "quiet_hours") {
+      out[key] = [0, 1].map((i) => Number(form.elements[`${key}.${i}`].value));
     } else if (typeof current[key] === "boolean") {
       out[key] = form.elements[key].checked;
     } else if (Array.isArray(current[key])) {
-      out[key] = [...form.querySelectorAll(`input[name="${key}"]:checked`)].map((box) => box.value);
+      out[key] = checked(form, key);
     } else if (form.elements[key]) {
       out[key] = form.elements[key].value === "" ? null : Number(form.elements[key].value);
     }

@@ -1,9 +1,11 @@
-// The admin console (/views/admin, 系统管理): #users, #register, #links, #settings, #audit, each a module of its own; grid
-// boundaries and partitions are on their own page (/views/admin-grid). Others are refused (the API answers them 403).
+// The admin console (/views/admin, 系统管理): #users, #register, #links, #settings, #deliveries, #audit, each a module of
+// its own; grid boundaries and partitions are on their own page (/views/admin-grid). Others are refused (the API
+// answers them 403).
 import { esc } from "/app/js/html.js";
 import { t } from "/app/js/i18n.js";
 import "./admin-messages.js";
 import { showAudit } from "./admin-audit.js";
+import { showDeliveries } from "./admin-deliveries.js";
 import { showLinks } from "./admin-links.js";
 import { showRegisterImport } from "./admin-register.js";
 import { showSettings } from "./admin-settings.js";
@@ -12,7 +14,7 @@ import { startView } from "./session.js";
 
 // in the order a county is set up: the register before the cadre links that name its households
 const SECTIONS = { users: showUsers, register: showRegisterImport, links: showLinks, settings: showSettings,
-                   audit: showAudit };
+                   deliveries: showDeliveries, audit: showAudit };
 
 async function render(main, user) {
   if (user.role !== "admin") {

@@ -6,13 +6,20 @@ import sqlalchemy as sa
 from flask import g
 from flask.views import MethodView
 
-from ... import clock
-from ...errors import found_or_404
+from ... import clock, settings
+from ...errors import api_abort, found_or_404
 from ...extensions import db
 from ...models import Notification
+from ...models.vocab import PERSONAL_CHANNELS
 from ..blueprint import Blueprint
 from ..pagination import paginate
-from .schemas import NotificationArgsSchema, NotificationPageSchema, NotificationSchema, ReadAllSchema
+from .schemas import (
+    NotificationArgsSchema,
+    NotificationPageSchema,
+    NotificationSchema,
+    PreferencesSchema,
+    ReadAllSchema,
+)
 
 blp = Blueprint("notifications", __name__, url_prefix="/api/notifications", description="Messages 消息中心")
 
@@ -62,3 +69,36 @@ class ReadAll(MethodView):
                                   .values(read_at=clock.now())).rowcount
         db.session.commit()
         return {"read": done}
+
+
+def county_allows() -> dict[str, list[str]]:
+    return {kind: [c for c in channels if c in PERSONAL_CHANNELS]
+            for kind, channels in settings.get("notify_channels").items()}
+
+
+def preferences() -> dict:
+    return {"notify_channels": g.user.notify_channels, "notify_digest": g.user.notify_digest,
+            "county_allows": county_allows(), "mobile_on_file": bool(g.user.phone)}
+
+
+@blp.route("/preferences")
+class Preferences(MethodView):
+    @blp.response(200, PreferencesSchema)
+    def get(self):
+        """How your messages reach you beyond the message centre: SMS by kind, the daily digest."""
+        return preferences()
+
+    @blp.arguments(PreferencesSchema)
+    @blp.response(200, PreferencesSchema)
+    def put(self, body):
+        """Choose the channels by kind within what the county allows, and the digest (audited)."""
+        allows = county_allows()
+        beyond = sorted(f"{kind}: {channel}" for kind, channels in (body["notify_channels"] or {}).items()
+                        for channel in channels if channel not in allows.get(kind, []))
+        if beyond:
+            api_abort(422, "The county does not send these", "县级设置不允许以这些渠道发送",
+                      errors={"json": {"notify_channels": [f"not allowed by the county: {', '.join(beyond)} / "
+                                                           f"县级设置不允许：{'、'.join(beyond)}"]}})
+        g.user.notify_channels, g.user.notify_digest = body["notify_channels"], body["notify_digest"]
+        db.session.commit()
+        return preferences()

@@ -1,8 +1,10 @@
 """The message centre's bodies 消息中心."""
 from marshmallow import Schema, fields
 
-from ...models.vocab import NOTIFICATION_KINDS, NOTIFICATION_SUBJECTS
+from ...models.vocab import NOTIFICATION_KINDS, NOTIFICATION_SUBJECTS, PERSONAL_CHANNELS
+from ..common import JsonBoolean
 from ..pagination import PageArgsSchema, page_schema
+from ..settings.schemas import channels_by_kind
 
 
 class NotificationArgsSchema(PageArgsSchema):
@@ -30,3 +32,16 @@ class NotificationPageSchema(page_schema(NotificationSchema, "NotificationList")
 
 class ReadAllSchema(Schema):
     read = fields.Integer(metadata={"description": "how many were marked read"})
+
+
+class PreferencesSchema(Schema):
+    """The caller's own choice of how messages reach them beyond the message centre (server/notifications/outbox.py)."""
+    notify_channels = channels_by_kind(PERSONAL_CHANNELS, required=True, allow_none=True, metadata={
+        "description": "the personal channels (sms) for each kind, within what the county allows; a kind left out "
+                       "follows the county; null: all the county allows. Group robots post to their groups"})
+    notify_digest = JsonBoolean(required=True, metadata={
+        "description": "one SMS a day at the county's digest hour summing up, instead of one each (urgent ones go "
+                       "at once)"})
+    county_allows = channels_by_kind(PERSONAL_CHANNELS, dump_only=True, metadata={
+        "description": "the personal channels the county sends each kind by (setting notify_channels)"})
+    mobile_on_file = fields.Boolean(dump_only=True, metadata={"description": "SMS need a mobile on file"})

@@ -1,9 +1,16 @@
 """The county settings as the API shows and takes them."""
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
-from ...models.vocab import DISPUTE_CATEGORIES, DISPUTE_CHANNELS
+from ...models.vocab import DISPUTE_CATEGORIES, DISPUTE_CHANNELS, NOTIFICATION_KINDS, OUTBOUND_CHANNELS
 
 DAYS = validate.Range(min=1, max=365)
+HOUR = validate.Range(min=0, max=23)
+
+
+def channels_by_kind(channels=OUTBOUND_CHANNELS, **metadata) -> fields.Dict:
+    """{kind of message: [channels]}: known kinds, known channels (the county's rule, and a user's choice)."""
+    return fields.Dict(keys=fields.String(validate=validate.OneOf(NOTIFICATION_KINDS)),
+                       values=fields.List(fields.String(validate=validate.OneOf(channels))), **metadata)
 
 
 class SettingsSchema(Schema):
@@ -27,6 +34,14 @@ class SettingsSchema(Schema):
     stalled_days = fields.Integer(validate=DAYS)
     key_person_visit_days = fields.Integer(validate=DAYS)
     zero_report_grace_days = fields.Integer(validate=validate.Range(min=0, max=28))
+    notify_channels = channels_by_kind(metadata={
+        "description": "which kinds of message go out by which channel (wecom, dingtalk, sms), when configured"})
+    quiet_hours = fields.List(fields.Integer(validate=HOUR), validate=validate.Length(equal=2), metadata={
+        "description": "[from, to] China hours: no SMS in between except urgent ones (equal: none)"})
+    notify_sms_per_hour = fields.Integer(validate=validate.Range(min=1, max=100), metadata={
+        "description": "at most so many SMS a person an hour; the rest wait"})
+    digest_hour = fields.Integer(validate=HOUR, metadata={
+        "description": "the China hour the daily digest goes to those who chose it"})
 
     @validates("acceptance_days", "resolution_days")
     def _channels(self, value, **_):
