@@ -27,6 +27,9 @@ from tools.bench.register import HEADING as REGISTER_HEADING
 from tools.bench.register import bench_register
 from tools.bench.register import section as register_section
 from tools.bench.report import percentile, write_keeping_sections, write_section
+from tools.bench.sweep import HEADING as SWEEP_HEADING
+from tools.bench.sweep import bench_sweep
+from tools.bench.sweep import section as sweep_section
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "BENCHMARKS.md"
@@ -323,7 +326,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--sync-batches", type=int, default=20)
     parser.add_argument("--view-repeat", type=int, default=40, help="requests per view measure")
-    parser.add_argument("--only", choices=("views", "warnings", "register", "attachments", "outbound"),
+    parser.add_argument("--only", choices=("views", "warnings", "register", "attachments", "outbound", "sweep"),
                         help="only the views' or the warnings' measures, printed (BENCHMARKS.md is written by full "
                              "runs); or only the register import, the attachment uploads or the outbound sender, "
                              "which write their own sections of BENCHMARKS.md")
@@ -349,6 +352,10 @@ def main():
         built = build_if_empty(app, lambda: benchmark_spec(dt.date(2026, 11, 20), args.households, args.cells,
                                                            args.visits, args.disputes))
         print(f"benchmark county: {built}")
+        if args.only == "sweep":
+            write_section(RESULTS, SWEEP_HEADING, sweep_section(bench_sweep(app)))
+            print(f"→ {RESULTS.relative_to(ROOT)} ({SWEEP_HEADING[3:]})")
+            return
         rows = [] if args.only else [
             bench_assignment(app, args.repeat), bench_sync(app, "PostGIS", args.sync_batches),
             bench_sync(spatialite_app(), "SpatiaLite", args.sync_batches)]
@@ -374,6 +381,7 @@ def main():
             write_section(RESULTS, REGISTER_HEADING, register_section(bench_register()))
             write_section(RESULTS, ATTACHMENTS_HEADING, attachments_section(bench_attachments()))
             write_section(RESULTS, OUTBOUND_HEADING, outbound_section(bench_outbound()))
+            write_section(RESULTS, SWEEP_HEADING, sweep_section(bench_sweep(app)))
             print(f"→ {RESULTS.relative_to(ROOT)}")
     finally:
         if cluster:
