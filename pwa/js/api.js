@@ -58,6 +58,7 @@ export async function me({ quiet = false } = {}) {
 export const get = (path) => request("GET", path);
 export const post = (path, body) => request("POST", path, body);
 export const patch = (path, body) => request("PATCH", path, body);
+export const put = (path, body) => request("PUT", path, body);
 export const postForm = (path, formData) => request("POST", path, formData);
 
 export async function logout() {

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from grids.codes import LEVEL_SHORT_ZH
 
 from ..models.vocab import NOTIFICATION_KINDS
+from ..roles import ROLE
 
 RISK_ZH = {"red": "红色", "orange": "橙色", "yellow": "黄色", "blue": "蓝色"}
 SEVERITY = {"high": ("high", "高风险"), "medium": ("medium", "中风险"), "low": ("low", "低风险")}
@@ -19,30 +20,46 @@ class Kind:
     subject: str  # what it is about: a dispute, an alert, a cell (its report), a visit (its follow-up), a move
     en: str
     zh: str
-    title_zh: str  # what the user's settings call it
 
 
 KINDS = {
     "dispute_arrived": Kind("dispute", "A {risk} dispute in {place} awaits acceptance at {level} level",
-                            "{place}有一件{risk_zh}矛盾纠纷到{level_zh}级，待受理", "矛盾纠纷到本级"),
+                            "{place}有一件{risk_zh}矛盾纠纷到{level_zh}级，待受理"),
     "case_assigned": Kind("dispute", "You lead the case of a {risk} dispute in {place} (包案)",
-                          "您被指定为{place}一件{risk_zh}矛盾纠纷的包案领导", "被指定包案"),
+                          "您被指定为{place}一件{risk_zh}矛盾纠纷的包案领导"),
     "deadline_near": Kind("dispute", "A dispute in {place} nears its {phase} limit ({due})",
-                          "{place}一件矛盾纠纷{phase_zh}期限将至（{due}）", "期限将至（黄灯）"),
+                          "{place}一件矛盾纠纷{phase_zh}期限将至（{due}）"),
     "deadline_passed": Kind("dispute", "A dispute in {place} is past its {phase} limit ({due})",
-                            "{place}一件矛盾纠纷已超过{phase_zh}期限（{due}）", "已超期（红灯）"),
+                            "{place}一件矛盾纠纷已超过{phase_zh}期限（{due}）"),
     "supervised": Kind("dispute", "A dispute you hold in {place} is under supervision (督办)",
-                       "您承办的{place}一件矛盾纠纷被督办", "督办"),
+                       "您承办的{place}一件矛盾纠纷被督办"),
     # not the alert's reason: it may name the parties (repeat disputes); the alert itself says it after sign-in
-    "alert_raised": Kind("alert", "A {severity}-severity early warning for {place}", "{place}有一条{severity_zh}预警待处理", "预警"),
+    "alert_raised": Kind("alert", "A {severity}-severity early warning for {place}", "{place}有一条{severity_zh}预警待处理"),
     "report_due": Kind("cell", "The {period_en} report of {place} is due and not filed",
-                       "{place}{period_zh}尚未填报，请及时报告", "零报告待填报"),
+                       "{place}{period_zh}尚未填报，请及时报告"),
     "follow_up_due": Kind("visit", "A follow-up visit you planned in {place} is due ({due})",
-                          "您在{place}约定的回访已到期（{due}）", "回访到期"),
+                          "您在{place}约定的回访已到期（{due}）"),
     "move_awaiting": Kind("move", "A household moving into {place} awaits your acceptance",
-                          "有一户迁入{place}，待您接收", "迁入待接收"),
+                          "有一户迁入{place}，待您接收"),
 }
 assert tuple(KINDS) == NOTIFICATION_KINDS  # noqa: S101  (the table's CHECK and this wording agree)
+
+
+def kinds_for(role: str) -> list[str]:
+    """The kinds a user of the role can be told (rules.py): who acts at a level hears of disputes arriving there, their
+    limits, supervisions and alerts; a case's leader of the case, its limits and supervisions; who works from the
+    phone of their follow-ups; a grid worker of the cell's report and the households moving in."""
+    held = ROLE[role]
+    kinds = set()
+    if held.handles:
+        kinds |= {"dispute_arrived", "deadline_near", "deadline_passed", "supervised", "alert_raised"}
+    if held.leads_cases:
+        kinds |= {"case_assigned", "deadline_near", "deadline_passed", "supervised"}
+    if held.on_phone:
+        kinds.add("follow_up_due")
+    if held.bound_to == ("cell",):
+        kinds |= {"report_due", "move_awaiting"}
+    return [kind for kind in KINDS if kind in kinds]
 
 
 def texts(kind: str, **params) -> tuple[str, str]:

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from server.extensions import db
 from server.models import Alert, GridUnit, HouseholdMove, Notification, User
+from server.notifications.kinds import kinds_for
 from server.notifications.sweep import sweep
 from server.warnings.engine import raise_alerts
 from server.warnings.rules import Candidate
@@ -188,7 +189,11 @@ def test_the_message_centre_lists_my_own_unread_first_and_marks_them_read(small_
 
 
 def test_no_message_carries_an_id_or_a_phone_number(small_app, cast, clock):
-    report(signed_in(small_app, cast["worker"]), cast["cell"])
+    item = report(signed_in(small_app, cast["worker"]), cast["cell"])
+    head = signed_in(small_app, cast["village_head"])
+    step(head, item["id"], "accept")
+    step(head, item["id"], "assign", leader_username=cast["village_head"], measures="入户调解")
+    step(signed_in(small_app, cast["county"]), item["id"], "supervise", note="尽快化解")
     with small_app.app_context():
         sweep(clock.at + dt.timedelta(days=30))
         db.session.commit()
@@ -196,6 +201,9 @@ def test_no_message_carries_an_id_or_a_phone_number(small_app, cast, clock):
     assert texts
     personal = re.compile(r"\d{17}[\dXx]|\d{15}|1[3-9]\d{9}")
     assert not [t for pair in texts for t in pair if personal.search(t)]
+    with small_app.app_context():  # and each was told to someone whose role can be told it (their settings offer it)
+        told_roles = db.session.execute(sa.select(Notification.kind, User.role).join(User).distinct()).all()
+    assert told_roles and all(kind in kinds_for(role) for kind, role in told_roles)
 
 
 def test_in_the_months_last_days_the_workers_of_cells_without_a_report_are_asked_once(small_app, cast, clock):

@@ -67,3 +67,39 @@ def test_a_village_head_hears_of_a_red_dispute_and_opens_it_from_the_message(liv
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification).join(User)
                                  .where(User.username == head, Notification.read_at.is_(None))) == 0
     context.close()
+
+
+def test_a_town_secretary_chooses_which_messages_come_by_sms_and_the_digest(live_server, browser):
+    """Within what the county sends by SMS (the default setting: not follow-ups nor moves), kept after a reload and
+    as the database holds it; the phone's 我的 offers the same to a grid worker."""
+    app, base = live_server
+    with app.app_context():
+        secretary = db.session.scalar(sa.select(User.username).where(User.role == "town_secretary").order_by(User.id))
+    context, page = sign_in_at_home(browser, base, secretary, viewport=DESKTOP)
+    page.goto("/views/messages")
+    page.wait_for_selector("#message-settings")
+    offered = page.eval_on_selector_all("#message-settings input[name=sms]", "boxes => boxes.map(b => b.value)")
+    assert "supervised" in offered and "move_awaiting" not in offered and "follow_up_due" not in offered
+    assert all(page.is_checked(f"#message-settings input[value={kind}]") for kind in offered)  # all, until chosen
+    page.uncheck("#message-settings input[value=supervised]")
+    page.check("#message-settings input[name=digest]")
+    page.click("#message-settings button[type=submit]")
+    page.wait_for_selector("#ms-said.ok:has-text('已保存')")
+    page.reload()
+    page.wait_for_selector("#message-settings")
+    assert not page.is_checked("#message-settings input[value=supervised]")
+    assert page.is_checked("#message-settings input[value=dispute_arrived]")
+    assert page.is_checked("#message-settings input[name=digest]")
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.username == secretary))
+        assert user.notify_digest is True and user.notify_channels["supervised"] == []
+        assert user.notify_channels["dispute_arrived"] == ["sms"]
+    context.close()
+
+    from tests.browser.phone import phone_of
+    phone, screen = phone_of(browser, base, worker(app, 10).username)
+    screen.goto("/app/#/me")
+    screen.wait_for_selector("#message-settings")
+    assert screen.eval_on_selector_all("#message-settings input[name=sms]", "boxes => boxes.map(b => b.value)") == [
+        "report_due"]  # of what a worker is told, the county sends only the report's reminder by SMS
+    phone.close()

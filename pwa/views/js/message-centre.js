@@ -4,6 +4,7 @@
 import * as api from "/app/js/api.js";
 import { esc } from "/app/js/html.js";
 import { currentLanguage, t } from "/app/js/i18n.js";
+import { showMessageSettings } from "/app/js/message-settings.js";
 import { chinaDay } from "./format.js";
 import { pager } from "./pager.js";
 import "./message-centre-messages.js";
@@ -21,7 +22,8 @@ async function render(main, user) {
   main.innerHTML = `<section class="card" id="message-centre"><h2>${esc(t("mc_title"))}
       <span class="muted" id="mc-unread"></span></h2>
       <button type="button" class="secondary" id="mc-read-all">${esc(t("mc_read_all"))}</button>
-      <ul class="messages" id="mc-list"><li class="muted">${esc(t("loading"))}</li></ul></section>`;
+      <ul class="messages" id="mc-list"><li class="muted">${esc(t("loading"))}</li></ul></section>
+    <section class="card" id="message-settings-card"></section>`;
   const answer = await api.get(`/api/notifications?page=${page}`);
   const text = (m) => (currentLanguage() === "zh" ? m.text_zh : m.text);
   const list = main.querySelector("#mc-list");
@@ -43,6 +45,7 @@ async function render(main, user) {
     window.dispatchEvent(new CustomEvent("view-redraw"));
   });
   main.querySelector("#message-centre").dataset.loaded = "true";
+  showMessageSettings(main.querySelector("#message-settings-card"));
 }
 
 window.addEventListener("hashchange", () => window.dispatchEvent(new CustomEvent("view-redraw")));

@@ -11,6 +11,7 @@ from ...errors import api_abort, found_or_404
 from ...extensions import db
 from ...models import Notification
 from ...models.vocab import PERSONAL_CHANNELS
+from ...notifications.kinds import kinds_for
 from ..blueprint import Blueprint
 from ..pagination import paginate
 from .schemas import (
@@ -78,7 +79,7 @@ def county_allows() -> dict[str, list[str]]:
 
 def preferences() -> dict:
     return {"notify_channels": g.user.notify_channels, "notify_digest": g.user.notify_digest,
-            "county_allows": county_allows(), "mobile_on_file": bool(g.user.phone)}
+            "county_allows": county_allows(), "mobile_on_file": bool(g.user.phone), "my_kinds": kinds_for(g.user.role)}
 
 
 @blp.route("/preferences")

@@ -45,3 +45,5 @@ class PreferencesSchema(Schema):
     county_allows = channels_by_kind(PERSONAL_CHANNELS, dump_only=True, metadata={
         "description": "the personal channels the county sends each kind by (setting notify_channels)"})
     mobile_on_file = fields.Boolean(dump_only=True, metadata={"description": "SMS need a mobile on file"})
+    my_kinds = fields.List(fields.String(metadata={"enum": list(NOTIFICATION_KINDS)}), dump_only=True, metadata={
+        "description": "the kinds of message the caller's role can be told"})
