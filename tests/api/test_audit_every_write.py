@@ -1,4 +1,5 @@
 """Every write endpoint leaves audit rows when it writes: checked for all of them, from the URL map."""
+import datetime as dt
 import io
 import json
 
@@ -31,6 +32,22 @@ def scramble_one(app):
         h = db.session.scalar(sa.select(Household.id).where(Household.cell_id == a, Household.location.is_not(None)))
         db.session.execute(sa.update(Household).where(Household.id == h).values(cell_id=b))
         db.session.commit()
+
+
+def message_to(app, username):
+    """A new unread message to the user: its id."""
+    import uuid
+
+    from server.models import Notification, User
+    with app.app_context():
+        user_id = db.session.scalar(sa.select(User.id).where(User.username == username))
+        message_id = uuid.uuid4()  # a plain insert, as the rules write them: no audit row of its own
+        db.session.execute(sa.insert(Notification).values(
+            id=message_id, user_id=user_id, kind="report_due", event_key=f"test:{uuid.uuid4()}", subject_type="cell",
+            subject_id="610923100201001", api_url="/api/grid/units/610923100201001", text="test", text_zh="测试",
+            urgent=False, created_at=dt.datetime.now(dt.timezone.utc)))
+        db.session.commit()
+        return message_id
 
 
 def assign_after_scrambling(app):
@@ -180,6 +197,11 @@ WRITES = {
         "cadre_username": "c00002", "household_code": first(app, Household).code}})),
     ("admin_users.CadreLinkById", "PATCH"): ("admin", lambda app: ("/api/admin/cadre-links/1", {
         "json": {"valid_to": "2030-01-01"}})),
+    ("notifications.Read", "POST"): ("t100", lambda app: (f"/api/notifications/{message_to(app, 't100')}/read", {})),
+    ("notifications.ReadAll", "POST"): ("t100", lambda app: message_to(app, "t100") and (
+        "/api/notifications/read-all", {})),
+    ("notifications.Preferences", "PUT"): ("t100", lambda app: ("/api/notifications/preferences", {"json": {
+        "notify_channels": None, "notify_digest": True}})),
     ("admin_users.CadreLinkImport", "POST"): ("admin", lambda app: ("/api/admin/cadre-links/import", {
         "content_type": "multipart/form-data", "data": {"file": (io.BytesIO(
             f"cadre_username,household_code\nc00003,{first(app, Household).code}\n".encode()), "l.csv")}})),

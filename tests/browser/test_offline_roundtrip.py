@@ -33,6 +33,7 @@ def test_offline_round_trip(live_server, phone):
     for n, href in enumerate(codes[:3], start=1):
         page.goto(f"/app/{href}")
         page.wait_for_selector("form#visit")
+        page.wait_for_selector("#gps:has-text('精度 12 米')")  # the worker waits for the fix the visit carries
         page.select_option("form#visit select[name=kind]", "counselling")
         page.fill("form#visit textarea[name=notes]", f"{MARK} {n}")
         page.click("form#visit button[type=submit]")

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import g
 from flask.views import MethodView
 
-from ... import clock, settings
+from ... import audit, clock, settings
 from ...errors import api_abort, found_or_404
 from ...extensions import db
 from ...models import Notification
@@ -68,6 +68,7 @@ class ReadAll(MethodView):
         """Mark all your messages read."""
         done = db.session.execute(sa.update(Notification).where(mine(), Notification.read_at.is_(None))
                                   .values(read_at=clock.now())).rowcount
+        audit.record("read_all", "notification", after={"read": done})  # one row for them all (a plain UPDATE)
         db.session.commit()
         return {"read": done}
 
