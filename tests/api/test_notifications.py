@@ -249,3 +249,25 @@ def test_a_follow_up_falling_due_is_told_to_whoever_planned_it_unless_done(small
     assert ours == {f"follow_up:{visits[0]['id']}": {cast["worker"]}}
     message = signed_in(small_app, cast["worker"]).get("/api/notifications").get_json()["items"][0]
     assert message["api_url"] == f"/api/households/{cast['household']}/visits"
+
+
+def test_in_daily_reporting_the_workers_are_asked_for_todays_report_from_the_afternoon(small_app, cast, clock):
+    county = signed_in(small_app, cast["county"])
+    assert county.patch("/api/settings", json={"daily_reporting": True}).status_code == 200
+    today = clock.at.astimezone(CHINA).date()
+    morning = dt.datetime.combine(today, dt.time(9), CHINA) + dt.timedelta(days=1)
+    afternoon = morning.replace(hour=17, minute=30)
+    with small_app.app_context():
+        assert sweep(morning)["report_due"] == 0  # not before 17:00
+        sweep(afternoon)
+        db.session.commit()
+        assert sweep(afternoon)["report_due"] == 0
+        workers = db.session.execute(sa.text(
+            "SELECT g.id, u.username FROM app_user u JOIN grid_unit g ON g.id = u.unit_id "
+            "WHERE u.role = 'grid_worker' AND u.active")).all()
+    want: dict[str, set[str]] = {}
+    for cell_id, username in workers:
+        want.setdefault(f"report:{cell_id}:daily:{afternoon.date()}", set()).add(username)
+    assert told(small_app, "report_due") == want
+    message = signed_in(small_app, cast["worker"]).get("/api/notifications").get_json()["items"][0]
+    assert "今日日报告尚未填报" in message["text_zh"]
