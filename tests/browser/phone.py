@@ -86,6 +86,14 @@ def worker(app, n: int):
     return workers(app)[n]
 
 
+def next_cell(app, cell_id):
+    """The first other cell of the cell's village (a neighbour to move a household to)."""
+    with app.app_context():
+        village = db.session.scalar(sa.select(GridUnit.parent_id).where(GridUnit.id == cell_id))
+        return db.session.scalars(sa.select(GridUnit).where(GridUnit.parent_id == village, GridUnit.id != cell_id)
+                                  .order_by(GridUnit.code)).first()
+
+
 def households_of_cell(app, cell_id) -> list:
     with app.app_context():
         return db.session.execute(sa.select(Household.id, Household.code, Household.head_name, Household.last_visit_at)

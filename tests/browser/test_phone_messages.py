@@ -4,9 +4,9 @@ goes to the move under 任务; the next sync tells the server, which then holds 
 import sqlalchemy as sa
 
 from server.extensions import db
-from server.models import GridUnit, Household, Notification, User
+from server.models import Household, Notification, User
 from tests.browser.conftest import screenshot
-from tests.browser.phone import households_of_cell, phone_of, sync_now, worker
+from tests.browser.phone import households_of_cell, next_cell, phone_of, sync_now, worker
 from tests.conftest import signed_in
 
 
@@ -18,11 +18,9 @@ def unread_badge(page) -> str:
 def test_a_move_into_my_cell_is_a_message_that_stays_offline_and_is_read_once(live_server, browser):
     app, base = live_server
     sender = worker(app, 6)
+    to_cell = next_cell(app, sender.unit_id)
+    to_code, to_id, to_name = to_cell.code, to_cell.id, to_cell.name
     with app.app_context():
-        village = db.session.scalar(sa.select(GridUnit.parent_id).where(GridUnit.id == sender.unit_id))
-        to_cell = db.session.scalar(sa.select(GridUnit).where(GridUnit.parent_id == village,
-                                                              GridUnit.id != sender.unit_id).order_by(GridUnit.code))
-        to_code, to_id, to_name = to_cell.code, to_cell.id, to_cell.name
         receiver = db.session.scalar(sa.select(User.username).where(User.unit_id == to_id, User.role == "grid_worker"))
     moving = households_of_cell(app, sender.unit_id)[2]
     with app.app_context():

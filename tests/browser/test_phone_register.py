@@ -11,7 +11,7 @@ from server.extensions import db
 from server.identity import id_check_digit, id_number_problem
 from server.models import GridUnit, Household, HouseholdMember, HouseholdMove
 from tests.browser.conftest import screenshot
-from tests.browser.phone import cadre_of, households_of_cell, phone_of, said, sync_now, visits_with, worker
+from tests.browser.phone import cadre_of, households_of_cell, next_cell, phone_of, said, sync_now, visits_with, worker
 from tests.conftest import signed_in
 
 pytestmark = pytest.mark.usefixtures("server_clock_ahead")
@@ -204,11 +204,8 @@ def test_a_birth_a_death_and_a_retirement_recorded_offline_reach_the_register_in
 def test_a_household_moved_to_the_next_cell_is_accepted_on_that_workers_phone(live_server, browser):
     app, base = live_server
     sender = worker(app, 4)
-    with app.app_context():
-        village = db.session.scalar(sa.select(GridUnit.parent_id).where(GridUnit.id == sender.unit_id))
-        to_cell = db.session.scalar(sa.select(GridUnit).where(GridUnit.parent_id == village,
-                                                              GridUnit.id != sender.unit_id).order_by(GridUnit.code))
-        to_code, to_id = to_cell.code, to_cell.id
+    to_cell = next_cell(app, sender.unit_id)
+    to_code, to_id = to_cell.code, to_cell.id
     receiver = next(w for n in range(24) if (w := worker(app, n)).unit_id == to_id)
     moving = households_of_cell(app, sender.unit_id)[1]
     phone, page = phone_of(browser, base, sender.username)
