@@ -101,6 +101,19 @@ def screenshot(page, name: str):
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+@contextmanager
+def redrawn(page, selector: str):
+    """Waits, after the block's action, for the part at `selector` to be drawn anew. The desk's pages number each
+    drawing in data-loaded (pwa/views/js/drawn.js): waiting for the attribute alone would find the old drawing,
+    which still says loaded until the redraw replaces it."""
+    before = page.evaluate("s => document.querySelector(s)?.dataset.loaded ?? null", selector)
+    yield
+    page.wait_for_function("""([s, before]) => {
+        const drawn = document.querySelector(s)?.dataset.loaded;
+        return drawn !== undefined && drawn !== before;
+    }""", arg=[selector, before])
+
+
 def app_size_gzipped() -> int:
     root = Path(__file__).resolve().parents[2] / "pwa"
     files = [p for p in root.rglob("*") if p.suffix in (".js", ".css", ".html", ".webmanifest")

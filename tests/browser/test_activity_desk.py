@@ -4,6 +4,7 @@ visit count and last sync in the worker's row, sort by a column and see the orde
 reload and download the xlsx of the table as shown."""
 import datetime as dt
 import io
+from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
@@ -12,7 +13,7 @@ from openpyxl import load_workbook
 from server import clock
 from server.extensions import db
 from server.models import DeviceSync, GridUnit, Visit
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import redrawn, screenshot
 from tests.browser.phone import households_of_cell, on_server_time, phone_of, sign_in, worker
 from tests.browser.test_phone_copy import log_visit
 from tests.browser.test_views import DESKTOP
@@ -55,9 +56,12 @@ def shown_rows(page) -> list[tuple[str, int]]:
         [tr.dataset.key, Number(tr.querySelector("td[data-key=visits]").textContent.replaceAll(",", ""))])""")]
 
 
-def wait_for_table(page, fragment: str = ""):
-    page.wait_for_function("f => location.hash.includes(f)", arg=fragment)
-    page.wait_for_selector("#activity[data-loaded]")
+@contextmanager
+def new_table(page, fragment: str):
+    """The table drawn anew after the block's action, for an address that holds `fragment`."""
+    with redrawn(page, "#activity"):
+        yield
+    assert fragment in page.evaluate("location.hash")
 
 
 def test_a_workers_sync_shows_on_the_activity_page_sorted_and_downloaded(live_server, browser):
@@ -81,12 +85,12 @@ def test_a_workers_sync_shows_on_the_activity_page_sorted_and_downloaded(live_se
     desk = browser.new_context(viewport=DESKTOP, locale="zh-CN", base_url=base, accept_downloads=True)
     office = sign_in_desk(desk, "/views/desk", "county01")
     office.click("#views-nav a[data-page='/views/activity']")
-    wait_for_table(office)
+    office.wait_for_selector("#activity[data-loaded]")
     town_code, town_name = town_of(app, me.unit_id)
-    office.select_option("#unit-picker select[data-parent='610923']", town_code)
-    wait_for_table(office, f"unit={town_code}")
-    office.select_option("#activity-filters select[name=role]", "grid_worker")
-    wait_for_table(office, "role=grid_worker")
+    with new_table(office, f"unit={town_code}"):
+        office.select_option("#unit-picker select[data-parent='610923']", town_code)
+    with new_table(office, "role=grid_worker"):
+        office.select_option("#activity-filters select[name=role]", "grid_worker")
     screenshot(office, "desk-activity")
     assert cell_text(office, me.username, "visits") == str(visits_this_month(app, me.id))
     assert visits_this_month(app, me.id) >= 1
@@ -98,21 +102,22 @@ def test_a_workers_sync_shows_on_the_activity_page_sorted_and_downloaded(live_se
     by_unit = shown_rows(office)  # the town's cells in order of their codes: the worker's village is not the first
     assert by_unit[0][0] != me.username
 
-    office.click("#activity-rows th[data-key=visits]")  # the most visits first
-    wait_for_table(office, "sort=visits&order=desc")
+    with new_table(office, "sort=visits&order=desc"):  # the most visits first
+        office.click("#activity-rows th[data-key=visits]")
     by_visits = shown_rows(office)
     assert by_visits[0][0] == me.username  # the only one with a visit this month
     assert [v for _, v in by_visits] == sorted((v for _, v in by_unit), reverse=True)
     assert by_visits != by_unit and sorted(by_visits) == sorted(by_unit)
     assert office.get_attribute("#activity-rows th[data-key=visits]", "aria-sort") == "descending"
-    office.click("#activity-rows th[data-key=visits]")  # and round again
-    wait_for_table(office, "sort=visits&order=asc")
+    with new_table(office, "sort=visits&order=asc"):  # and round again
+        office.click("#activity-rows th[data-key=visits]")
     assert [v for _, v in shown_rows(office)] == sorted(v for _, v in by_unit)
-    office.click("#activity-rows th[data-key=visits]")
-    wait_for_table(office, "sort=visits&order=desc")
+    with new_table(office, "sort=visits&order=desc"):
+        office.click("#activity-rows th[data-key=visits]")
 
     office.reload()  # the filters and the order are in the address
-    wait_for_table(office, "sort=visits&order=desc")
+    office.wait_for_selector("#activity[data-loaded]")
+    assert "sort=visits&order=desc" in office.evaluate("location.hash")
     assert shown_rows(office) == by_visits
     assert office.input_value("#activity-filters select[name=role]") == "grid_worker"
 

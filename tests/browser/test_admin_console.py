@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from server import settings
 from server.extensions import db
 from server.models import CadreLink, GridUnit, Household, OutboundMessage, User
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import redrawn, screenshot
 from tests.browser.phone import new_phone, open_app
 from tests.browser.test_desk import sign_in_at_home
 from tests.browser.test_views import DESKTOP
@@ -78,9 +78,9 @@ def test_the_admin_creates_a_worker_and_a_cadre_and_links_two_households(live_se
                                       "active": True}
     assert account(app, "cnew01")["unit"] == village
     page.fill("#user-filters input[name=q]", "new01")
-    page.click("#user-filters button[type=submit]")
-    page.wait_for_function("() => location.hash.includes('q=new01')")
-    page.wait_for_selector("#users[data-loaded]")
+    with redrawn(page, "#users"):
+        page.click("#user-filters button[type=submit]")
+    assert "q=new01" in page.evaluate("location.hash")
     rows = page.locator("#users-table tbody tr")
     assert rows.count() == 2 and "待改密码" in rows.first.inner_text()
 
@@ -166,9 +166,9 @@ def test_the_admin_edits_a_setting_and_finds_it_in_the_audit_log(live_server, br
     page.wait_for_selector("#audit[data-loaded]")
     page.fill("#audit-filters input[name=username]", "admin")
     page.fill("#audit-filters input[name=entity_type]", "setting")
-    page.click("#audit-filters button[type=submit]")
-    page.wait_for_function("() => location.hash.includes('entity_type=setting')")
-    page.wait_for_selector("#audit[data-loaded]")
+    with redrawn(page, "#audit"):
+        page.click("#audit-filters button[type=submit]")
+    assert "entity_type=setting" in page.evaluate("location.hash")
     entry = page.locator("#audit-table tbody tr", has_text="stalled_days").first
     assert "9" in entry.locator(".audit-after").inner_text()
     assert all("admin" in text for text in page.locator("#audit-table tbody tr td:nth-child(2)").all_inner_texts())
@@ -213,9 +213,9 @@ def test_the_admin_sets_the_outbound_rules_and_sees_what_failed_to_go_out(live_s
     first = page.locator("#delivery-table tbody tr").first
     assert "失败" in first.inner_text() and "HTTP 500" in first.inner_text() and "企业微信群" in first.inner_text()
     page.select_option("#delivery-filters select[name=status]", "pending")
-    page.click("#delivery-filters button[type=submit]")
-    page.wait_for_function("() => location.hash.includes('status=pending')")
-    page.wait_for_selector("#deliveries[data-loaded]")
+    with redrawn(page, "#deliveries"):
+        page.click("#delivery-filters button[type=submit]")
+    assert "status=pending" in page.evaluate("location.hash")
     rows = page.locator("#delivery-table tbody tr")
     assert rows.count() == 1 and "timeout" in rows.first.inner_text() and "短信" in rows.first.inner_text()
     screenshot(page, "admin-deliveries")

@@ -11,7 +11,7 @@ from server.extensions import db
 from server.models import GridUnit, Household, HouseholdMember
 from tests.api.test_register import TOWN, body, cell, new_id_number
 from tests.api.test_register_list import villages
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import redrawn, screenshot
 from tests.browser.phone import china_today
 from tests.browser.test_desk import sign_in_at_home
 from tests.browser.test_views import wait_for_count
@@ -51,9 +51,9 @@ def open_register(page):
 
 def search(page, text: str):
     page.fill("#register-filters input[name=q]", text)
-    page.click("#register-filters button[type=submit]")
-    page.wait_for_function("q => location.hash.includes(encodeURIComponent(q)) || location.hash.includes(q)", arg=text)
-    page.wait_for_selector("#register[data-loaded]")
+    with redrawn(page, "#register"):
+        page.click("#register-filters button[type=submit]")
+    assert page.evaluate("q => location.hash.includes(encodeURIComponent(q)) || location.hash.includes(q)", text)
 
 
 def reload_household(page, code: str):
@@ -217,10 +217,10 @@ def test_a_town_secretary_reads_a_village_then_a_cell_of_their_town(live_server,
     context, page = sign_in_at_home(browser, base, "t100")
     open_register(page)
     assert page.inner_text("#register-total").startswith(f"共 {on_register_under(app, TOWN)} 户")
-    page.select_option(f"#unit-picker select[data-parent='{TOWN}']", village)
-    page.wait_for_function("v => location.hash.includes(v)", arg=village)
+    with redrawn(page, "#register"):
+        page.select_option(f"#unit-picker select[data-parent='{TOWN}']", village)
+    assert village in page.evaluate("location.hash")
     page.wait_for_selector(f"#unit-picker select[data-parent='{village}']")
-    page.wait_for_selector("#register[data-loaded]")
     assert page.inner_text("#register-total").startswith(f"共 {on_register_under(app, village)} 户")
     codes = page.eval_on_selector_all("#register-table tbody tr", "rows => rows.map(r => r.dataset.code)")
     with app.app_context():
@@ -229,9 +229,9 @@ def test_a_town_secretary_reads_a_village_then_a_cell_of_their_town(live_server,
                                         .order_by(Household.code).limit(50)))
     assert codes == first
     screenshot(page, "register-list-town-secretary")
-    page.click("#next-page")
-    page.wait_for_function("() => location.hash.includes('page=2')")
-    page.wait_for_selector("#register[data-loaded]")
+    with redrawn(page, "#register"):
+        page.click("#next-page")
+    assert "page=2" in page.evaluate("location.hash")
     assert "第 2 /" in page.inner_text("#register-total")
     with app.app_context():
         second = list(db.session.scalars(sa.select(Household.code).join(GridUnit, GridUnit.id == Household.cell_id)
@@ -239,9 +239,9 @@ def test_a_town_secretary_reads_a_village_then_a_cell_of_their_town(live_server,
                                          .order_by(Household.code).offset(50).limit(50)))
     assert page.eval_on_selector_all("#register-table tbody tr", "rows => rows.map(r => r.dataset.code)") == second
     one_cell = page.eval_on_selector(f"#unit-picker select[data-parent='{village}'] option:nth-child(2)", "o => o.value")
-    page.select_option(f"#unit-picker select[data-parent='{village}']", one_cell)
-    page.wait_for_function("c => location.hash.includes(c)", arg=one_cell)
-    page.wait_for_selector("#register[data-loaded]")
+    with redrawn(page, "#register"):
+        page.select_option(f"#unit-picker select[data-parent='{village}']", one_cell)
+    assert one_cell in page.evaluate("location.hash")
     assert page.inner_text("#register-total").startswith(f"共 {on_register_under(app, one_cell)} 户")
     cells = page.eval_on_selector_all("#register-table tbody tr", "rows => rows.map(r => r.dataset.code.slice(0, 15))")
     assert set(cells) == {one_cell}

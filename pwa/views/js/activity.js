@@ -11,6 +11,7 @@ import { chinaTime, count, percent, query, thisMonth } from "./format.js";
 import { startView } from "./session.js";
 import { sortableTable } from "./table.js";
 import { unitPicker } from "./unit-picker.js";
+import { markDrawn } from "./drawn.js";
 
 const SORTS = { display_name: "name", unit_name: "unit", phone_count: "phones" };  // a column → the API's sort, if renamed
 const COLUMN_OF = Object.fromEntries(Object.entries(SORTS).map(([column, sort]) => [sort, column]));
@@ -67,7 +68,7 @@ async function render(main, user) {
     sort: { key: COLUMN_OF[state.sort] || state.sort, descending: state.order === "desc" },
     onSort: ({ key, descending }) => go({ ...state, sort: SORTS[key] || key, order: descending ? "desc" : "asc" }),
   });
-  main.querySelector("#activity").dataset.loaded = "true";
+  markDrawn(main.querySelector("#activity"));
 }
 
 const flagged = (n) => n > 0;

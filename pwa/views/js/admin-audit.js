@@ -5,6 +5,7 @@ import { esc } from "/app/js/html.js";
 import { t } from "/app/js/i18n.js";
 import { go, pager } from "./admin-common.js";
 import { addDays, query } from "./format.js";
+import { markDrawn } from "./drawn.js";
 
 const FILTERS = ["username", "action", "entity_type", "entity_id", "from", "to"];
 const LABELS = { username: "adm_person", action: "adm_action", entity_type: "adm_entity", entity_id: "adm_entity_id",
@@ -34,7 +35,7 @@ export async function showAudit(element, params, { shown }) {
       `<th scope="col" class="text">${esc(t(key))}</th>`).join("")}</tr></thead><tbody>${answer.items.map(row).join("")}</tbody></table></div>`
     : `<p class="muted" id="audit-empty">${esc(t("adm_none"))}</p>`;
   pager(body, answer, (n) => go("audit", { ...state, page: n }));
-  element.querySelector("#audit").dataset.loaded = "true";
+  markDrawn(element.querySelector("#audit"));
 }
 
 const shownValue = (value) => (value === null || value === undefined ? "—" : JSON.stringify(value, null, 1));

@@ -5,6 +5,7 @@ import { esc } from "/app/js/html.js";
 import { t } from "/app/js/i18n.js";
 import { go, pager, table } from "./admin-common.js";
 import { count, query } from "./format.js";
+import { markDrawn } from "./drawn.js";
 
 const CHANNELS = ["wecom", "dingtalk", "sms"];
 const STATUSES = ["failed", "pending", "held", "sent", "digested"];
@@ -54,5 +55,5 @@ export async function showDeliveries(element, params, { shown }) {
       ["adm_body", (r) => esc(r.body)],
     ], answer.items) : `<p class="muted" id="deliveries-empty">${esc(t("adm_none"))}</p>`}`;
   pager(body, answer, (n) => go("deliveries", { ...state, page: n }));
-  element.querySelector("#deliveries").dataset.loaded = "true";
+  markDrawn(element.querySelector("#deliveries"));
 }

@@ -7,6 +7,7 @@ import "./admin-grid-messages.js";
 import { showPartition } from "./admin-grid-partition.js";
 import { showUpload } from "./admin-grid-upload.js";
 import { startView } from "./session.js";
+import { markDrawn } from "./drawn.js";
 
 async function render(main, user) {
   if (user.role !== "admin") {
@@ -52,7 +53,7 @@ async function drawTree(main) {
     }).join("")}</ul></li>`).join("");
   box.innerHTML = `<h2>${esc(t("ag_tree"))} · ${esc(tree.root.name)}</h2>
     <details open><summary>${esc(t("ag_tree"))}</summary><ul class="grid-tree">${towns}</ul></details>`;
-  box.dataset.loaded = String(Number(box.dataset.loaded || 0) + 1);
+  markDrawn(box);
   return villages;
 }
 

@@ -6,6 +6,7 @@ import { esc } from "/app/js/html.js";
 import { t } from "/app/js/i18n.js";
 import { allUnits, go, pager, table, unitOptions, uploadForm } from "./admin-common.js";
 import { field, input, say, showFieldErrors, today } from "./register-forms.js";
+import { markDrawn } from "./drawn.js";
 
 const PAGE_SIZE = 500;  // a village's households on one page (the API's most)
 
@@ -47,7 +48,7 @@ export async function showLinks(element, params, { main, shown }) {
     }
   }));
   linkForm(element.querySelector("#link-side"), main, cadres.items, redraw);
-  element.querySelector("#links").dataset.loaded = "true";
+  markDrawn(element.querySelector("#links"));
 }
 
 function linkForm(host, main, cadres, redraw) {

@@ -4,6 +4,7 @@ import * as api from "/app/js/api.js";
 import { esc } from "/app/js/html.js";
 import { t } from "/app/js/i18n.js";
 import { say, showFieldErrors } from "./register-forms.js";
+import { markDrawn } from "./drawn.js";
 
 const CHANNELS = ["letter", "walk_in", "phone", "sms", "online"];  // the petition channels a time limit may name
 const LIMITS = ["acceptance_days", "resolution_days"];
@@ -38,7 +39,7 @@ export async function showSettings(element, _params, { main, shown }) {
       say(main, `${t("adm_failed")}：${t("adm_check_fields")}`, { error: true });
     }
   });
-  form.dataset.loaded = "true";
+  markDrawn(form);
 }
 
 function control(key, value) {

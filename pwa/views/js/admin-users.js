@@ -5,6 +5,7 @@ import { esc } from "/app/js/html.js";
 import { t } from "/app/js/i18n.js";
 import { allUnits, go, pager, table, unitOptions } from "./admin-common.js";
 import { field, input, say, showFieldErrors, values } from "./register-forms.js";
+import { markDrawn } from "./drawn.js";
 
 const PAGE_SIZE = 50;
 let rolesAnswer = null;
@@ -52,7 +53,7 @@ export async function showUsers(element, params, { main, shown }) {
     const user = page.items.find((u) => String(u.id) === button.closest("tr").dataset.id);
     ({ edit: editForm, toggle: toggle, reset: resetForm })[button.dataset.action](context, user);
   }));
-  element.querySelector("#users").dataset.loaded = "true";
+  markDrawn(element.querySelector("#users"));
 }
 
 /** The role select and the unit select that lists only the units of the levels the chosen role is bound to. */

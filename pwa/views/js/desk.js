@@ -8,6 +8,7 @@ import { deadlineBadge } from "./disputes.js";
 import { showDispute } from "./dispute-page.js";
 import { chinaDay, query } from "./format.js";
 import { inbox, refreshNav, startView } from "./session.js";
+import { markDrawn } from "./drawn.js";
 
 const PAGE_SIZE = 200;
 
@@ -30,7 +31,7 @@ async function render(main, user) {
   const page = await api.get(`/api/disputes?${query({ box: chosen.key, page_size: PAGE_SIZE })}`);
   if (!shown()) return;
   main.querySelector("#box .body").innerHTML = boxTable(page.items, page.total);
-  main.querySelector("#box").dataset.loaded = "true";
+  markDrawn(main.querySelector("#box"));
 }
 
 function boxTable(items, total) {

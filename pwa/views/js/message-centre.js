@@ -9,6 +9,7 @@ import { chinaDay } from "./format.js";
 import { pager } from "./pager.js";
 import "./message-centre-messages.js";
 import { refreshUnread, startView } from "./session.js";
+import { markDrawn } from "./drawn.js";
 
 // where each subject opens on the desk (who gets which: server/notifications/rules.py)
 const DESK = {
@@ -44,7 +45,7 @@ async function render(main, user) {
     await refreshUnread();
     window.dispatchEvent(new CustomEvent("view-redraw"));
   });
-  main.querySelector("#message-centre").dataset.loaded = "true";
+  markDrawn(main.querySelector("#message-centre"));
   showMessageSettings(main.querySelector("#message-settings-card"));
 }
 

@@ -14,6 +14,7 @@ import {
 import { cellMap } from "./register-map.js";
 import { drawMembers } from "./register-members.js";
 import { drawVisits } from "./register-visits.js";
+import { markDrawn } from "./drawn.js";
 
 const LABELS = { head_name: "reg_head", address: "reg_address", phone: "reg_phone", head_id_number: "reg_id_number",
                  tags: "reg_tags", location: "reg_location" };
@@ -59,7 +60,7 @@ function draw(page, household, said = null) {
   drawMove(ctx).then(() => done(page.main));
 }
 
-const done = (main) => { main.querySelector("#household").dataset.loaded = "true"; };
+const done = (main) => { markDrawn(main.querySelector("#household")); };
 
 function record(h) {
   const move = h.pending_move;

@@ -3,6 +3,7 @@
 // a new one. Points stay WGS-84; over GCJ-02 tiles a click is taken back to WGS-84.
 import * as api from "/app/js/api.js";
 import { createMap } from "./choropleth.js";
+import { markDrawn } from "./drawn.js";
 
 const MARKER = { radius: 8, color: "#b3261e", weight: 2, fillOpacity: 0.8 };
 
@@ -21,6 +22,6 @@ export async function cellMap(element, cellCode, point, onPick) {
     marker = window.L.circleMarker(event.latlng, MARKER).addTo(map);
     onPick?.(map.fromLatLng(event.latlng).map((c) => Math.round(c * 1e6) / 1e6));
   });
-  element.dataset.loaded = "true";
+  markDrawn(element);
   return map;
 }

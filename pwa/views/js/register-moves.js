@@ -5,6 +5,7 @@ import * as api from "/app/js/api.js";
 import { esc } from "/app/js/html.js";
 import { t } from "/app/js/i18n.js";
 import { chinaDay } from "./format.js";
+import { markDrawn } from "./drawn.js";
 
 const DONE = { accept: "reg_accepted", refuse: "reg_refused", cancel: "reg_withdrawn" };
 
@@ -21,7 +22,7 @@ export async function drawMoves(element, { onDone, shown = () => true }) {
   element.querySelectorAll("li[data-move-id]").forEach((item) => item.querySelectorAll("button[data-action]")
     .forEach((button) => button.addEventListener("click", () =>
       decide(item, moves.get(item.dataset.moveId), button.dataset.action, onDone))));
-  element.dataset.loaded = "true";
+  markDrawn(element);
 }
 
 function list(moves, direction) {

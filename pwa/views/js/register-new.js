@@ -10,6 +10,7 @@ import {
   showFieldErrors, tagBoxes,
 } from "./register-forms.js";
 import { cellMap } from "./register-map.js";
+import { markDrawn } from "./drawn.js";
 
 const MEMBER_FIELDS = ["name", "relation", "sex", "birth_date", "id_number"];
 
@@ -57,7 +58,7 @@ export async function showNew(main, user, { shown }) {
     register(main, form, state);
   });
   drawMap();
-  main.querySelector("#new").dataset.loaded = "true";
+  markDrawn(main.querySelector("#new"));
 }
 
 function drawRows(form, state) {

@@ -13,6 +13,7 @@ import { drawMoves } from "./register-moves.js";
 import { showNew } from "./register-new.js";
 import { startView } from "./session.js";
 import { isCounty, unitPicker } from "./unit-picker.js";
+import { markDrawn } from "./drawn.js";
 
 const PAGE_SIZE = 50;
 
@@ -89,7 +90,7 @@ async function table(element, state, shown) {
       <button type="button" id="next-page" ${page.page < pages ? "" : "disabled"}>${esc(t("reg_next"))}</button></p>`;
   element.querySelector("#prev-page").addEventListener("click", () => goList({ ...state, page: page.page - 1 }));
   element.querySelector("#next-page").addEventListener("click", () => goList({ ...state, page: page.page + 1 }));
-  element.closest("#register").dataset.loaded = "true";
+  markDrawn(element.closest("#register"));
 }
 
 // The county's code is the default, not an argument the API takes (it lists towns, villages and cells)
