@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 from .. import clock
 from ..errors import api_abort
 from ..extensions import db
-from ..models import User, UserSession
+from ..models import GridUnit, User, UserSession
 from ..scope import Scope
 from .passwords import CHANGE_REQUIRED, must_change_first
 from .policy import ENDPOINT_ROLES, PUBLIC
@@ -27,21 +27,35 @@ CSRF_HEADER = "X-CSRF-Token"
 SESSION_TOKEN = "sid"  # the session cookie's key for the token of its UserSession row
 
 
+# Whether the database holds one county: if so its users' queries need no scope criteria (server/scope.py).
+# Asked beside the user in the same statement, on the plain table (no criteria), by an index on parent_id.
+_COUNTY_ALONE = (sa.select(sa.func.count()).select_from(GridUnit.__table__)
+                 .where(GridUnit.__table__.c.parent_id.is_(None)).scalar_subquery() == 1)
+# The signed-in user, built once: a statement object keeps its cache key, which SQLAlchemy would otherwise work
+# out again on every request. The unit comes without its boundary: turning a county's outline into a geometry
+# object cost more than the rest of a small request.
+_SIGNED_IN = (
+    sa.select(User, _COUNTY_ALONE.label("county_alone"))
+    .join(UserSession, sa.and_(UserSession.user_id == User.id, UserSession.ended_at.is_(None),
+                               UserSession.id == sa.bindparam("session_key")))
+    .where(User.id == sa.bindparam("user_id"))
+    .options(joinedload(User.unit).defer(GridUnit.boundary).defer(GridUnit.centroid)))
+
+
 @login_manager.user_loader
 def load_user(token: str):
     """The user of a session that is still open: the cookie's user id and password stamp, and its session
-    token naming a UserSession row not yet ended (one query, with the unit the scope needs)."""
+    token naming a UserSession row not yet ended (one query)."""
     user_id, _, _stamp = token.partition(":")
     session_token = session.get(SESSION_TOKEN)
     if not user_id.isdigit() or not isinstance(session_token, str):
         return None
-    user = db.session.scalar(
-        sa.select(User).join(UserSession, sa.and_(UserSession.user_id == User.id, UserSession.ended_at.is_(None),
-                                                  UserSession.id == UserSession.key(session_token)))
-        .where(User.id == int(user_id)).options(joinedload(User.unit)))
-    if user is None or not user.active or user.get_id() != token:
+    row = db.session.execute(_SIGNED_IN, {"user_id": int(user_id),
+                                          "session_key": UserSession.key(session_token)}).first()
+    if row is None or not row.User.active or row.User.get_id() != token:
         return None
-    return user
+    g.county_alone = bool(row.county_alone)
+    return row.User
 
 
 def open_session(user) -> None:
@@ -98,7 +112,7 @@ def enforce_policy():
         api_abort(403, f"Missing or wrong CSRF token: send the {CSRF_HEADER} header from /api/auth/me",
                   f"缺少或错误的 CSRF 令牌：请在请求头 {CSRF_HEADER} 中携带 /api/auth/me 返回的令牌")
     g.user = current_user._get_current_object()
-    g.scope = Scope.of(g.user)
+    g.scope = Scope.of(g.user, county_alone=g.get("county_alone"))
     return None
 
 
