@@ -89,17 +89,31 @@ def unit_named(unit_id: int | None) -> dict | None:
     return {"code": row.code, "name": row.name, "level": row.level} if row else None
 
 
-def filter_conditions(args: dict) -> list:
-    """Conditions on disputes from the filters the lists and the heat map share: reported from `start` and before
-    `end` (China days), `category`, `risk_colour`, `state`, and `open` (not yet resolved)."""
+FILTERS = ("start", "end", "category", "risk_colour", "state", "open")
+
+
+def filter_values(args: dict) -> dict:
+    """The filters the lists and the heat map share, as the values their conditions compare with: reported from
+    `start` and before `end` (China days, as instants), `category`, `risk_colour`, `state`, and `open` (not yet
+    resolved; no value of its own). Filters not given are left out."""
+    values = {key: args[key] for key in FILTERS if args.get(key)}
+    for day in ("start", "end"):
+        if day in values:
+            values[day] = clock.china_midnight(values[day])
+    return values
+
+
+def filter_conditions(values: dict) -> list:
+    """Conditions on disputes for filter_values(); each value may also be a bind parameter, which lets a caller
+    build its statement once for every request with the same filters (the heat tiles, server/maps/heat.py)."""
     conditions = []
-    if args.get("start"):
-        conditions.append(Dispute.reported_at >= clock.china_midnight(args["start"]))
-    if args.get("end"):
-        conditions.append(Dispute.reported_at < clock.china_midnight(args["end"]))
+    if "start" in values:
+        conditions.append(Dispute.reported_at >= values["start"])
+    if "end" in values:
+        conditions.append(Dispute.reported_at < values["end"])
     for key in ("category", "risk_colour", "state"):
-        if args.get(key):
-            conditions.append(getattr(Dispute, key) == args[key])
-    if args.get("open"):
+        if key in values:
+            conditions.append(getattr(Dispute, key) == values[key])
+    if "open" in values:
         conditions.append(Dispute.state.in_(OPEN))
     return conditions

@@ -6,10 +6,13 @@ encodes in one statement (ST_AsMVT); SpatiaLite bins in SQL through its R*Tree (
 table, which SpatiaLite does not use by itself) and the bins are encoded in Python (maps/mvt.py)."""
 from __future__ import annotations
 
+import functools
 import math
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 
+from ..disputes.listing import filter_conditions
 from ..extensions import db
 from ..models import Dispute
 from . import mvt
@@ -22,17 +25,19 @@ BUFFER_BINS = 6   # bins beyond each edge (24 px), wider than a heat blob's reac
 UNITS_PER_BIN = mvt.EXTENT // BINS
 
 
-def heat_tile(tile: Tile, conditions: list) -> bytes:
-    """The tile's bins of the disputes meeting `conditions` (SQL on Dispute); b"" when there are none."""
+def heat_tile(tile: Tile, filters: dict) -> bytes:
+    """The tile's bins of the disputes meeting `filters` (server/disputes/listing.py filter_values); b"" when
+    there are none."""
     if db.session.get_bind().dialect.name == "postgresql":
-        return _postgis(tile, conditions)
-    return _spatialite(tile, conditions)
+        return _postgis(tile, filters)
+    return _spatialite(tile, filter_conditions(filters))
 
 
-def _bins(tile: Tile, in_tile, ln):
+def _bins(tile, in_tile, ln):
     """(bx, by, count) of the disputes passing `in_tile`, by bin of the tile counted from its south-west
     corner. Web-Mercator metres come from plain arithmetic on the degrees, which on the benchmark county
-    runs in half the time of ST_Transform; `ln` is the database's natural logarithm."""
+    runs in half the time of ST_Transform; `ln` is the database's natural logarithm. `tile` has the
+    xmin, ymin and size of the tile in metres, as numbers or bind parameters."""
     lon, lat = sa.func.ST_X(Dispute.location), sa.func.ST_Y(Dispute.location)
     mx = EARTH_RADIUS * sa.func.radians(lon)
     my = EARTH_RADIUS * ln(sa.func.tan(math.pi / 4 + sa.func.radians(lat) / 2))
@@ -42,20 +47,34 @@ def _bins(tile: Tile, in_tile, ln):
     return sa.select(bx, by, sa.func.count().label("count")).where(in_tile).group_by(bx, by)
 
 
-def _postgis(tile: Tile, conditions: list) -> bytes:
+_TILE_PARAMETERS = ("west", "south", "east", "north", "xmin", "ymin", "size")
+
+
+def _postgis(tile: Tile, filters: dict) -> bytes:
     west, south, east, north = tile.lonlat_bounds(BUFFER_BINS / BINS)
-    in_tile = sa.and_(Dispute.location.op("&&")(sa.func.ST_MakeEnvelope(west, south, east, north, 4326)), *conditions)
-    bins = _bins(tile, in_tile, sa.func.ln).subquery("bins")
-    bin_size = tile.size / BINS
-    centre = sa.func.ST_SetSRID(sa.func.ST_MakePoint(tile.xmin + (bins.c.bx + 0.5) * bin_size,
-                                                     tile.ymin + (bins.c.by + 0.5) * bin_size), 3857)
-    envelope = sa.func.ST_MakeEnvelope(tile.xmin, tile.ymin, tile.xmin + tile.size, tile.ymin + tile.size, 3857)
+    where = dict(zip(_TILE_PARAMETERS, (west, south, east, north, tile.xmin, tile.ymin, tile.size)))
+    encoded = db.session.scalar(_postgis_statement(tuple(sorted(filters))), {**where, **filters})
+    return bytes(encoded or b"")
+
+
+@functools.cache  # one statement per set of filters given (at most 2⁶)
+def _postgis_statement(filters: tuple[str, ...]):
+    """The tile's statement, built once with bind parameters: SQLAlchemy keeps a statement's cache key, which it
+    would otherwise work out again for every tile, and building and keying it cost more than the query for the
+    tiles of a town or a village."""
+    bound = SimpleNamespace(**{name: sa.bindparam(name, type_=sa.Float) for name in _TILE_PARAMETERS})
+    in_tile = sa.and_(Dispute.location.op("&&")(sa.func.ST_MakeEnvelope(bound.west, bound.south, bound.east,
+                                                                         bound.north, 4326)),
+                      *filter_conditions({name: sa.bindparam(name) for name in filters}))
+    bins = _bins(bound, in_tile, sa.func.ln).subquery("bins")
+    bin_size = bound.size / BINS
+    centre = sa.func.ST_SetSRID(sa.func.ST_MakePoint(bound.xmin + (bins.c.bx + 0.5) * bin_size,
+                                                     bound.ymin + (bins.c.by + 0.5) * bin_size), 3857)
+    envelope = sa.func.ST_MakeEnvelope(bound.xmin, bound.ymin, bound.xmin + bound.size, bound.ymin + bound.size, 3857)
     features = sa.select(
         sa.func.ST_AsMVTGeom(centre, envelope, mvt.EXTENT, BUFFER_BINS * UNITS_PER_BIN, True).label("geom"),
         sa.cast(bins.c["count"], sa.Integer).label("count")).subquery("features")
-    encoded = db.session.scalar(sa.select(sa.func.ST_AsMVT(sa.literal_column("features"), LAYER, mvt.EXTENT, "geom"))
-                                .select_from(features))
-    return bytes(encoded or b"")
+    return sa.select(sa.func.ST_AsMVT(sa.literal_column("features"), LAYER, mvt.EXTENT, "geom")).select_from(features)
 
 
 def _spatialite(tile: Tile, conditions: list) -> bytes:

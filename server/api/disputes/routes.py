@@ -9,7 +9,7 @@ from ... import clock
 from ...attachments.attach import AttachmentsRefused, attach_to
 from ...disputes import inbox
 from ...disputes.deadlines import deadline_columns
-from ...disputes.listing import as_dict, dispute_rows, filter_conditions
+from ...disputes.listing import as_dict, dispute_rows, filter_conditions, filter_values
 from ...disputes.workflow import WorkflowError, take_step
 from ...errors import api_abort
 from ...extensions import db
@@ -38,7 +38,7 @@ class Disputes(MethodView):
     @blp.response(200, DisputePageSchema)
     def get(self, args):
         """Disputes in your area, newest first, with due date and deadline colour (computed in SQL)."""
-        query, columns = dispute_rows(sa.and_(sa.true(), *filter_conditions(args)), clock.now())
+        query, columns = dispute_rows(sa.and_(sa.true(), *filter_conditions(filter_values(args))), clock.now())
         if args.get("level"):
             query = query.where(Dispute.level == args["level"])
         if args.get("escalated"):

@@ -5,7 +5,7 @@ from flask import Response
 from flask.views import MethodView
 
 from ... import clock
-from ...disputes.listing import filter_conditions
+from ...disputes.listing import filter_values
 from ...errors import api_abort
 from ...maps.heat import LAYER, heat_tile
 from ...maps.tiles import MAX_ZOOM, Tile, valid_tile
@@ -54,5 +54,5 @@ class HeatTile(MethodView):
         risk colour and state)."""
         if not valid_tile(z, x, y):
             api_abort(404, f"No tile {z}/{x}/{y} (zoom 0–{MAX_ZOOM})", f"无此瓦片 {z}/{x}/{y}（缩放级别 0–{MAX_ZOOM}）")
-        body = heat_tile(Tile(z, x, y), filter_conditions(args))
+        body = heat_tile(Tile(z, x, y), filter_values(args))
         return Response(body, mimetype=MVT, headers={"Cache-Control": "private, max-age=60"})
