@@ -14,6 +14,7 @@ import platform
 import statistics
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import sqlalchemy as sa
 
@@ -83,6 +84,23 @@ def spatialite_app():
     from tools.app import make_app
     app = make_app(f"sqlite:///{ROOT / 'instance' / 'bench-spatialite.sqlite'}")
     build_if_empty(app, lambda: demo_spec(dt.date(2026, 11, 20)))
+    return app
+
+
+def demo_app(cluster):
+    """The demo county in PostGIS beside the benchmark county (in the same cluster, or DEMO_BENCHMARK_DATABASE_URL
+    when the benchmark county's database is given by URL), built once."""
+    from seed.spec import demo_spec
+    from tools.app import make_app
+    url = os.environ.get("DEMO_BENCHMARK_DATABASE_URL")
+    if not url:
+        if cluster is None:
+            raise SystemExit("BENCHMARK_DATABASE_URL is set: set DEMO_BENCHMARK_DATABASE_URL for the demo county too")
+        if not cluster.database_exists("wangge_demo"):
+            cluster.create_database("wangge_demo")
+        url = cluster.url("wangge_demo")
+    app = make_app(url)
+    print(f"demo county: {build_if_empty(app, lambda: demo_spec(dt.date(2026, 11, 20)))}")
     return app
 
 
@@ -224,15 +242,26 @@ def full_boundaries_bytes(app, level: str) -> int:
             "SELECT SUM(LENGTH(ST_AsGeoJSON(boundary))) FROM grid_unit WHERE level = :l"), {"l": level})
 
 
-def bench_views(app, repeat: int) -> list[dict]:
-    """The township and county views' requests on the benchmark county, as county staff."""
-    from server import clock
+def unit_counts(app) -> dict[str, int]:
+    from server.extensions import db
+    with app.app_context():
+        counts = dict(db.session.execute(sa.text("SELECT level, COUNT(*) FROM grid_unit GROUP BY level")).all())
+        return {**counts, "households": db.session.scalar(sa.text("SELECT COUNT(*) FROM household"))}
+
+
+def bench_views(app, repeat: int, county: str) -> list[dict]:
+    """The township and county views' requests, as county staff, and a grid worker's pull, on one county
+    (`county` names it in the table: the same measures on the demo and the benchmark county show how each
+    cost grows with the data)."""
+    from server import clock, freeze_start_up_objects
     from server.maps.tiles import lonlat_to_tile
     from tools.app import signed_in
     client = signed_in(app, "county01", "wangge2026")
     lon, lat, town = densest_town_centre(app)
-    rows = [bench_request(app, client, "county coverage choropleth: 30 towns, coverage of the last 30 days",
-                          "/api/map/units?level=town", repeat, "p50 < 200 ms",
+    units = unit_counts(app)
+    freeze_start_up_objects()  # as wsgi.py does in a serving process
+    rows = [bench_request(app, client, f"county coverage choropleth: {units['town']:,} towns, coverage of the "
+                          "last 30 days", "/api/map/units?level=town", repeat, "p50 < 200 ms",
                           full_boundaries_bytes(app, "town"))]
     for z, zoom_name in ((8, "county"), (9, "county"), (10, "county"), (11, "town"), (13, "village")):
         tile = lonlat_to_tile(lon, lat, z)
@@ -242,11 +271,30 @@ def bench_views(app, repeat: int) -> list[dict]:
             raw_points_geojson_bytes(app, tile)))
     first = clock.china_today().replace(day=1)
     following = (first + dt.timedelta(days=32)).replace(day=1)
-    rows.append(bench_request(app, client, "figures table: every figure for the 30 towns, this month",
-                              f"/api/stats/figures?level=town&start={first}&end={following}", repeat, "—"))
-    rows.append(bench_request(app, client, "figures table: every figure for the 1,200 villages, this month",
-                              f"/api/stats/figures?level=village&start={first}&end={following}", repeat, "—"))
-    return rows
+    rows.append(bench_request(app, client, f"figures table: every figure for the {units['town']:,} towns, this month",
+                              f"/api/stats/figures?level=town&start={first}&end={following}", repeat, "≤ 1.3× raw"))
+    rows.append(bench_request(app, client, f"figures table: every figure for the {units['village']:,} villages, "
+                              "this month", f"/api/stats/figures?level=village&start={first}&end={following}",
+                              repeat, "≤ 1.3× raw"))
+    rows += bench_pull(app, repeat)
+    households = units["households"]
+    return [{**row, "county": f"{county}, {households:,} households", "households": households} for row in rows]
+
+
+def bench_pull(app, repeat: int) -> list[dict]:
+    """A grid worker's pull: the first (everything the phone keeps of the cell) and the one every sync sends
+    after it (what changed since the cursor, and the lists answered whole)."""
+    from server.extensions import db
+    from tools.app import signed_in
+    with app.app_context():
+        worker = db.session.scalar(sa.text(
+            "SELECT username FROM app_user WHERE role = 'grid_worker' ORDER BY id LIMIT 1"))
+    client = signed_in(app, worker)
+    cursor = client.get("/api/sync/pull").get_json()["cursor"]
+    return [bench_request(app, client, "pull: a grid worker's first, the whole cell", "/api/sync/pull", repeat,
+                          "≤ 1.3× raw"),
+            bench_request(app, client, "pull: a grid worker's next, nothing changed",
+                          f"/api/sync/pull?since={quote(cursor)}", repeat, "≤ 1.3× raw")]
 
 
 def bench_warnings(app) -> list[dict]:
@@ -294,20 +342,27 @@ def write_results(rows, built):
             lines.append(f"| {r['name']} | {r['rate']:,.0f} visits/s | {r['raw_rate']:,.0f} rows/s | "
                          f"{r['rate'] / r['raw_rate']:.2f}× | {r['target']} |")
     lines += ["", "The views' requests, as county staff through the whole app (session, access policy, scope, "
-              "query, response) beside the same SQL sent straight through the driver; p50 and p95 of alternating "
-              "runs. Raw GeoJSON: the heat tile's disputes as GeoJSON points, or the units' unsimplified boundaries. "
-              "The app's time includes what every signed-in request costs before its query (reading the session, "
-              "loading the user, the access policy, the scope): a few milliseconds, which dominate the ratio only "
-              "where the query itself takes a few milliseconds.",
-              "", "| measure | p50 | p95 | raw SQL p50 | ratio | bytes | raw GeoJSON bytes | fewer bytes | target |",
-              "|---|---|---|---|---|---|---|---|---|"]
-    for r in rows:
-        if "url" in r:
+              "query, response), and a grid worker's pull, beside the same SQL sent straight through the driver; "
+              "p50 and p95 of alternating runs. Raw GeoJSON: the heat tile's disputes as GeoJSON points, or the "
+              "units' unsimplified boundaries. The app's time includes what every signed-in request costs before "
+              "its query (reading the session, loading the user, the access policy, the scope). Each measure on the "
+              "demo county, then on the benchmark county; growth: how many times the benchmark county's p50 is the "
+              "demo county's, beside how many times its households are.",
+              "", "| measure | county | p50 | p95 | raw SQL p50 | ratio | growth | bytes | raw GeoJSON bytes | "
+              "fewer bytes | target |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+    views = [r for r in rows if "url" in r]
+    counties = list(dict.fromkeys(r["county"] for r in views))
+    by_county = [[r for r in views if r["county"] == c] for c in counties]
+    for measures in zip(*by_county):  # the same measure on each county, side by side
+        first = measures[0]
+        for r in measures:
             raw_bytes = f"{r['raw_bytes']:,}" if r["raw_bytes"] else "—"
             fewer = f"{r['raw_bytes'] / r['bytes']:.0f}×" if r["raw_bytes"] and r["bytes"] else "—"
-            lines.append(f"| {r['name']} | {r['p50'] * 1000:.1f} ms | {r['p95'] * 1000:.1f} ms | "
-                         f"{r['raw_p50'] * 1000:.1f} ms | {r['p50'] / r['raw_p50']:.2f}× | {r['bytes']:,} | "
-                         f"{raw_bytes} | {fewer} | {r['target']} |")
+            growth = (f"{r['p50'] / first['p50']:.1f}× (data {r['households'] / first['households']:.1f}×)"
+                      if r is not first else "—")
+            lines.append(f"| {r['name']} | {r['county']} | {r['p50'] * 1000:.1f} ms | {r['p95'] * 1000:.1f} ms | "
+                         f"{r['raw_p50'] * 1000:.1f} ms | {r['p50'] / r['raw_p50']:.2f}× | {growth} | "
+                         f"{r['bytes']:,} | {raw_bytes} | {fewer} | {r['target']} |")
     warnings = [r for r in rows if "warning" in r]
     if warnings:
         lines += ["", "Early warnings on the benchmark county (`flask warnings scan`; target: the whole scan under 60 s). "
@@ -359,13 +414,15 @@ def main():
         rows = [] if args.only else [
             bench_assignment(app, args.repeat), bench_sync(app, "PostGIS", args.sync_batches),
             bench_sync(spatialite_app(), "SpatiaLite", args.sync_batches)]
-        rows += bench_views(app, args.view_repeat) if args.only in (None, "views") else []
+        if args.only in (None, "views"):
+            rows += bench_views(demo_app(cluster), args.view_repeat, "demo")
+            rows += bench_views(app, args.view_repeat, "benchmark")
         rows += bench_warnings(app) if args.only in (None, "warnings") else []
         for r in rows:
             if "warning" in r:
                 print(f"warnings, {r['warning']}: {r['seconds']:.2f} s, {r['alerts']:,} alerts")
             elif "url" in r:
-                print(f"{r['name']}: p50 {r['p50'] * 1000:.1f} ms, p95 {r['p95'] * 1000:.1f} ms, raw SQL p50 "
+                print(f"{r['name']} [{r['county']}]: p50 {r['p50'] * 1000:.1f} ms, p95 {r['p95'] * 1000:.1f} ms, raw SQL p50 "
                       f"{r['raw_p50'] * 1000:.1f} ms, ratio {r['p50'] / r['raw_p50']:.2f}×, {r['bytes']:,} bytes"
                       + (f" (raw GeoJSON {r['raw_bytes']:,})" if r["raw_bytes"] else ""))
             elif "rate" in r:
