@@ -80,11 +80,35 @@ class Pending:
     id: uuid.UUID
     data: dict
     digest: str
-    previous: SyncItem | None = None
+    previous: sa.Row | None = None  # the stored answer (_stored_outcomes)
+
+
+class Answers:
+    """The batch's answers as they are stored (sync_item rows), written at once: one DELETE of the answers they
+    replace (items rejected before, sent again), one INSERT of them all."""
+
+    def __init__(self, user: User, now: dt.datetime):
+        self.user_id, self.now, self.rows, self.replaced = user.id, now, [], []
+
+    def remember(self, item: Pending, status, why, detail=None) -> Outcome:
+        if item.previous is not None:
+            self.replaced.append(item.id)  # an item rejected before, sent again corrected
+        self.rows.append({"id": item.id, "item_type": item.type, "user_id": self.user_id, "content_hash": item.digest,
+                          "status": status, "reason": why if status == "rejected" else detail,
+                          "received_at": self.now})
+        return Outcome(str(item.id), item.type, status, why, detail)
+
+    def write(self) -> None:
+        table = SyncItem.__table__
+        if self.replaced:
+            db.session.execute(sa.delete(table).where(table.c.id.in_(self.replaced)))
+        if self.rows:  # a concurrent request that stored one of these ids first fails it on the key: push retries
+            db.session.execute(sa.insert(table), self.rows)
 
 
 def _push_once(user, raw_items, now) -> list[Outcome]:
     outcomes: list[Outcome | None] = [None] * len(raw_items)
+    answers = Answers(user, now)
     items = _parsed(raw_items, outcomes)
     items = _not_answered_before(items, outcomes)
     items = _ids_free(items, outcomes)
@@ -95,8 +119,8 @@ def _push_once(user, raw_items, now) -> list[Outcome]:
             item.data = DATA_SCHEMAS[item.type].load(item.data)
             loaded.append(item)
         except ValidationError as exc:
-            outcomes[item.index] = _remember(user, now, item, "rejected",
-                                             reason("some fields are wrong", "部分字段有误", exc.messages))
+            outcomes[item.index] = answers.remember(item, "rejected",
+                                                    reason("some fields are wrong", "部分字段有误", exc.messages))
     for kind, handler in HANDLERS.items():  # in the handlers' order: disputes before their steps
         batch = [item for item in loaded if item.type == kind]
         if not batch:
@@ -105,9 +129,10 @@ def _push_once(user, raw_items, now) -> list[Outcome]:
         for item in batch:
             result = results[item.id]
             rejected = isinstance(result, Rejected)
-            outcomes[item.index] = _remember(user, now, item, "rejected" if rejected else "accepted",
-                                             result.reason if rejected else None,
-                                             result.detail if isinstance(result, Accepted) else None)
+            outcomes[item.index] = answers.remember(item, "rejected" if rejected else "accepted",
+                                                    result.reason if rejected else None,
+                                                    result.detail if isinstance(result, Accepted) else None)
+    answers.write()
     new_disputes = [uuid.UUID(o.id) for o in outcomes if o and o.type == "dispute" and o.status == "accepted"]
     if new_disputes:  # the cheap early-warning rules run on write; the scan catches the rest
         db.session.flush()
@@ -172,26 +197,20 @@ def _ids_free(items, outcomes) -> list[Pending]:
 
 
 def _stored_outcomes(ids) -> dict:
+    """The stored answers of these ids, as rows (id, item_type, status, content_hash, reason)."""
     if not ids:
         return {}
-    rows = db.session.scalars(sa.select(SyncItem).where(SyncItem.id.in_(ids))).all()
+    table = SyncItem.__table__
+    rows = db.session.execute(sa.select(table.c.id, table.c.item_type, table.c.status, table.c.content_hash,
+                                        table.c.reason).where(table.c.id.in_(ids))).all()
     return {r.id: r for r in rows}
 
 
-def _stored(previous: SyncItem) -> Outcome:
+def _stored(previous) -> Outcome:
     """The outcome stored with an item's id; an accepted item's stored "reason" is its detail."""
     accepted = previous.status == "accepted"
     return Outcome(str(previous.id), previous.item_type, previous.status, None if accepted else previous.reason,
                    previous.reason if accepted else None)
-
-
-def _remember(user, now, item: Pending, status, why, detail=None) -> Outcome:
-    if item.previous is not None:
-        db.session.delete(item.previous)  # an item rejected before, sent again corrected
-        db.session.flush()
-    db.session.add(SyncItem(id=item.id, item_type=item.type, user_id=user.id, content_hash=item.digest, status=status,
-                            reason=why if status == "rejected" else detail, received_at=now))
-    return Outcome(str(item.id), item.type, status, why, detail)
 
 
 def _audit(outcomes):
