@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from marshmallow import ValidationError
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -203,12 +204,24 @@ def _ids_free(items, outcomes) -> list[Pending]:
     for kind, key in ITEM_KEYS.items():
         ids = [item.id for item in items if item.type == kind]
         if ids and key is not None:
-            taken.update(db.session.scalars(sa.select(key).where(key.in_(ids))))
+            taken.update(db.session.scalars(_holding(key, ids)))
     for item in items:
         if item.id in taken:
             outcomes[item.index] = Outcome(str(item.id), item.type, "duplicate", reason(
                 "this id is already used for another record: nothing was changed", "该编号已被其他记录使用，未作修改"))
     return [item for item in items if item.id not in taken]
+
+
+def _holding(key, ids) -> sa.Select:
+    """The ids among `ids` that the column `key` holds. On PostgreSQL visits (and dispute steps) are partitioned by
+    their date and have no index of the id alone, so every partition is probed for every id: joined to the ids as an
+    array, each probe is one look into a partition's primary key; an IN list of 500 would be planned, and mostly
+    scanned, partition by partition (a third of the push's time on the benchmark county)."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return sa.select(key).where(key.in_(ids))
+    given = sa.func.unnest(sa.cast(sa.literal([str(i) for i in ids], ARRAY(sa.String)), ARRAY(sa.Uuid))) \
+        .table_valued("id", name="given").render_derived()
+    return sa.select(key).join_from(key.table, given, key == given.c.id)
 
 
 def _stored_outcomes(ids) -> dict:
