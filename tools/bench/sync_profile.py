@@ -73,8 +73,8 @@ def _patched(parts: Parts, engine):
     undo = []
     for module_name, owner_name, attribute, part in FUNCTIONS:
         module = importlib.import_module(module_name)
-        owner = getattr(module, owner_name) if owner_name else module
-        original = owner.__dict__.get(attribute) if owner_name else getattr(module, attribute, None)
+        owner = getattr(module, owner_name, None) if owner_name else module
+        original = owner.__dict__.get(attribute) if owner_name and owner else getattr(owner, attribute, None)
         if original is None:
             continue
         setattr(owner, attribute, parts.wrap(original, part))
