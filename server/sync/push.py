@@ -53,8 +53,13 @@ class Outcome:
         return {"id": self.id, "type": self.type, "status": self.status, "reason": self.reason, "detail": self.detail}
 
 
+# json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str), with its encoder made once instead of per item; the
+# text hashed must never change, or a batch sent before an upgrade would no longer match its stored answers
+HASHED_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str)
+
+
 def content_hash(raw: dict) -> str:
-    return hashlib.sha256(json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+    return hashlib.sha256(HASHED_JSON.encode(raw).encode()).hexdigest()
 
 
 def push(user: User, raw_items: list, now: dt.datetime, device: Device | None = None) -> list[Outcome]:
