@@ -217,25 +217,25 @@ def _ids_free(items, outcomes) -> list[Pending]:
     return [item for item in items if item.id not in taken]
 
 
-def _holding(key, ids) -> sa.Select:
-    """The ids among `ids` that the column `key` holds. On PostgreSQL visits (and dispute steps) are partitioned by
-    their date and have no index of the id alone, so every partition is probed for every id: joined to the ids as an
-    array, each probe is one look into a partition's primary key; an IN list of 500 would be planned, and mostly
-    scanned, partition by partition (a third of the push's time on the benchmark county)."""
+def _holding(key, ids, *columns) -> sa.Select:
+    """The rows (`columns`, or just `key`) of key's table whose key is among `ids`. On PostgreSQL the ids go as one
+    array joined to the table: visits (and dispute steps) are partitioned by their date and have no index of the id
+    alone, so every partition is probed for every id, and joined so each probe is one look into a partition's primary
+    key, where an IN list of 500 would be planned, and mostly scanned, partition by partition (issue 21: 24 ms of a
+    165 ms push on the benchmark county); on the plain tables it spares rendering 500 parameters, each with its cast."""
     if db.session.get_bind().dialect.name != "postgresql":
-        return sa.select(key).where(key.in_(ids))
+        return sa.select(*(columns or (key,))).where(key.in_(ids))
     given = sa.func.unnest(sa.cast(sa.literal([str(i) for i in ids], ARRAY(sa.String)), ARRAY(sa.Uuid))) \
         .table_valued("id", name="given").render_derived()
-    return sa.select(key).join_from(key.table, given, key == given.c.id)
+    return sa.select(*(columns or (key,))).join_from(key.table, given, key == given.c.id)
 
 
 def _stored_outcomes(ids) -> dict:
     """The stored answers of these ids, as rows (id, item_type, status, content_hash, reason)."""
     if not ids:
         return {}
-    table = SyncItem.__table__
-    rows = db.session.execute(sa.select(table.c.id, table.c.item_type, table.c.status, table.c.content_hash,
-                                        table.c.reason).where(table.c.id.in_(ids))).all()
+    c = SyncItem.__table__.c
+    rows = db.session.execute(_holding(c.id, ids, c.id, c.item_type, c.status, c.content_hash, c.reason)).all()
     return {r.id: r for r in rows}
 
 
