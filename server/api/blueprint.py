@@ -37,6 +37,12 @@ def _refuse_nul(location: str, data) -> None:
                   errors={location: {where: ["contains a NUL character / 含有空字符"]}})
 
 
+def _may_hold_nul(body: bytes) -> bool:
+    """Whether JSON text could decode to a string holding NUL: only through the escape \\u0000, or a NUL byte (a body
+    in UTF-16 or UTF-32, which JSON allows, has them everywhere). A body without either need not be walked."""
+    return b"\\u0000" in body or b"\x00" in body
+
+
 def refuse_nul_in_path() -> None:
     """before_request: a path holding %00 (a unit or household code) is refused like any other NUL."""
     from flask import request
@@ -51,7 +57,8 @@ class Parser(FlaskParser):
 
     def load_json(self, req, schema):
         data = super().load_json(req, schema)
-        _refuse_nul("json", data)
+        if _may_hold_nul(req.get_data(cache=True)):
+            _refuse_nul("json", data)
         if data is core.missing:
             if req.get_data(cache=True) and not is_json_request(req):
                 api_abort(415, "Send the body as JSON (Content-Type: application/json)",

@@ -128,7 +128,7 @@ def write_visits(batch, context) -> dict:
         db.session.execute(sa.select(household.c.id).where(household.c.id.in_(ids)).order_by(household.c.id)
                            .with_for_update())
         db.session.execute(sa.update(household).where(household.c.id.in_(ids)).values(updated_at=now))
-        db.session.execute(sa.insert(Visit), rows)  # one statement for the batch
+        db.session.execute(sa.insert(Visit.__table__), rows)  # one statement for the batch, Core: no ORM bulk path
     return results
 
 

@@ -187,7 +187,7 @@ class ItemResultSchema(Schema):
 
 
 class PushResultSchema(Schema):
-    results = fields.List(fields.Nested(ItemResultSchema))
+    results = fields.Nested(ItemResultSchema, many=True)  # one dump of them all, not one per item
     accepted = fields.Integer()
     rejected = fields.Integer()
     server_time = fields.DateTime()

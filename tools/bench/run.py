@@ -31,6 +31,9 @@ from tools.bench.report import percentile, write_keeping_sections, write_section
 from tools.bench.sweep import HEADING as SWEEP_HEADING
 from tools.bench.sweep import bench_sweep
 from tools.bench.sweep import section as sweep_section
+from tools.bench.sync import HEADING as SYNC_HEADING
+from tools.bench.sync import bench_sync
+from tools.bench.sync import section as sync_section
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "BENCHMARKS.md"
@@ -78,12 +81,12 @@ def build_if_empty(app, make_spec) -> str:
         return f"built in {report.seconds:.0f} s"
 
 
-def spatialite_app():
-    """The demo county in a SpatiaLite file under instance/, built once."""
+def spatialite_app(name: str = "bench-spatialite.sqlite", make_spec=None):
+    """A county (by default the demo county) in a SpatiaLite file under instance/, built once."""
     from seed.spec import demo_spec
     from tools.app import make_app
-    app = make_app(f"sqlite:///{ROOT / 'instance' / 'bench-spatialite.sqlite'}")
-    build_if_empty(app, lambda: demo_spec(dt.date(2026, 11, 20)))
+    app = make_app(f"sqlite:///{ROOT / 'instance' / name}")
+    build_if_empty(app, make_spec or (lambda: demo_spec(dt.date(2026, 11, 20))))
     return app
 
 
@@ -117,52 +120,6 @@ def bench_assignment(app, repeat):
         raw_p50, raw_max = timed(lambda: db.session.execute(raw).scalar(), repeat)
     return {"name": f"assign {households:,} households to {cells:,} cells", "p50": app_p50, "max": app_max,
             "raw_p50": raw_p50, "target": "< 10 s"}
-
-
-def bench_sync(app, label: str, batches: int, size: int = 500):
-    """Visits pushed in batches of 500 through the API (validation, scope, GPS distance, idempotency
-    records, audit, commit), against inserting the same rows into the visit table directly."""
-    import uuid
-
-    from server.extensions import db
-    from tools.app import signed_in
-    with app.app_context():
-        worker, cell_id = db.session.execute(sa.text(
-            "SELECT username, unit_id FROM app_user WHERE role = 'grid_worker' ORDER BY id LIMIT 1")).one()
-        households = db.session.execute(sa.text(
-            "SELECT h.code, h.id, ST_X(h.location), ST_Y(h.location) FROM household h "
-            "WHERE h.cell_id = :c AND h.location IS NOT NULL"), {"c": cell_id}).all()
-        author = db.session.scalar(sa.text("SELECT id FROM app_user WHERE username = :u"), {"u": worker})
-    client = signed_in(app, worker, "wangge2026")
-
-    def batch():
-        return [{"type": "visit", "id": str(uuid.uuid4()), "data": {
-            "household_code": households[i % len(households)][0], "kind": "policy", "notes": "入户走访",
-            "visited_at": "2026-11-19T09:30:00+08:00", "gps_accuracy_m": 8.0,
-            "location": {"lon": households[i % len(households)][2], "lat": households[i % len(households)][3]}}}
-            for i in range(size)]
-
-    payloads = [batch() for _ in range(batches)]
-    start = time.perf_counter()
-    for items in payloads:
-        body = client.post("/api/sync/push", json={"items": items}).get_json()
-        assert body["accepted"] == size, body
-    app_rate = batches * size / (time.perf_counter() - start)
-
-    now = dt.datetime.now(dt.timezone.utc)
-    rows = [[{"id": uuid.uuid4(), "household_id": households[i % len(households)][1], "author_id": author,
-              "kind": "policy", "notes": "入户走访", "findings": "", "visited_at": now, "received_at": now,
-              "location": f"SRID=4326;POINT({households[i % len(households)][2]} {households[i % len(households)][3]})",
-              "gps_accuracy_m": 8.0, "distance_m": 0.0, "follow_up_on": None} for i in range(size)]
-            for _ in range(batches)]
-    with app.app_context():
-        start = time.perf_counter()
-        for chunk in rows:
-            with db.engine.begin() as conn:  # one transaction per batch, as the API commits per batch
-                conn.execute(sa.insert(db.metadata.tables["visit"]), chunk)
-        raw_rate = batches * size / (time.perf_counter() - start)
-    return {"name": f"sync: visits pushed in batches of {size} ({label})", "rate": app_rate, "raw_rate": raw_rate,
-            "target": "≥ 2,000 visits/s on PostGIS"}
 
 
 def captured_sql(app, client, url) -> list[tuple]:
@@ -332,15 +289,10 @@ def write_results(rows, built):
         f"PostgreSQL + PostGIS. Benchmark county {built}.", "",
         "| measure | p50 | max | raw SQL p50 | ratio | target |", "|---|---|---|---|---|---|"]
     for r in rows:
-        if "rate" in r or "url" in r or "warning" in r:
+        if "url" in r or "warning" in r:
             continue
         lines.append(f"| {r['name']} | {r['p50']:.2f} s | {r['max']:.2f} s | {r['raw_p50']:.2f} s | "
                      f"{r['p50'] / r['raw_p50']:.2f}× | {r['target']} |")
-    lines += ["", "| throughput | through the API | raw INSERT, same rows | ratio | target |", "|---|---|---|---|---|"]
-    for r in rows:
-        if "rate" in r:
-            lines.append(f"| {r['name']} | {r['rate']:,.0f} visits/s | {r['raw_rate']:,.0f} rows/s | "
-                         f"{r['rate'] / r['raw_rate']:.2f}× | {r['target']} |")
     lines += ["", "The views' requests, as county staff through the whole app (session, access policy, scope, "
               "query, response), and a grid worker's pull, beside the same SQL sent straight through the driver; "
               "p50 and p95 of alternating runs. Raw GeoJSON: the heat tile's disputes as GeoJSON points, or the "
@@ -372,6 +324,23 @@ def write_results(rows, built):
     write_keeping_sections(RESULTS, "\n".join(lines) + "\n")
 
 
+def bench_both_syncs(app, args, spec) -> str:
+    """The sync push on the benchmark county in PostGIS and on a SpatiaLite county, printed; BENCHMARKS.md's section."""
+    default = args.instance == "bench-pg"
+    lite = spatialite_app() if default else spatialite_app(f"{args.instance}.sqlite", spec)
+    results = [bench_sync(app, "PostGIS", args.sync_batches), bench_sync(lite, "SpatiaLite", args.sync_batches)]
+    for r in results:
+        print(f"sync ({r['label']}): {r['rate']:,.0f} visits/s; raw INSERT {r['raw_rate']:,.0f} rows/s, ratio "
+              f"{r['rate'] / r['raw_rate']:.2f}×; with sync_item and audit rows {r['bookkeeping_rate']:,.0f} rows/s, "
+              f"ratio {r['rate'] / r['bookkeeping_rate']:.2f}×")
+        for part, seconds in r["profile"].items():
+            print(f"    {part}: {seconds * 1000:.1f} ms")
+    sizes = f"{args.households:,} households, {args.cells:,} cells, {args.visits:,} visits, {args.disputes:,} disputes"
+    county = (f"the benchmark county ({sizes}) in PostGIS and the demo county in SpatiaLite" if default else
+              f"a smaller benchmark county ({sizes}) in PostGIS and in SpatiaLite (`--instance {args.instance}`)")
+    return sync_section(results, county)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--households", type=int, default=300_000)
@@ -381,7 +350,10 @@ def main():
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--sync-batches", type=int, default=20)
     parser.add_argument("--view-repeat", type=int, default=40, help="requests per view measure")
-    parser.add_argument("--only", choices=("views", "warnings", "register", "attachments", "outbound", "sweep"),
+    parser.add_argument("--instance", default="bench-pg", help="the folder under instance/ of the PostgreSQL cluster "
+                        "holding the benchmark county; another one (e.g. bench-sync) keeps a smaller county apart, "
+                        "with its SpatiaLite copy in instance/<folder>.sqlite (the default's: the demo county)")
+    parser.add_argument("--only", choices=("views", "warnings", "register", "attachments", "outbound", "sweep", "sync"),
                         help="only the views' or the warnings' measures, printed (BENCHMARKS.md is written by full "
                              "runs); or only the register import, the attachment uploads or the outbound sender, "
                              "which write their own sections of BENCHMARKS.md")
@@ -401,19 +373,24 @@ def main():
 
     from seed.spec import benchmark_spec
     from tools.app import make_app
-    url, cluster = open_database()
+    url, cluster = open_database(args.instance)
+
+    def spec():
+        return benchmark_spec(dt.date(2026, 11, 20), args.households, args.cells, args.visits, args.disputes)
     try:
         app = make_app(url)
-        built = build_if_empty(app, lambda: benchmark_spec(dt.date(2026, 11, 20), args.households, args.cells,
-                                                           args.visits, args.disputes))
+        built = build_if_empty(app, spec)
         print(f"benchmark county: {built}")
         if args.only == "sweep":
             write_section(RESULTS, SWEEP_HEADING, sweep_section(bench_sweep(app)))
             print(f"→ {RESULTS.relative_to(ROOT)} ({SWEEP_HEADING[3:]})")
             return
-        rows = [] if args.only else [
-            bench_assignment(app, args.repeat), bench_sync(app, "PostGIS", args.sync_batches),
-            bench_sync(spatialite_app(), "SpatiaLite", args.sync_batches)]
+        if args.only in (None, "sync"):
+            write_section(RESULTS, SYNC_HEADING, bench_both_syncs(app, args, spec))
+            print(f"→ {RESULTS.relative_to(ROOT)} ({SYNC_HEADING[3:]})")
+            if args.only:
+                return
+        rows = [] if args.only else [bench_assignment(app, args.repeat)]
         if args.only in (None, "views"):
             rows += bench_views(demo_app(cluster), args.view_repeat, "demo")
             rows += bench_views(app, args.view_repeat, "benchmark")
@@ -425,9 +402,6 @@ def main():
                 print(f"{r['name']} [{r['county']}]: p50 {r['p50'] * 1000:.1f} ms, p95 {r['p95'] * 1000:.1f} ms, raw SQL p50 "
                       f"{r['raw_p50'] * 1000:.1f} ms, ratio {r['p50'] / r['raw_p50']:.2f}×, {r['bytes']:,} bytes"
                       + (f" (raw GeoJSON {r['raw_bytes']:,})" if r["raw_bytes"] else ""))
-            elif "rate" in r:
-                print(f"{r['name']}: {r['rate']:,.0f} visits/s, raw insert {r['raw_rate']:,.0f} rows/s, "
-                      f"ratio {r['rate'] / r['raw_rate']:.2f}×, target {r['target']}")
             else:
                 print(f"{r['name']}: p50 {r['p50']:.2f} s (max {r['max']:.2f} s), raw SQL {r['raw_p50']:.2f} s, "
                       f"ratio {r['p50'] / r['raw_p50']:.2f}×, target {r['target']}")
