@@ -8,6 +8,7 @@ import { t } from "/app/js/i18n.js";
 import { alertSection, showAlerts } from "./alerts.js";
 import { lineChart } from "./charts.js";
 import { coverageColour, coverageLegend, createMap, selectPath, setLegend, unitLayer, unitTooltip } from "./choropleth.js";
+import { markTimeline } from "./drawn.js";
 import { cadreColumns, figureColumns, totalRow, trendCharts } from "./figures.js";
 import { addDays, lastCompleteMonth, monthPeriod, query, thisMonth } from "./format.js";
 import { HeatLayer } from "./heat.js";
@@ -136,6 +137,7 @@ async function showLevel(view) {
     if (view.path.length === 1 && !view.outlines) drawOutlines(view, units);
     showTable(view, level);
     main.querySelector("#drill-map").dataset.level = level;
+    markTimeline("drawn");  // the map and the table of this level
   } catch (error) {
     if (error.status === 401) throw error;
     return showError(main, error);
@@ -227,6 +229,7 @@ async function showTrends(view) {
       partialNote: t("partial_note"),
     })).join("");
     charts.dataset.ready = unit.code;
+    markTimeline("charts");
   } catch (error) {
     if (charts.dataset.key === key) showError(charts, error);
   }

@@ -9,6 +9,7 @@ import {
 } from "./choropleth.js";
 import { alertSection, showAlerts } from "./alerts.js";
 import { disputeList, fetchDisputes, fetchEscalated } from "./disputes.js";
+import { markTimeline } from "./drawn.js";
 import { count, percent, query } from "./format.js";
 import { showError, startView } from "./session.js";
 
@@ -85,6 +86,7 @@ async function showTown(view, townCode) {
     showList(main.querySelector("#overdue"), overdue);
     showList(main.querySelector("#escalated"), escalated);
     showZeroReports(view);
+    markTimeline("drawn");  // the map and the lists of this town
   } catch (error) {
     if (error.status === 401) throw error;
     showError(main, error);
