@@ -93,12 +93,15 @@ def view_file(path):
 
 
 def view_shell(title: str, script: str):
-    """The page's shell: its styles and scripts by their hashed addresses, and the import map of its modules.
+    """The page's shell: its styles and scripts by their hashed addresses, the import map of its modules and a
+    modulepreload of each module the page imports before it runs (fetched at once, not import after import).
     Revalidated on every visit (its ETag answers 304 while nothing changed)."""
     entry = f"/views/js/{script}"
+    needed, _ = ASSETS.module_graph(entry)
     shell = (VIEWS_DIR / "page.html").read_text(encoding="utf-8")
     response = make_response(render_template_string(
-        shell, title=title, entry=ASSETS.hashed(entry), asset=ASSETS.hashed, import_map=ASSETS.import_map([entry])))
+        shell, title=title, entry=ASSETS.hashed(entry), asset=ASSETS.hashed, import_map=ASSETS.import_map([entry]),
+        preloads=[ASSETS.hashed(url) for url in needed if url != entry]))
     response.headers["Cache-Control"] = "no-cache"
     response.add_etag()
     return response.make_conditional(request)

@@ -67,3 +67,13 @@ def test_the_county_shell_maps_the_heat_maps_libraries(client):
     for url in ("/views/js/heat.js", "/app/vendor/pbf/index.js", "/app/vendor/vector-tile/index.js",
                 "/app/js/gcj02.js", "/views/js/figures.js"):
         assert import_map[url] == ASSETS.hashed(url)
+
+
+def test_the_shell_preloads_every_module_its_page_imports_before_it_runs(client):
+    html = client.get("/views/county").get_data(as_text=True)
+    preloads = re.findall(r'<link rel="modulepreload" href="([^"]+)">', html)
+    needed, _ = ASSETS.module_graph("/views/js/county.js")
+    assert preloads == [ASSETS.hashed(url) for url in needed if url != "/views/js/county.js"]
+    for url in ("/app/js/ids.js", "/views/js/heat.js", "/app/vendor/point-geometry/index.js"):  # deep ones too
+        assert ASSETS.hashed(url) in preloads
+    assert html.index('type="importmap"') < html.index('rel="modulepreload"')  # a preload before the map voids it

@@ -38,8 +38,9 @@ COLLECT = """([since, mark]) => {
   const nav = performance.getEntriesByType("navigation").filter(after);
   const api = resources.filter((e) => new URL(e.name).pathname.startsWith("/api/"));
   const own = (e) => e.responseEnd - (e.requestStart || e.startTime);
+  const slowest = api.reduce((worst, e) => (!worst || own(e) > own(worst) ? e : worst), null);
   return { ms: at(`wangge:${mark}`), charts: at("wangge:charts"), requests: resources.length + nav.length,
-           api: api.length, slowest: Math.max(0, ...api.map(own)),
+           api: api.length, slowest: slowest ? own(slowest) : 0, slowestPath: slowest ? new URL(slowest.name).pathname : "",
            bytes: [...resources, ...nav].reduce((sum, e) => sum + (e.transferSize || 0), 0) };
 }"""
 NOW = "performance.timeOrigin + performance.now()"
@@ -168,10 +169,12 @@ def bench_pages(runs: int = RUNS) -> dict:
     for name, samples in measures.items():
         p50 = {key: percentile([s[key] for s in samples], 50) for key in ("ms", "slowest", "requests", "api", "bytes")}
         charts = [s["charts"] for s in samples if s["charts"] is not None]
+        p50["slowest_paths"] = sorted({s["slowestPath"] for s in samples})
         p50["charts"] = percentile(charts, 50) if charts and "drill" not in name else None
         print(f"{name}: p50 {p50['ms']:.0f} ms, slowest request {p50['slowest']:.0f} ms "
               f"({p50['ms'] / max(p50['slowest'], 1):.1f}×), {p50['requests']:.0f} requests ({p50['api']:.0f} API), "
-              f"{p50['bytes']:,.0f} bytes" + (f", charts {p50['charts']:.0f} ms" if p50["charts"] else ""))
+              f"{p50['bytes']:,.0f} bytes" + (f", charts {p50['charts']:.0f} ms" if p50["charts"] else "")
+              + f"; slowest: {', '.join(p50['slowest_paths'])}")
         measures[name] = p50
     return {"runs": runs, "cores": os.cpu_count(), "load": (load + os.getloadavg()[0]) / 2, "measures": measures}
 
