@@ -54,10 +54,12 @@ export async function render(main, user) {
   const root = { code: user.unit_code, name: user.unit_name, level: LEVEL_OF_LENGTH[user.unit_code.length] };
   const view = {
     main, path: [root], selected: root, month: lastCompleteMonth(), period: monthPeriod(lastCompleteMonth()), rows: [], units: null, layer: null,
-    drillMap: await createMap(main.querySelector("#drill-map")),
-    heatMap: await createMap(main.querySelector("#heat-map")),
-    cadres: api.get(`/api/stats/overdue-cadres?days=${UNVISITED_DAYS}`),
+    asked: new Map(),
   };
+  // what the first drawing needs, asked for at once and before anything else (the map, the table, the trend)
+  for (const url of [...levelUrls(root, CHILD_LEVEL[root.level], view.period), trendUrl(root, view.period)]) ask(view, url);
+  Object.assign(view, { drillMap: await createMap(main.querySelector("#drill-map")),
+                        heatMap: await createMap(main.querySelector("#heat-map")) });
   view.heat = new HeatLayer().addTo(view.heatMap);
   listDisputesOnClick(view.heatMap, () => heatFilters(view));
   const heatElement = main.querySelector("#heat-map");
@@ -65,13 +67,30 @@ export async function render(main, user) {
     heatElement.dataset.heatDraws = Number(heatElement.dataset.heatDraws || 0) + 1;
     heatElement.dataset.heatQuery = view.heat.getQuery();
   });
-  showAlerts(main.querySelector("#alerts"));
   wirePeriod(view);
   main.querySelector("#heat-filters").addEventListener("change", () => updateHeat(view));
   showPeriod(view);
-  updateHeat(view);
   await showLevel(view);
+  updateHeat(view);  // the heat map's tiles and the warnings once the map and the table are drawn: they wait less
+  showAlerts(main.querySelector("#alerts"));
 }
+
+/** A request asked for ahead of its use (ask) is taken by the first who needs it (asked); others are sent then. */
+function ask(view, url) {
+  const answer = api.get(url);
+  answer.catch(() => {});  // its taker sees the failure
+  view.asked.set(url, answer);
+}
+
+function asked(view, url) {
+  const answer = view.asked.get(url) ?? api.get(url);
+  view.asked.delete(url);
+  return answer;
+}
+
+const levelUrls = (unit, level, period) => [`/api/map/units?${query({ level, under: unit.code })}`,
+                                            `/api/stats/figures?${query({ level, under: unit.code, ...period })}`];
+const trendUrl = (unit, period) => `/api/stats/trend?${query({ under: unit.code, months: TREND_MONTHS, end: addDays(period.end, -1) })}`;
 
 function wirePeriod(view) {
   const { main } = view;
@@ -126,11 +145,9 @@ async function showLevel(view) {
   const sameUnit = view.unitsOf === unit.code;  // a new period: same shapes, new figures
   showBreadcrumb(view);
   showExports(view, level);
+  const [unitsUrl, figuresUrl] = levelUrls(unit, level, view.period);
   try {
-    const [units, rows] = await Promise.all([
-      sameUnit ? view.units : api.get(`/api/map/units?${query({ level, under: unit.code })}`),
-      api.get(`/api/stats/figures?${query({ level, under: unit.code, ...view.period })}`),
-    ]);
+    const [units, rows] = await Promise.all([sameUnit ? view.units : asked(view, unitsUrl), asked(view, figuresUrl)]);
     if (ticket !== view.ticket) return;
     Object.assign(view, { units, unitsOf: unit.code, rows });
     drawUnits(view, level, !sameUnit);
@@ -176,6 +193,7 @@ function drillInto(view, unit, level) {
   view.path.push(next);
   view.selected = next;
   showLevel(view);
+  ask(view, trendUrl(next, view.period));  // after the map's and table's requests, which go first
 }
 
 function select(view, unit, path) {
@@ -221,7 +239,7 @@ async function showTrends(view) {
   charts.removeAttribute("data-ready");
   charts.innerHTML = `<p class="muted">${esc(t("loading"))}</p>`;
   try {
-    const rows = await api.get(`/api/stats/trend?${query({ under: unit.code, months: TREND_MONTHS, end })}`);
+    const rows = await asked(view, trendUrl(unit, view.period));
     if (charts.dataset.key !== key) return;
     charts.innerHTML = trendCharts().map((chart) => lineChart({
       id: `trend-${chart.key}`, title: chart.title, percent: chart.percent, format: chart.format,
@@ -239,6 +257,7 @@ async function showCadres(view) {
   const under = parent(view).code;
   const element = view.main.querySelector("#cadres-table");
   try {
+    view.cadres ??= api.get(`/api/stats/overdue-cadres?days=${UNVISITED_DAYS}`);  // after the first drawing
     const cadres = (await view.cadres).filter((c) => c.unit_code.startsWith(under))
       .sort((a, b) => b.unvisited - a.unvisited);
     if (parent(view).code !== under) return;

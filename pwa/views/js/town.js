@@ -46,10 +46,10 @@ export async function render(main, user) {
     view.colouring = event.target.value;
     drawCells(view);
   });
-  showAlerts(main.querySelector("#alerts"));
   const town = await chooseTown(main, user, (code) => showTown(view, code));
   if (town) await showTown(view, town);
   else main.querySelector("#town-name").textContent = t("none");
+  showAlerts(main.querySelector("#alerts"));  // once the town is drawn: its requests wait less
 }
 
 /** The town to show: a town secretary's own; county staff pick one (remembered in the address's #). */
