@@ -6,7 +6,8 @@ import math
 
 LOAD_TEST = "## Load test"
 API_FUZZING = "## API fuzzing"
-SECTIONS = (LOAD_TEST, API_FUZZING)  # written by make loadtest and make fuzz; make bench writes the rest
+PAGES_BEFORE_AFTER = "## Desk pages before and after issue 21"  # measured once, the old code beside the new
+SECTIONS = (LOAD_TEST, API_FUZZING, PAGES_BEFORE_AFTER)  # written by make loadtest, make fuzz and by hand; make bench writes the rest
 
 
 def percentile(values, q: float) -> float:
