@@ -55,7 +55,7 @@ run: install
 	$(FLASK) seed demo --if-empty
 	@$(FLASK) seed logins
 	@echo "serving on http://$(HOST):$(PORT): phone app /app/, town view /views/town, county view /views/county, API docs /api/docs (Ctrl-C to stop)"
-	DEMO=1 $(VENV)/bin/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+	DEMO=1 $(VENV)/bin/gunicorn --workers 2 --worker-class gthread --threads 4 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 # PostGIS for the second run; Debian's Chromium and a Chinese font for the browser tests
 install-test-system:

@@ -38,6 +38,21 @@ class Config:
 
     MAX_CONTENT_LENGTH = 50 * 1024 * 1024  # uploads (boundary files) up to 50 MB; larger answer 413
 
+    # Responses compressed in the app (Flask-Compress), so the embedded set-up is quick without a proxy: brotli
+    # or gzip, as the browser accepts, for text of more than 500 bytes (JSON, GeoJSON, CSV, JS, CSS, HTML) and the
+    # heat map's vector tiles; photos, PDFs and workbooks are compressed already and go as they are. Streamed
+    # answers (the files of pwa/ and node_modules) are compressed as they stream, and answer 304 to their
+    # compressed ETag (COMPRESS_STREAMING_ENDPOINT_CONDITIONAL). Every answer says Vary: Accept-Encoding.
+    COMPRESS_MIMETYPES = ["text/html", "text/css", "text/plain", "text/csv", "text/javascript", "application/javascript",
+                          "application/json", "application/geo+json", "application/manifest+json",
+                          "application/vnd.mapbox-vector-tile", "image/svg+xml"]
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_ALGORITHM_STREAMING = ["br", "gzip"]
+    COMPRESS_BR_LEVEL = 4
+    COMPRESS_LEVEL = 6
+    COMPRESS_MIN_SIZE = 500
+    COMPRESS_STREAMING_ENDPOINT_CONDITIONAL = ["pwa.vendor_file", "pwa.app_file", "pwa.view_file"]
+
     # The base map under the desk's and the phone's maps (base_map below): none by default (the maps work
     # without). Any tile source by TILE_URL; a Chinese commercial one (AMap, Tencent) is in GCJ-02, so set
     # TILE_CRS=gcj02 and the maps shift our WGS-84 data onto it. Or 天地图 by its key alone (TIANDITU_KEY).

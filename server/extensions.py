@@ -1,4 +1,5 @@
 """Extensions, created unbound and attached in create_app."""
+from flask_compress import Compress
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
@@ -14,3 +15,4 @@ NAMING_CONVENTION = {
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 migrate = Migrate()
+compress = Compress()  # gzip or brotli, as the browser accepts: the embedded default needs no proxy for it

@@ -1,10 +1,21 @@
-"""Serving the phone app (pwa/) under /app/, with the headers a service worker needs."""
+"""Serving the phone app (pwa/) under /app/, with the headers a service worker needs, and the desk's pages under
+/views/, whose scripts, styles and npm libraries go by content-hashed addresses cached for a year (server/assets.py)."""
 from pathlib import Path
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template_string, send_from_directory
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    make_response,
+    redirect,
+    render_template_string,
+    request,
+    send_from_directory,
+)
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
 
+from .assets import IMMUTABLE, Assets
 from .config import base_map
 from .roles import ROLE
 
@@ -22,7 +33,21 @@ NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
 VENDOR = {"leaflet": NODE_MODULES / "leaflet" / "dist", "pbf": NODE_MODULES / "pbf",
           "vector-tile": NODE_MODULES / "@mapbox" / "vector-tile",
           "point-geometry": NODE_MODULES / "@mapbox" / "point-geometry", "simpleheat": NODE_MODULES / "simpleheat"}
+# Content-hashed addresses (server/assets.py) for every file served here; @mapbox/vector-tile imports its point
+# class by package name, which the desk's import map names
+ASSETS = Assets({"/views/": VIEWS_DIR, "/app/": PWA_DIR, **{f"/app/vendor/{name}/": path for name, path in VENDOR.items()}},
+                bare={"@mapbox/point-geometry": "/app/vendor/point-geometry/index.js"})
 blp = Blueprint("pwa", __name__)
+
+
+def cached(response, url: str):
+    """A year's immutable caching when the address carries the file's current hash (?v=); otherwise the file is
+    revalidated as before (an old page's hash still gets the current file)."""
+    wanted = request.args.get("v")
+    if wanted and response.status_code in (200, 304) and wanted == ASSETS.digest(url):
+        response.headers["Cache-Control"] = IMMUTABLE
+        response.headers.pop("Expires", None)
+    return response
 
 
 @blp.get("/")
@@ -41,7 +66,7 @@ def app_config():
 def vendor_file(library, path):
     if library not in VENDOR or not VENDOR[library].is_dir():
         raise NotFound(f"{library} is not installed: run make run or make test (npm ci)")
-    return send_from_directory(VENDOR[library], path, max_age=0)
+    return cached(send_from_directory(VENDOR[library], path, max_age=0), f"/app/vendor/{library}/{path}")
 
 
 @blp.get("/app/")
@@ -53,16 +78,30 @@ def app_file(path="index.html"):
         response.headers["Cache-Control"] = "no-cache"
     if path.endswith(".webmanifest"):
         response.mimetype = "application/manifest+json"
-    return response
+    # the phone app asks for plain addresses, cached by its service worker; the desk imports some with their hash
+    return response if path == "sw.js" else cached(response, f"/app/{path}")
 
 
 @blp.get("/views/<path:path>")
 def view_file(path):
     """/views/town, /views/county, /views/desk…, and their own scripts and styles; they sign in through the API."""
     if path in VIEW_PAGES:
-        title, script = VIEW_PAGES[path]
-        shell = (VIEWS_DIR / "page.html").read_text(encoding="utf-8")
-        return render_template_string(shell, title=title, script=script)
+        return view_shell(*VIEW_PAGES[path])
     if path == "page.html":
         raise NotFound("the shell is served through the pages' own addresses")
-    return send_from_directory(VIEWS_DIR, path, max_age=0)
+    return cached(send_from_directory(VIEWS_DIR, path, max_age=0), f"/views/{path}")
+
+
+def view_shell(title: str, script: str):
+    """The page's shell: its styles and scripts by their hashed addresses, the import map of its modules and a
+    modulepreload of each module the page imports before it runs (fetched at once, not import after import).
+    Revalidated on every visit (its ETag answers 304 while nothing changed)."""
+    entry = f"/views/js/{script}"
+    needed, _ = ASSETS.module_graph(entry)
+    shell = (VIEWS_DIR / "page.html").read_text(encoding="utf-8")
+    response = make_response(render_template_string(
+        shell, title=title, entry=ASSETS.hashed(entry), asset=ASSETS.hashed, import_map=ASSETS.import_map([entry]),
+        preloads=[ASSETS.hashed(url) for url in needed if url != entry]))
+    response.headers["Cache-Control"] = "no-cache"
+    response.add_etag()
+    return response.make_conditional(request)

@@ -19,17 +19,19 @@ class Server:
     """gunicorn serving wsgi:app on a free port of loopback, started and killed at will; `options` are
     gunicorn's (workers, worker class, threads)."""
 
-    def __init__(self, database_url: str, options: tuple[str, ...] = ("--workers", "2")):
+    def __init__(self, database_url: str, options: tuple[str, ...] = ("--workers", "2"), log: Path | None = None):
         # DEMO: the demo county's users sign in with its shared password, which outside the demo must be changed first
         self.env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "fault-tests", "DEMO": "1"}
         self.options = options
+        self.log = log  # gunicorn's own output (errors, tracebacks), or nowhere
         self.process = None
         self.port = free_port()
 
     def start(self):
+        output = self.log.open("w") if self.log else subprocess.DEVNULL
         self.process = subprocess.Popen(
             [str(GUNICORN), *self.options, "--bind", f"127.0.0.1:{self.port}", "wsgi:app"], cwd=ROOT,
-            env=self.env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            env=self.env, start_new_session=True, stdout=output, stderr=output)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:

@@ -24,6 +24,9 @@ from tools.bench.attachments import section as attachments_section
 from tools.bench.outbound import HEADING as OUTBOUND_HEADING
 from tools.bench.outbound import bench_outbound
 from tools.bench.outbound import section as outbound_section
+from tools.bench.pages import HEADING as PAGES_HEADING
+from tools.bench.pages import bench_pages
+from tools.bench.pages import section as pages_section
 from tools.bench.register import HEADING as REGISTER_HEADING
 from tools.bench.register import bench_register
 from tools.bench.register import section as register_section
@@ -353,10 +356,11 @@ def main():
     parser.add_argument("--instance", default="bench-pg", help="the folder under instance/ of the PostgreSQL cluster "
                         "holding the benchmark county; another one (e.g. bench-sync) keeps a smaller county apart, "
                         "with its SpatiaLite copy in instance/<folder>.sqlite (the default's: the demo county)")
-    parser.add_argument("--only", choices=("views", "warnings", "register", "attachments", "outbound", "sweep", "sync"),
+    parser.add_argument("--only", choices=("views", "warnings", "register", "attachments", "outbound", "sweep", "sync",
+                                           "pages"),
                         help="only the views' or the warnings' measures, printed (BENCHMARKS.md is written by full "
-                             "runs); or only the register import, the attachment uploads or the outbound sender, "
-                             "which write their own sections of BENCHMARKS.md")
+                             "runs); or only the register import, the attachment uploads, the outbound sender or the "
+                             "desk's pages in a browser, which write their own sections of BENCHMARKS.md")
     args = parser.parse_args()
     if args.only == "register":  # needs no benchmark county: a fresh database of its own on each back end
         write_section(RESULTS, REGISTER_HEADING, register_section(bench_register()))
@@ -365,6 +369,10 @@ def main():
     if args.only == "attachments":  # a small county of its own on each back end
         write_section(RESULTS, ATTACHMENTS_HEADING, attachments_section(bench_attachments()))
         print(f"→ {RESULTS.relative_to(ROOT)} ({ATTACHMENTS_HEADING[3:]})")
+        return
+    if args.only == "pages":  # the demo county in a SpatiaLite file of its own, Chromium through Playwright
+        write_section(RESULTS, PAGES_HEADING, pages_section(bench_pages()))
+        print(f"→ {RESULTS.relative_to(ROOT)} ({PAGES_HEADING[3:]})")
         return
     if args.only == "outbound":  # a small county of its own on each back end, the fake gateway on loopback
         write_section(RESULTS, OUTBOUND_HEADING, outbound_section(bench_outbound()))
@@ -413,6 +421,7 @@ def main():
             write_section(RESULTS, ATTACHMENTS_HEADING, attachments_section(bench_attachments()))
             write_section(RESULTS, OUTBOUND_HEADING, outbound_section(bench_outbound()))
             write_section(RESULTS, SWEEP_HEADING, sweep_section(bench_sweep(app)))
+            write_section(RESULTS, PAGES_HEADING, pages_section(bench_pages()))
             print(f"→ {RESULTS.relative_to(ROOT)}")
     finally:
         if cluster:

@@ -14,6 +14,7 @@ function config() {
   tileConfig ??= fetch("/app/config.json").then((r) => (r.ok ? r.json() : {})).catch(() => ({}));
   return tileConfig;
 }
+config();  // asked for as the page loads, beside the session, not after it
 
 /** A map in the element; map.toLatLng([lon, lat]) places WGS-84 coordinates over whatever tiles are shown, and
  * map.fromLatLng(latlng) takes a click back to WGS-84 [lon, lat]. */

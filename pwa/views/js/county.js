@@ -8,6 +8,7 @@ import { t } from "/app/js/i18n.js";
 import { alertSection, showAlerts } from "./alerts.js";
 import { lineChart } from "./charts.js";
 import { coverageColour, coverageLegend, createMap, selectPath, setLegend, unitLayer, unitTooltip } from "./choropleth.js";
+import { markTimeline } from "./drawn.js";
 import { cadreColumns, figureColumns, totalRow, trendCharts } from "./figures.js";
 import { addDays, lastCompleteMonth, monthPeriod, query, thisMonth } from "./format.js";
 import { HeatLayer } from "./heat.js";
@@ -53,10 +54,12 @@ export async function render(main, user) {
   const root = { code: user.unit_code, name: user.unit_name, level: LEVEL_OF_LENGTH[user.unit_code.length] };
   const view = {
     main, path: [root], selected: root, month: lastCompleteMonth(), period: monthPeriod(lastCompleteMonth()), rows: [], units: null, layer: null,
-    drillMap: await createMap(main.querySelector("#drill-map")),
-    heatMap: await createMap(main.querySelector("#heat-map")),
-    cadres: api.get(`/api/stats/overdue-cadres?days=${UNVISITED_DAYS}`),
+    asked: new Map(),
   };
+  // what the first drawing needs, asked for at once and before anything else (the map, the table, the trend)
+  for (const url of [...levelUrls(root, CHILD_LEVEL[root.level], view.period), trendUrl(root, view.period)]) ask(view, url);
+  Object.assign(view, { drillMap: await createMap(main.querySelector("#drill-map")),
+                        heatMap: await createMap(main.querySelector("#heat-map")) });
   view.heat = new HeatLayer().addTo(view.heatMap);
   listDisputesOnClick(view.heatMap, () => heatFilters(view));
   const heatElement = main.querySelector("#heat-map");
@@ -64,13 +67,30 @@ export async function render(main, user) {
     heatElement.dataset.heatDraws = Number(heatElement.dataset.heatDraws || 0) + 1;
     heatElement.dataset.heatQuery = view.heat.getQuery();
   });
-  showAlerts(main.querySelector("#alerts"));
   wirePeriod(view);
   main.querySelector("#heat-filters").addEventListener("change", () => updateHeat(view));
   showPeriod(view);
-  updateHeat(view);
   await showLevel(view);
+  updateHeat(view);  // the heat map's tiles and the warnings once the map and the table are drawn: they wait less
+  showAlerts(main.querySelector("#alerts"));
 }
+
+/** A request asked for ahead of its use (ask) is taken by the first who needs it (asked); others are sent then. */
+function ask(view, url) {
+  const answer = api.get(url);
+  answer.catch(() => {});  // its taker sees the failure
+  view.asked.set(url, answer);
+}
+
+function asked(view, url) {
+  const answer = view.asked.get(url) ?? api.get(url);
+  view.asked.delete(url);
+  return answer;
+}
+
+const levelUrls = (unit, level, period) => [`/api/map/units?${query({ level, under: unit.code })}`,
+                                            `/api/stats/figures?${query({ level, under: unit.code, ...period })}`];
+const trendUrl = (unit, period) => `/api/stats/trend?${query({ under: unit.code, months: TREND_MONTHS, end: addDays(period.end, -1) })}`;
 
 function wirePeriod(view) {
   const { main } = view;
@@ -125,17 +145,16 @@ async function showLevel(view) {
   const sameUnit = view.unitsOf === unit.code;  // a new period: same shapes, new figures
   showBreadcrumb(view);
   showExports(view, level);
+  const [unitsUrl, figuresUrl] = levelUrls(unit, level, view.period);
   try {
-    const [units, rows] = await Promise.all([
-      sameUnit ? view.units : api.get(`/api/map/units?${query({ level, under: unit.code })}`),
-      api.get(`/api/stats/figures?${query({ level, under: unit.code, ...view.period })}`),
-    ]);
+    const [units, rows] = await Promise.all([sameUnit ? view.units : asked(view, unitsUrl), asked(view, figuresUrl)]);
     if (ticket !== view.ticket) return;
     Object.assign(view, { units, unitsOf: unit.code, rows });
     drawUnits(view, level, !sameUnit);
     if (view.path.length === 1 && !view.outlines) drawOutlines(view, units);
     showTable(view, level);
     main.querySelector("#drill-map").dataset.level = level;
+    markTimeline("drawn");  // the map and the table of this level
   } catch (error) {
     if (error.status === 401) throw error;
     return showError(main, error);
@@ -174,6 +193,7 @@ function drillInto(view, unit, level) {
   view.path.push(next);
   view.selected = next;
   showLevel(view);
+  ask(view, trendUrl(next, view.period));  // after the map's and table's requests, which go first
 }
 
 function select(view, unit, path) {
@@ -219,7 +239,7 @@ async function showTrends(view) {
   charts.removeAttribute("data-ready");
   charts.innerHTML = `<p class="muted">${esc(t("loading"))}</p>`;
   try {
-    const rows = await api.get(`/api/stats/trend?${query({ under: unit.code, months: TREND_MONTHS, end })}`);
+    const rows = await asked(view, trendUrl(unit, view.period));
     if (charts.dataset.key !== key) return;
     charts.innerHTML = trendCharts().map((chart) => lineChart({
       id: `trend-${chart.key}`, title: chart.title, percent: chart.percent, format: chart.format,
@@ -227,6 +247,7 @@ async function showTrends(view) {
       partialNote: t("partial_note"),
     })).join("");
     charts.dataset.ready = unit.code;
+    markTimeline("charts");
   } catch (error) {
     if (charts.dataset.key === key) showError(charts, error);
   }
@@ -236,6 +257,7 @@ async function showCadres(view) {
   const under = parent(view).code;
   const element = view.main.querySelector("#cadres-table");
   try {
+    view.cadres ??= api.get(`/api/stats/overdue-cadres?days=${UNVISITED_DAYS}`);  // after the first drawing
     const cadres = (await view.cadres).filter((c) => c.unit_code.startsWith(under))
       .sort((a, b) => b.unvisited - a.unvisited);
     if (parent(view).code !== under) return;

@@ -7,3 +7,9 @@ export function markDrawn(element) {
   drawings += 1;
   element.dataset.loaded = String(drawings);
 }
+
+/** Marks the page's timeline when a part the reader waits for is drawn (performance.mark("wangge:<name>")): the
+ * browser benchmark (tools/bench/pages.py) times sign-in, navigation and a drill step by these marks. */
+export function markTimeline(name) {
+  performance.mark(`wangge:${name}`);
+}

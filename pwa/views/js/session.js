@@ -35,6 +35,8 @@ export async function startView(titleKey, render) {
       if (error.status === 401) { user = null; return show(); }
       showError(main, error);
     }
+    refreshNav();  // the navigation's counts once the page is drawn: its own requests go first
+    refreshUnread();
   };
   document.getElementById("language").addEventListener("click", () => { toggleLanguage(); show(); });
   window.addEventListener("view-redraw", () => show());
@@ -83,8 +85,6 @@ function drawNav(user) {
   nav.innerHTML = PAGES.filter((page) => page.roles.includes(user.role)).map((page) =>
     `<a href="${page.href}" data-page="${page.href}" ${location.pathname === page.href ? 'aria-current="page"' : ""}>
       ${esc(t(page.key))}${COUNTS[page.href] ? ` <span class="count" id="${COUNTS[page.href]}"></span>` : ""}</a>`).join("");
-  refreshNav();
-  refreshUnread();
 }
 
 // The 待办 inbox as the server answered it for this drawing of the page: the header's count and the desk's boxes

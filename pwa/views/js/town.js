@@ -9,6 +9,7 @@ import {
 } from "./choropleth.js";
 import { alertSection, showAlerts } from "./alerts.js";
 import { disputeList, fetchDisputes, fetchEscalated } from "./disputes.js";
+import { markTimeline } from "./drawn.js";
 import { count, percent, query } from "./format.js";
 import { showError, startView } from "./session.js";
 
@@ -45,10 +46,10 @@ export async function render(main, user) {
     view.colouring = event.target.value;
     drawCells(view);
   });
-  showAlerts(main.querySelector("#alerts"));
   const town = await chooseTown(main, user, (code) => showTown(view, code));
   if (town) await showTown(view, town);
   else main.querySelector("#town-name").textContent = t("none");
+  showAlerts(main.querySelector("#alerts"));  // once the town is drawn: its requests wait less
 }
 
 /** The town to show: a town secretary's own; county staff pick one (remembered in the address's #). */
@@ -85,6 +86,7 @@ async function showTown(view, townCode) {
     showList(main.querySelector("#overdue"), overdue);
     showList(main.querySelector("#escalated"), escalated);
     showZeroReports(view);
+    markTimeline("drawn");  // the map and the lists of this town
   } catch (error) {
     if (error.status === 401) throw error;
     showError(main, error);
