@@ -21,13 +21,16 @@ import sqlalchemy as sa
 from tools.bench.attachments import HEADING as ATTACHMENTS_HEADING
 from tools.bench.attachments import bench_attachments
 from tools.bench.attachments import section as attachments_section
+from tools.bench.lastvisit import HEADING as LASTVISIT_HEADING
+from tools.bench.lastvisit import bench_lastvisit, print_result
+from tools.bench.lastvisit import section as lastvisit_section
 from tools.bench.outbound import HEADING as OUTBOUND_HEADING
 from tools.bench.outbound import bench_outbound
 from tools.bench.outbound import section as outbound_section
 from tools.bench.register import HEADING as REGISTER_HEADING
 from tools.bench.register import bench_register
 from tools.bench.register import section as register_section
-from tools.bench.report import percentile, write_keeping_sections, write_section
+from tools.bench.report import percentile, split_section, write_keeping_sections, write_section
 from tools.bench.sweep import HEADING as SWEEP_HEADING
 from tools.bench.sweep import bench_sweep
 from tools.bench.sweep import section as sweep_section
@@ -341,6 +344,15 @@ def bench_both_syncs(app, args, spec) -> str:
     return sync_section(results, county)
 
 
+def write_lastvisit(args) -> None:
+    """The household table after a year of visits, on a county of its own in a throwaway cluster."""
+    result = bench_lastvisit(args.households, args.cells, args.visits)
+    print_result(result)
+    old = split_section(RESULTS.read_text(encoding="utf-8"), LASTVISIT_HEADING)[1] if RESULTS.exists() else ""
+    write_section(RESULTS, LASTVISIT_HEADING, lastvisit_section(result, old))
+    print(f"→ {RESULTS.relative_to(ROOT)} ({LASTVISIT_HEADING[3:]})")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--households", type=int, default=300_000)
@@ -353,7 +365,8 @@ def main():
     parser.add_argument("--instance", default="bench-pg", help="the folder under instance/ of the PostgreSQL cluster "
                         "holding the benchmark county; another one (e.g. bench-sync) keeps a smaller county apart, "
                         "with its SpatiaLite copy in instance/<folder>.sqlite (the default's: the demo county)")
-    parser.add_argument("--only", choices=("views", "warnings", "register", "attachments", "outbound", "sweep", "sync"),
+    parser.add_argument("--only", choices=("views", "warnings", "register", "attachments", "outbound", "sweep", "sync",
+                                           "lastvisit"),
                         help="only the views' or the warnings' measures, printed (BENCHMARKS.md is written by full "
                              "runs); or only the register import, the attachment uploads or the outbound sender, "
                              "which write their own sections of BENCHMARKS.md")
@@ -365,6 +378,9 @@ def main():
     if args.only == "attachments":  # a small county of its own on each back end
         write_section(RESULTS, ATTACHMENTS_HEADING, attachments_section(bench_attachments()))
         print(f"→ {RESULTS.relative_to(ROOT)} ({ATTACHMENTS_HEADING[3:]})")
+        return
+    if args.only == "lastvisit":
+        write_lastvisit(args)
         return
     if args.only == "outbound":  # a small county of its own on each back end, the fake gateway on loopback
         write_section(RESULTS, OUTBOUND_HEADING, outbound_section(bench_outbound()))
@@ -413,6 +429,7 @@ def main():
             write_section(RESULTS, ATTACHMENTS_HEADING, attachments_section(bench_attachments()))
             write_section(RESULTS, OUTBOUND_HEADING, outbound_section(bench_outbound()))
             write_section(RESULTS, SWEEP_HEADING, sweep_section(bench_sweep(app)))
+            write_lastvisit(args)
             print(f"→ {RESULTS.relative_to(ROOT)}")
     finally:
         if cluster:
