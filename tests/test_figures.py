@@ -3,6 +3,7 @@ import datetime as dt
 import uuid
 
 import pytest
+import sqlalchemy as sa
 
 from server.models import Dispute, GridUnit, Household, User, Visit, ZeroReport
 from server.stats.figures import figures
@@ -193,6 +194,29 @@ def test_the_database_keeps_each_households_latest_visit(county):
     session.flush()
     session.expire_all()
     assert session.query(Household.last_visit_at).filter_by(code=a1 + "0001").scalar() == IN + dt.timedelta(days=5)
+
+
+def test_a_visits_update_of_the_household_is_hot_on_postgresql(county, backend):
+    """The trigger's update of last_visit_at touches no indexed column and finds room on the page (migration 0018),
+    so PostgreSQL writes it as a HOT update: no index entries, and a dead row that page pruning clears without
+    VACUUM. Counted in this transaction (pg_stat_get_xact_*), so without the statistics' lag."""
+    if backend != "postgis":
+        pytest.skip("HOT updates are PostgreSQL's")
+    session = county
+    household = session.query(Household).filter_by(code="610923100201002" + "0001").one()  # never visited
+    worker = session.query(User).filter_by(username="w").one()
+
+    def updates():  # (rows updated, of them HOT) in household by this transaction so far
+        return tuple(session.execute(sa.text(
+            "SELECT pg_stat_get_xact_tuples_updated(CAST('household' AS regclass)), "
+            "pg_stat_get_xact_tuples_hot_updated(CAST('household' AS regclass))")).one())
+    before = updates()
+    for when in (IN, IN + dt.timedelta(days=3), IN + dt.timedelta(days=1)):  # a first visit, a later, a late one
+        _visit(session, household, worker, when)
+    after = updates()
+    assert (after[0] - before[0], after[1] - before[1]) == (2, 2)  # the late visit moves nothing
+    session.expire_all()
+    assert session.get(Household, household.id).last_visit_at == IN + dt.timedelta(days=3)
 
 
 def test_coverage_of_a_running_period_reads_the_latest_visits(county, monkeypatch):

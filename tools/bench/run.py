@@ -21,6 +21,9 @@ import sqlalchemy as sa
 from tools.bench.attachments import HEADING as ATTACHMENTS_HEADING
 from tools.bench.attachments import bench_attachments
 from tools.bench.attachments import section as attachments_section
+from tools.bench.lastvisit import HEADING as LASTVISIT_HEADING
+from tools.bench.lastvisit import bench_lastvisit, print_result
+from tools.bench.lastvisit import section as lastvisit_section
 from tools.bench.outbound import HEADING as OUTBOUND_HEADING
 from tools.bench.outbound import bench_outbound
 from tools.bench.outbound import section as outbound_section
@@ -30,7 +33,7 @@ from tools.bench.pages import section as pages_section
 from tools.bench.register import HEADING as REGISTER_HEADING
 from tools.bench.register import bench_register
 from tools.bench.register import section as register_section
-from tools.bench.report import percentile, write_keeping_sections, write_section
+from tools.bench.report import percentile, split_section, write_keeping_sections, write_section
 from tools.bench.sweep import HEADING as SWEEP_HEADING
 from tools.bench.sweep import bench_sweep
 from tools.bench.sweep import section as sweep_section
@@ -344,6 +347,15 @@ def bench_both_syncs(app, args, spec) -> str:
     return sync_section(results, county)
 
 
+def write_lastvisit(args) -> None:
+    """The household table after a year of visits, on a county of its own in a throwaway cluster."""
+    result = bench_lastvisit(args.households, args.cells, args.visits)
+    print_result(result)
+    old = split_section(RESULTS.read_text(encoding="utf-8"), LASTVISIT_HEADING)[1] if RESULTS.exists() else ""
+    write_section(RESULTS, LASTVISIT_HEADING, lastvisit_section(result, old))
+    print(f"→ {RESULTS.relative_to(ROOT)} ({LASTVISIT_HEADING[3:]})")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--households", type=int, default=300_000)
@@ -357,10 +369,12 @@ def main():
                         "holding the benchmark county; another one (e.g. bench-sync) keeps a smaller county apart, "
                         "with its SpatiaLite copy in instance/<folder>.sqlite (the default's: the demo county)")
     parser.add_argument("--only", choices=("views", "warnings", "register", "attachments", "outbound", "sweep", "sync",
-                                           "pages"),
+                                           "pages", "lastvisit"),
                         help="only the views' or the warnings' measures, printed (BENCHMARKS.md is written by full "
-                             "runs); or only the register import, the attachment uploads, the outbound sender or the "
-                             "desk's pages in a browser, which write their own sections of BENCHMARKS.md")
+                             "runs); or only the register import, the attachment uploads, the outbound sender, the "
+                             "desk's pages in a browser, the sync push or the household table after a year of visits "
+                             "(on a county of --households, --cells and --visits of its own), which write their own "
+                             "sections of BENCHMARKS.md")
     args = parser.parse_args()
     if args.only == "register":  # needs no benchmark county: a fresh database of its own on each back end
         write_section(RESULTS, REGISTER_HEADING, register_section(bench_register()))
@@ -373,6 +387,9 @@ def main():
     if args.only == "pages":  # the demo county in a SpatiaLite file of its own, Chromium through Playwright
         write_section(RESULTS, PAGES_HEADING, pages_section(bench_pages()))
         print(f"→ {RESULTS.relative_to(ROOT)} ({PAGES_HEADING[3:]})")
+        return
+    if args.only == "lastvisit":
+        write_lastvisit(args)
         return
     if args.only == "outbound":  # a small county of its own on each back end, the fake gateway on loopback
         write_section(RESULTS, OUTBOUND_HEADING, outbound_section(bench_outbound()))
@@ -422,6 +439,7 @@ def main():
             write_section(RESULTS, OUTBOUND_HEADING, outbound_section(bench_outbound()))
             write_section(RESULTS, SWEEP_HEADING, sweep_section(bench_sweep(app)))
             write_section(RESULTS, PAGES_HEADING, pages_section(bench_pages()))
+            write_lastvisit(args)
             print(f"→ {RESULTS.relative_to(ROOT)}")
     finally:
         if cluster:
