@@ -11,6 +11,7 @@ from server.roles import ROLE
 
 from .county import database_is_empty, generate_county
 from .spec import benchmark_spec, demo_spec
+from .writer import compact_register
 
 seed_cli = AppGroup("seed", help="Generate the demo county or the benchmark county.")
 
@@ -30,6 +31,7 @@ def _run(spec, if_empty: bool):
             raise click.ClickException("The database already holds a county; use an empty database "
                                        "数据库非空，请使用空数据库")
         report = generate_county(conn, spec)
+    compact_register(db.engine)
     click.echo(f"Generated {spec.name} in {report.seconds:.0f} s: " +
                ", ".join(f"{n} {t}" for t, n in report.counts.items()))
 

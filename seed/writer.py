@@ -98,3 +98,14 @@ def reset_sequences(conn) -> None:
 
 def analyze(conn) -> None:
     conn.execute(sa.text("ANALYZE"))
+
+
+def compact_register(engine) -> None:
+    """Once a generated county is committed: its household table rewritten compact. The last-visit trigger wrote a
+    new version of a household for each chunk of visits reaching it (13 times the live rows on the demo county),
+    which neither CLUSTER nor VACUUM FULL inside the generating transaction may drop; a register is compact on its
+    first day, and production keeps it so (migration 0018). PostgreSQL only: SQLite updates rows in place."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(sa.text("VACUUM FULL ANALYZE household"))
