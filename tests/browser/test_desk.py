@@ -102,6 +102,7 @@ def test_the_whole_loop_from_phone_to_village_to_town_and_back(live_server, brow
     page.wait_for_url("**/views/desk*")
     page.wait_for_selector(".boxes a[data-box=to_accept]")
     assert int(page.inner_text(".boxes a[data-box=to_accept] .count")) >= 1
+    page.wait_for_selector("#nav-todo[data-loaded]")  # the navigation's count comes after the page's own requests
     assert page.inner_text("#nav-todo") != ""
     open_box(page, "to_accept")
     screenshot(page, "desk-inbox-village-head")

@@ -3,6 +3,7 @@
 import * as api from "/app/js/api.js";
 import { esc } from "/app/js/html.js";
 import { t, toggleLanguage } from "/app/js/i18n.js";
+import { markDrawn } from "./drawn.js";
 import "./desk-messages.js";
 import "./messages.js";
 import "./register-messages.js";
@@ -100,6 +101,7 @@ export async function refreshNav({ fresh = false } = {}) {
   try {
     const { waiting } = await inbox();
     badge.textContent = waiting ? String(waiting) : "";
+    markDrawn(badge);
   } catch (error) {
     if (error.status !== 401) console.error(error);
   }
@@ -112,6 +114,7 @@ export async function refreshUnread() {
   try {
     const { unread } = await api.get("/api/notifications?unread=true&page_size=1");
     badge.textContent = unread ? String(unread) : "";
+    markDrawn(badge);
   } catch (error) {
     if (error.status !== 401) console.error(error);
   }
