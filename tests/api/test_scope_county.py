@@ -33,7 +33,7 @@ def add_neighbouring_county(app) -> str:
 
 
 def test_one_county_means_no_criteria_for_its_county_users_and_a_second_brings_them_back(small_app):
-    assert scope_of(small_app, "county01").everything and scope_of(small_app, "county01").criteria == []
+    assert scope_of(small_app, "county01").everything and scope_of(small_app, "county01").criteria == ()
     secretary = scope_of(small_app, "t100")
     assert not secretary.everything and secretary.criteria
 

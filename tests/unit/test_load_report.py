@@ -35,11 +35,11 @@ def test_the_benchmarks_keep_the_load_test_and_fuzzing_sections(tmp_path, monkey
     from tools.bench import run
     results = tmp_path / "BENCHMARKS.md"
     monkeypatch.setattr(run, "RESULTS", results)
-    results.write_text(f"# Benchmarks\n\nold\n\n{LOAD_TEST}\n\n| push | 1 |\n\n{API_FUZZING}\n\n0 errors\n",
+    results.write_text(f"# Benchmarks\n\nthe previous run\n\n{LOAD_TEST}\n\n| push | 1 |\n\n{API_FUZZING}\n\n0 errors\n",
                        encoding="utf-8")
     run.write_results([], "reused")
     text = results.read_text(encoding="utf-8")
-    assert "old" not in text and text.endswith(f"{LOAD_TEST}\n\n| push | 1 |\n\n{API_FUZZING}\n\n0 errors\n")
+    assert "the previous run" not in text and text.endswith(f"{LOAD_TEST}\n\n| push | 1 |\n\n{API_FUZZING}\n\n0 errors\n")
     write_section(results, API_FUZZING, f"{API_FUZZING}\n\n1 error\n")
     assert results.read_text(encoding="utf-8") == text.replace("0 errors", "1 error")
 

@@ -93,7 +93,9 @@ def authenticate(schema, app, username: str):
         def set(self, case, data, context):
             cookie, token = data
             case.cookies = {**(case.cookies or {}), "session": cookie}
-            case.headers = {**(case.headers or {}), CSRF_HEADER: token}
+            # identity: schemathesis's WSGI transport checks the body as sent, without undoing a Content-Encoding
+            # (the app compresses for clients that accept it; tests/api/test_compression.py checks that)
+            case.headers = {**(case.headers or {}), CSRF_HEADER: token, "Accept-Encoding": "identity"}
 
     schema.auth(refresh_interval=3600, retry_on=[401])(Session)
 
