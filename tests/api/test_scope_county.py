@@ -49,3 +49,24 @@ def test_one_county_means_no_criteria_for_its_county_users_and_a_second_brings_t
                                 .where(~Household.code.startswith(NEIGHBOUR)))
     towns = client.get("/api/stats/figures?level=town&start=2026-11-01&end=2026-12-01").get_json()
     assert NEIGHBOUR not in str(towns) and sum(row["households"] for row in towns) == own
+
+
+def test_a_scope_binds_its_values_by_name_so_every_worker_shares_one_statement(demo_app):
+    """The criteria of every scoped model ride on every SELECT: they carry no value of their own (once 29 copies of
+    a worker's unit codes and id on each statement, whose matching was a fifth of a pull), so two workers of
+    different cells send the same SQL, with their own three values, and each sees only their cell."""
+    from flask import g
+
+    from server.models import Setting
+    with demo_app.app_context():
+        workers = db.session.scalars(sa.select(User).where(User.role == "grid_worker").order_by(User.id).limit(2)).all()
+        scopes = [Scope.of(worker) for worker in workers]
+        keys = [sa.select(Household.code).options(*scope.criteria)._generate_cache_key() for scope in scopes]
+        assert keys[0] == keys[1] and keys[0].bindparams == []
+        assert sa.select(Setting).options(*scopes[0].criteria)._generate_cache_key().bindparams == []
+        seen = []
+        for scope in scopes:
+            with demo_app.test_request_context():
+                g.scope = scope
+                seen.append(set(db.session.scalars(sa.select(Household.cell_id).distinct())))
+        assert seen == [{worker.unit_id} for worker in workers]

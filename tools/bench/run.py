@@ -250,12 +250,18 @@ def bench_pull(app, repeat: int) -> list[dict]:
     """A grid worker's pull: the first (everything the phone keeps of the cell) and the one every sync sends
     after it (what changed since the cursor, and the lists answered whole)."""
     from server.extensions import db
+    from server.sync.pull import OVERLAP
     from tools.app import signed_in
     with app.app_context():
         worker = db.session.scalar(sa.text(
             "SELECT username FROM app_user WHERE role = 'grid_worker' ORDER BY id LIMIT 1"))
     client = signed_in(app, worker)
     cursor = client.get("/api/sync/pull").get_json()["cursor"]
+    with app.app_context():  # a county built moments ago would still be inside the cursor's overlap
+        newest = db.session.scalar(sa.text(
+            "SELECT MAX(t) FROM (SELECT MAX(updated_at) AS t FROM household UNION ALL SELECT MAX(updated_at) "
+            "FROM cadre_link UNION ALL SELECT MAX(updated_at) FROM dispute) changes"))
+    cursor = max(dt.datetime.fromisoformat(cursor), newest + OVERLAP + dt.timedelta(seconds=1)).isoformat()
     return [bench_request(app, client, "pull: a grid worker's first, the whole cell", "/api/sync/pull", repeat,
                           "≤ 1.3× raw"),
             bench_request(app, client, "pull: a grid worker's next, nothing changed",
@@ -289,6 +295,12 @@ def bench_warnings(app) -> list[dict]:
     return rows
 
 
+def growth_text(cost: float, data: float) -> str:
+    """How a measure grew from the demo county to the benchmark county beside how the households grew; one that grew
+    faster is marked, for its note in "Issue 21's targets" (written by hand, kept by full runs)."""
+    return f"{cost:.1f}× (data {data:.1f}×)" + (" **faster than the data**" if cost > data else "")
+
+
 def write_results(rows, built):
     lines = [
         "# Benchmarks", "",
@@ -318,8 +330,7 @@ def write_results(rows, built):
         for r in measures:
             raw_bytes = f"{r['raw_bytes']:,}" if r["raw_bytes"] else "—"
             fewer = f"{r['raw_bytes'] / r['bytes']:.0f}×" if r["raw_bytes"] and r["bytes"] else "—"
-            growth = (f"{r['p50'] / first['p50']:.1f}× (data {r['households'] / first['households']:.1f}×)"
-                      if r is not first else "—")
+            growth = "—" if r is first else growth_text(r['p50'] / first['p50'], r['households'] / first['households'])
             lines.append(f"| {r['name']} | {r['county']} | {r['p50'] * 1000:.1f} ms | {r['p95'] * 1000:.1f} ms | "
                          f"{r['raw_p50'] * 1000:.1f} ms | {r['p50'] / r['raw_p50']:.2f}× | {growth} | "
                          f"{r['bytes']:,} | {raw_bytes} | {fewer} | {r['target']} |")
