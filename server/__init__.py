@@ -38,6 +38,8 @@ def create_app(config_class=Config) -> Flask:
     from .errors import register_error_handlers
     from .logging_setup import install as install_log_masking
     register_error_handlers(app)
+    from .security_headers import install as install_security_headers
+    install_security_headers(app)
     from .api.blueprint import refuse_nul_in_path
     app.before_request(refuse_nul_in_path)
     install_log_masking()
