@@ -3,7 +3,7 @@ import gc
 
 from flask import Flask, render_template
 
-from .config import INSTANCE_DIR, Config, base_map, outbound
+from .config import INSTANCE_DIR, Config, base_map, installation_secret, outbound
 from .database import engine_options, prepare_engine
 from .extensions import compress, db, migrate
 
@@ -22,6 +22,8 @@ def create_app(config_class=Config) -> Flask:
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     INSTANCE_DIR.mkdir(exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = installation_secret(INSTANCE_DIR)
     compress.init_app(app)  # first, so its after_request runs last: it compresses what every other one left
 
     from . import audit, models, scope  # noqa: F401  (tables on the metadata; audit and scope hooks)
@@ -36,6 +38,8 @@ def create_app(config_class=Config) -> Flask:
     from .errors import register_error_handlers
     from .logging_setup import install as install_log_masking
     register_error_handlers(app)
+    from .security_headers import install as install_security_headers
+    install_security_headers(app)
     from .api.blueprint import refuse_nul_in_path
     app.before_request(refuse_nul_in_path)
     install_log_masking()

@@ -1,6 +1,7 @@
 """Configuration, read from the environment with defaults for the embedded set-up."""
 import json
 import os
+import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -15,8 +16,31 @@ def default_database_url() -> str:
     return f"sqlite:///{INSTANCE_DIR / 'wangge.sqlite'}"
 
 
+SECRET_FILE = "secret_key"
+
+
+def installation_secret(instance_dir: Path) -> str:
+    """The installation's own secret key, kept in the instance folder (readable by its owner only), made on the first
+    start: a key fixed in the code would let anyone who read it sign cookies for any installation. Two workers
+    starting at once keep the one that was linked into place first."""
+    path = instance_dir / SECRET_FILE
+    if not path.exists():
+        draft = instance_dir / f".{SECRET_FILE}.{os.getpid()}"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as file:
+            file.write(secrets.token_urlsafe(48))
+        try:
+            os.link(draft, path)  # atomic, and fails if another worker got there first
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
+
+
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    # Signs the session cookies. Unset: one made for this installation on its first start (installation_secret)
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or default_database_url()
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     JSON_AS_ASCII = False

@@ -13,11 +13,13 @@ from flask import (
     send_from_directory,
 )
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.exceptions import NotFound
 
 from .assets import IMMUTABLE, Assets
 from .config import base_map
 from .roles import ROLE
+from .security_headers import allow_inline_script
 
 PWA_DIR = Path(__file__).resolve().parent.parent / "pwa"
 VIEWS_DIR = PWA_DIR / "views"  # the desktop views for township secretaries and county staff
@@ -99,9 +101,11 @@ def view_shell(title: str, script: str):
     entry = f"/views/js/{script}"
     needed, _ = ASSETS.module_graph(entry)
     shell = (VIEWS_DIR / "page.html").read_text(encoding="utf-8")
+    import_map = Markup(render_template_string("{{ map|tojson }}", map=ASSETS.import_map([entry])))
     response = make_response(render_template_string(
-        shell, title=title, entry=ASSETS.hashed(entry), asset=ASSETS.hashed, import_map=ASSETS.import_map([entry]),
+        shell, title=title, entry=ASSETS.hashed(entry), asset=ASSETS.hashed, import_map=import_map,
         preloads=[ASSETS.hashed(url) for url in needed if url != entry]))
+    allow_inline_script(response, import_map)
     response.headers["Cache-Control"] = "no-cache"
     response.add_etag()
     return response.make_conditional(request)

@@ -29,6 +29,17 @@ def unit_for(code: str, role: str) -> GridUnit:
     return unit
 
 
+def _keep_an_administrator(user: User, field: str) -> None:
+    """Refuses to demote or deactivate the last active administrator: nobody would be left to manage users, links
+    and settings. The other administrators' rows are locked (PostgreSQL) so two demoting each other at once cannot
+    both pass; SQLite writes one at a time anyway."""
+    others = db.session.scalars(sa.select(User.id).where(User.role == "admin", User.active.is_(True), User.id != user.id)
+                                .with_for_update()).all()
+    if not others:
+        raise AccountError("the last active administrator cannot be demoted or deactivated: make another one first",
+                           "这是最后一个在用的系统管理员，不能降级或停用：请先设置另一位管理员", field=field)
+
+
 def create_user(username, password, display_name, role, unit_code, phone=None) -> User:
     if db.session.scalar(sa.select(sa.func.count()).select_from(User).where(User.username == username)):
         raise AccountError(f"username {username} is taken", f"用户名 {username} 已被使用", field="username")
@@ -42,6 +53,8 @@ def create_user(username, password, display_name, role, unit_code, phone=None) -
 
 def update_user(user: User, changes: dict) -> User:
     role = changes.get("role", user.role)
+    if user.role == "admin" and user.active and (role != "admin" or changes.get("active") is False):
+        _keep_an_administrator(user, "role" if role != "admin" else "active")
     if "unit_code" in changes or "role" in changes:
         user.unit = unit_for(changes.get("unit_code", user.unit.code), role)
     for field in ("display_name", "phone", "role", "active"):

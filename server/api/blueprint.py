@@ -3,13 +3,15 @@ may hold a NUL character.
 
 webargs reads a request without a JSON body (none, or another content type) as `{}`, so an operation whose
 fields are all optional (PATCH) would take it as an empty change. Here it answers 422, or 415 when a body
-came in another content type, naming the body in both languages. PostgreSQL cannot store or even compare
+came in another content type, naming the body in both languages. A body nested deeper than MAX_JSON_DEPTH answers
+400 (server/bounded_json.py). PostgreSQL cannot store or even compare
 text with NUL (U+0000) in it (a 500 found by the fuzzer on PostGIS); no keyboard types one, so it answers 422
 naming the field, on both back ends."""
 from flask_smorest import Blueprint as SmorestBlueprint
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 
+from ..bounded_json import MAX_JSON_DEPTH, TooDeep, check_depth
 from ..errors import api_abort
 
 
@@ -51,6 +53,18 @@ def refuse_nul_in_path() -> None:
 
 
 class Parser(FlaskParser):
+    def _raw_load_json(self, req):
+        try:
+            data = super()._raw_load_json(req)
+            if data is not core.missing:
+                check_depth(data)
+            return data
+        except (TooDeep, RecursionError):
+            pass  # answered outside the handler, so the error carries no traceback of the decoder's recursion
+        api_abort(400, f"The JSON body is nested deeper than {MAX_JSON_DEPTH} levels",
+                  f"JSON 请求体嵌套超过 {MAX_JSON_DEPTH} 层", errors={"json": [
+                      f"nested deeper than {MAX_JSON_DEPTH} levels / 嵌套超过 {MAX_JSON_DEPTH} 层"]})
+
     def load_querystring(self, req, schema):
         _refuse_nul("query", req.args.to_dict(flat=False))
         return super().load_querystring(req, schema)

@@ -21,6 +21,8 @@ from urllib.parse import quote
 
 import urllib3
 
+from .. import bounded_json
+
 _pool: urllib3.PoolManager | None = None
 # urllib3 logs each request's URL, query and all, at DEBUG: the robots' keys with it. Not from here, at any level.
 logging.getLogger("urllib3.connectionpool").setLevel(logging.INFO)
@@ -100,7 +102,7 @@ def deliver(request: Request, key: str, timeout: tuple[float, float]) -> str | N
         return f"HTTP {response.status}"
     if request.robot:
         try:
-            errcode = json.loads(response.data).get("errcode")
+            errcode = bounded_json.loads(response.data).get("errcode")
         except (ValueError, AttributeError):
             return "not a robot's answer"
         if errcode != 0:

@@ -148,3 +148,21 @@ def test_a_reset_shows_on_the_account(small_app):
     assert user["must_change_password"] is False
     reset = admin.patch(f"/api/admin/users/{user['id']}", json={"password": "temp-pass-2026"}).get_json()
     assert reset["must_change_password"] is True
+
+
+def test_the_last_active_administrator_cannot_be_demoted_or_deactivated(small_app):
+    """Issue 22 point 8: the only administrator demoting or disabling themselves locked everyone out of the console."""
+    admin = signed_in(small_app, "admin")
+    me = admin.get("/api/auth/me").get_json()["user"]["id"]
+    for change, field in (({"role": "county_staff", "unit_code": "610923"}, "role"), ({"active": False}, "active")):
+        response = admin.patch(f"/api/admin/users/{me}", json=change)
+        assert response.status_code == 422, response.get_json()
+        assert field in response.get_json()["errors"]["json"] and "管理员" in response.get_json()["message_zh"]
+    assert admin.get("/api/admin/users?q=admin").get_json()["items"][0]["role"] == "admin"
+
+    second = admin.post("/api/admin/users", json={**NEW_USER, "username": "admin2", "role": "admin",
+                                                  "unit_code": "610923"}).get_json()
+    assert admin.patch(f"/api/admin/users/{me}", json={"active": False}).status_code == 200  # another one is left
+    with small_app.app_context():
+        assert db.session.scalar(sa.select(User.active).where(User.id == me)) is False
+    assert admin.get(f"/api/admin/users/{second['id']}").status_code == 401  # signed out with their account

@@ -119,7 +119,7 @@ def _navigate(page, url):
 
 
 def _context(browser, base):
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN", base_url=base)
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN", base_url=base, bypass_csp=True)  # waits use eval
     context.add_init_script("performance.setResourceTimingBufferSize(5000)")  # the heat map's tiles are many
     context.on("page", lambda page: page.on("pageerror", lambda error: print(f"{page.url}: {error}")))
     return context

@@ -128,7 +128,6 @@ def served(data: bytes | None, content_type: str, etag: str, download_name: str 
         api_abort(404, "The file is not in the attachment store", "附件存储中找不到该文件")
     response = current_app.response_class(data, mimetype=content_type)
     response.headers["Cache-Control"] = f"private, max-age={CACHE_SECONDS}"
-    response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Disposition"] = (f'attachment; filename="{download_name}"' if download_name
                                                else "inline")
     response.set_etag(etag)
