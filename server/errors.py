@@ -14,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .i18n import bilingual_errors
+from .one_of import one_of_properties
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +38,13 @@ class ErrorSchema(ma.Schema):
 
 
 class WanggeApi(Api):
-    """flask-smorest's Api with the app's own error body in the document."""
+    """flask-smorest's Api with the app's own error body in the document, and values that are one of several schemas
+    (server/one_of.py) shown as a oneOf with a discriminator."""
     ERROR_SCHEMA = ErrorSchema
+
+    def _init_spec(self, **kwargs):
+        super()._init_spec(**kwargs)
+        self.ma_plugin.converter.add_attribute_function(one_of_properties)
 
 
 def api_abort(status: int, message: str, message_zh: str, errors=None, **extra):

@@ -44,3 +44,11 @@ def test_openapi_lists_every_api_endpoint_and_the_docs_page_loads(db_server):
             assert (path, method) in documented, (path, method)
     page = client.get("/api/docs")
     assert page.status_code == 200 and "/api/openapi.json" in page.get_data(as_text=True)
+
+
+def test_the_openapi_document_is_valid_openapi_3_0_3(db_server):
+    from openapi_spec_validator import OpenAPIV30SpecValidator
+    spec = make_app(db_server.new_database()).test_client().get("/api/openapi.json").get_json()
+    assert spec["openapi"] == "3.0.3"
+    errors = [f"{'/'.join(map(str, e.path))}: {e.message[:300]}" for e in OpenAPIV30SpecValidator(spec).iter_errors()]
+    assert errors == []

@@ -6,8 +6,15 @@ fields are all optional (PATCH) would take it as an empty change. Here it answer
 came in another content type, naming the body in both languages. A body nested deeper than MAX_JSON_DEPTH answers
 400 (server/bounded_json.py). PostgreSQL cannot store or even compare
 text with NUL (U+0000) in it (a 500 found by the fuzzer on PostGIS); no keyboard types one, so it answers 422
-naming the field, on both back ends."""
+naming the field, on both back ends.
+
+An upload's form fields and its file, read as two arguments (webargs' form and files locations), are documented as
+one multipart/form-data body (flask-smorest would leave the form fields as Swagger 2's formData parameters, which
+OpenAPI 3 does not have)."""
+from functools import cache
+
 from flask_smorest import Blueprint as SmorestBlueprint
+from marshmallow import Schema
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 
@@ -82,7 +89,25 @@ class Parser(FlaskParser):
         return data
 
 
+@cache
+def upload_schema(form: type[Schema], files: type[Schema]) -> type[Schema]:
+    """The body of an upload as the document shows it: the form's fields and the file's, as one schema, named after the
+    form's (ImportFormSchema → ImportUpload)."""
+    name = form.__name__.removesuffix("Schema").removesuffix("Form") + "UploadSchema"
+    return Schema.from_dict({**form._declared_fields, **files._declared_fields}, name=name)
+
+
 class Blueprint(SmorestBlueprint):
     ARGUMENTS_PARSER = Parser()
+
+    def _prepare_arguments_doc(self, doc, doc_info, *, api, spec, **kwargs):
+        arguments = doc_info.get("arguments")
+        if arguments and spec.openapi_version.major >= 3:
+            by_location = {p["in"]: p for p in arguments["parameters"] if isinstance(p, dict)}
+            if "form" in by_location and "files" in by_location:
+                form, files = by_location["form"], by_location["files"]
+                arguments["parameters"].remove(form)
+                files["schema"] = upload_schema(form["schema"], files["schema"])  # multipart/form-data, as files are
+        return super()._prepare_arguments_doc(doc, doc_info, api=api, spec=spec, **kwargs)
 
 

@@ -23,6 +23,10 @@ TEXT = validate.Length(max=4000)
 class GeoJSONPoint(fields.Field):
     """A GeoJSON point {"type": "Point", "coordinates": [lon, lat]} in EPSG:4326 (WGS-84), loaded as (lon, lat)."""
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.metadata = {"type": "object", **self.metadata}  # in the document (it has no schema to show)
+
     def _deserialize(self, value, attr, data, **kwargs):
         problem = ("a location is a GeoJSON point: {\"type\": \"Point\", \"coordinates\": [longitude, latitude]} / "
                    "位置须为 GeoJSON 点：{\"type\": \"Point\", \"coordinates\": [经度, 纬度]}")
@@ -137,13 +141,18 @@ class MoveDecisionData(Schema):
 
 # the answers
 
+def _worked_out(value, **kw):
+    """A string worked out from the record (a number as shown, its cell's code), a string in the document too."""
+    return fields.Function(value, metadata={"type": "string"}, **kw)
+
+
 class MemberSchema(Schema):
     id = fields.Integer()
     name = fields.String()
     relation = fields.String()
     sex = fields.String()
     birth_date = fields.Date(allow_none=True)
-    id_number = fields.Function(lambda m: mask_id_number(m.id_number), allow_none=True)
+    id_number = _worked_out(lambda m: mask_id_number(m.id_number), allow_none=True)
     joined_on = fields.Date(allow_none=True, metadata={"description": "null: a member since registration"})
     join_reason = fields.String(allow_none=True, metadata={"enum": list(MEMBER_JOIN_REASONS)})
     left_on = fields.Date(allow_none=True, metadata={"description": "null: still a member"})
@@ -152,14 +161,15 @@ class MemberSchema(Schema):
 
 class HouseholdSchema(Schema):
     code = fields.String()
-    cell_code = fields.Function(lambda h: h.cell.code)
+    cell_code = _worked_out(lambda h: h.cell.code)
     address = fields.String()
     head_name = fields.String()
-    head_id_number = fields.Function(lambda h: mask_id_number(h.head_id_number), allow_none=True)
-    phone = fields.Function(lambda h: shown_phone(h.phone), allow_none=True)
+    head_id_number = _worked_out(lambda h: mask_id_number(h.head_id_number), allow_none=True)
+    phone = _worked_out(lambda h: shown_phone(h.phone), allow_none=True)
     member_count = fields.Integer(metadata={"description": "the head and the members who have not left"})
     tags = fields.List(fields.String())
-    location = fields.Method("_location", allow_none=True)
+    location = fields.Method("_location", allow_none=True, metadata={
+        "type": "object", "description": "GeoJSON point {\"type\": \"Point\", \"coordinates\": [lon, lat]}, EPSG:4326"})
     version = fields.Integer(metadata={"description": "send it back with any change"})
     client_id = fields.UUID(allow_none=True, metadata={"description": "the UUID it was registered under, if any"})
     registered_at = fields.DateTime(allow_none=True, metadata={"description": "null: on the register from before"})
@@ -194,14 +204,15 @@ class MoveSchema(Schema):
 class HouseholdRecordSchema(HouseholdSchema):
     """A household as the register holds it: members who left kept with their day and reason, its pending move."""
     members = fields.List(fields.Nested(MemberSchema), metadata={"description": "members who left included"})
-    cell_name = fields.Function(lambda h: h.cell.name)
-    pending_move = fields.Method("_pending_move", allow_none=True, metadata={
-        "description": "a move to another cell waiting for the receiving side (MoveSchema), or null"})
+    cell_name = _worked_out(lambda h: h.cell.name)
+    pending_move = fields.Nested(MoveSchema, allow_none=True, metadata={
+        "description": "a move to another cell waiting for the receiving side, or null"})
 
-    def _pending_move(self, household):
-        from .moves import describe_pending  # reads the move's cells past the scope
-        move = describe_pending(household)
-        return MoveSchema().dump(move) if move else None
+    def get_attribute(self, obj, attr, default):
+        if attr == "pending_move":
+            from .moves import describe_pending  # reads the move's cells past the scope
+            return describe_pending(obj)
+        return super().get_attribute(obj, attr, default)
 
 
 def shown_differences(differences: dict) -> dict:

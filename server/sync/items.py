@@ -13,6 +13,7 @@ from ..models.vocab import (
     SATISFACTION,
     VISIT_KINDS,
 )
+from ..one_of import OneOfSchemas, with_fixed
 from ..register.schemas import EditData, JoinData, LeaveData, MoveData, MoveDecisionData, RegistrationData, RetireData
 from .devices import HEADER
 
@@ -156,22 +157,32 @@ DATA_SCHEMAS = {"visit": VisitData(), "dispute": DisputeData(), "dispute_event":
                 "household_new": HouseholdNewData(), "household_change": HouseholdChangeData()}
 
 
-def describe_items() -> str:
-    """Each type's data fields for the OpenAPI document (required ones marked *), from the schemas themselves."""
-    def shape(schema):
-        return ", ".join(name + ("*" if field.required else "") for name, field in schema.fields.items())
-    return "; ".join(f"`{kind}` {{{shape(schema)}}}" for kind, schema in DATA_SCHEMAS.items())
-
-
 class ItemSchema(Schema):
     type = fields.String(required=True, validate=validate.OneOf(SYNC_ITEM_TYPES))
     id = fields.UUID(required=True, metadata={"description": "generated on the phone; the key of idempotency"})
     data = fields.Dict(required=True)
 
 
+def _title(kind: str) -> str:
+    return "".join(part.title() for part in kind.split("_"))  # member_join → MemberJoin
+
+
+# what the document shows of the items, from the schemas above (the push loads the envelope and then each item's data
+# by its type, server/sync/push.py): a change of the register is HouseholdChangeData's fields and its change's
+CHANGE_SCHEMAS = {change: with_fixed(f"{_title(change)}Change", {
+    **HouseholdChangeData._declared_fields, **schema._declared_fields}, "change", change)
+    for change, schema in HOUSEHOLD_CHANGES.items()}
+ITEM_SCHEMAS = {kind: with_fixed(f"{_title(kind)}Item", {
+    **ItemSchema._declared_fields,
+    "data": OneOfSchemas(CHANGE_SCHEMAS, "change", required=True) if kind == "household_change" else
+    fields.Nested(type(schema), required=True)}, "type", kind)
+    for kind, schema in DATA_SCHEMAS.items()}
+
+
 class PushSchema(Schema):
-    items = fields.List(fields.Raw(), required=True, metadata={
-        "description": f"at most {MAX_BATCH} items: {{type, id, data}}, the data by type: {describe_items()}"})
+    items = fields.List(OneOfSchemas(ITEM_SCHEMAS, "type"), required=True, metadata={
+        "description": f"at most {MAX_BATCH} items, each {{type, id, data}} with the data of its type, each checked "
+                       "and answered alone"})
 
 
 class ItemResultSchema(Schema):

@@ -53,8 +53,8 @@ class DisputeQuerySchema(PageArgsSchema, DisputeFilterSchema):
 class PetitionerSchema(Schema):
     """Who brought a petition; the ID number masked for everyone, the mobile as households' phones are shown."""
     name = fields.String()
-    id_number = fields.Function(lambda p: mask_id_number(p["id_number"]), allow_none=True)
-    mobile = fields.Function(lambda p: shown_phone(p["mobile"]), allow_none=True)
+    id_number = fields.Function(lambda p: mask_id_number(p["id_number"]), allow_none=True, metadata={"type": "string"})
+    mobile = fields.Function(lambda p: shown_phone(p["mobile"]), allow_none=True, metadata={"type": "string"})
     address = fields.String(allow_none=True)
 
 

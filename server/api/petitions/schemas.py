@@ -11,7 +11,9 @@ _id_number, _mobile, _not_blank, _not_ahead = fields_.id_number, fields_.mobile,
 
 
 def _household_code(**metadata):
-    return fields.String(validate=validate.Regexp(f"^[0-9]{{{HOUSEHOLD_CODE_LENGTH}}}\\Z", error=(
+    # to the very end: Python's $ also matches before a final newline, which (?!\n) refuses; OpenAPI's patterns are
+    # ECMA-262, which has no \Z (there $ is the end already)
+    return fields.String(validate=validate.Regexp(f"^[0-9]{{{HOUSEHOLD_CODE_LENGTH}}}$(?!\\n)", error=(
         f"a household code is {HOUSEHOLD_CODE_LENGTH} digits / 住户编号须为{HOUSEHOLD_CODE_LENGTH}位数字")), metadata=metadata)
 
 

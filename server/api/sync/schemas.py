@@ -23,8 +23,10 @@ class PulledHouseholdSchema(HouseholdDetailSchema):
 
 
 class PulledLinkSchema(Schema):
-    cadre_username = fields.Function(lambda link: link.cadre.username if link.cadre else None)
-    household_code = fields.Function(lambda link: link.household.code if link.household else None)
+    cadre_username = fields.Function(lambda link: link.cadre.username if link.cadre else None, allow_none=True,
+                                    metadata={"type": "string"})
+    household_code = fields.Function(lambda link: link.household.code if link.household else None,
+                                    allow_none=True, metadata={"type": "string"})
     valid_from = fields.Date()
     valid_to = fields.Date(allow_none=True)
 
