@@ -99,7 +99,7 @@ def _settled(page):
 
 def phone_run(browser, base) -> dict:
     """One phone, throttled: the first sign-in, then signed out and in again, then the app reopened signed in."""
-    context = browser.new_context(**PHONE, base_url=base)
+    context = browser.new_context(**PHONE, base_url=base, bypass_csp=True)  # its waits use eval
     try:
         page = context.new_page()
         page.on("pageerror", lambda error: print(f"phone {page.url}: {error}"))
