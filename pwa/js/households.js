@@ -23,6 +23,8 @@ export async function show(root, user) {
         <span class="badge ${late(days) ? "late" : ""}">${
           days === null ? t("never_visited") : t("days_since", { n: days })}${late(days) ? " · " + t("overdue") : ""}</span></a></li>`).join("")
       || `<li class="muted">${t("none")}</li>`}</ul>`;
+  // the browser benchmark (tools/bench/phone.py) times sign-in → the list drawn with its rows by this mark
+  performance.mark("wangge:list", { detail: { rows: rows.length } });
   root.querySelector("#search").addEventListener("input", (event) => {
     const q = event.target.value.trim();
     for (const li of root.querySelectorAll("#households li")) li.hidden = q && !(li.dataset.text || "").includes(q);

@@ -7,7 +7,8 @@ gunicorn serves the demo county from a SpatiaLite file kept under instance/ (bui
 workers as `make run` starts), and Debian's Chromium is driven through Playwright at the browser tests' desktop size.
 The pages mark their timeline (pwa/views/js/drawn.js, `performance.mark("wangge:drawn")`) when the map and the table
 (the town view: the map and its lists) are drawn, and the county view again (`wangge:charts`) when its trends are.
-Cold: a fresh browser context (nothing cached); warm: the same again in that context.
+Cold: a fresh browser context (nothing cached); warm: the same again in that context. The phone app's sign-in on a
+throttled phone is measured in the same run by tools/bench/phone.py and written in the same section.
 
     python -m tools.bench.run --only pages     (this section alone; make bench runs it with the rest)"""
 from __future__ import annotations
@@ -16,6 +17,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
+from tools.bench import phone
 from tools.bench.report import percentile
 
 HEADING = "## Desk pages in the browser"
@@ -164,6 +166,7 @@ def bench_pages(runs: int = RUNS) -> dict:
     server = Server(database_url(), options=GUNICORN, log=log).start()
     base = f"http://127.0.0.1:{server.port}"
     measures: dict[str, list[dict]] = {}
+    phones: dict[str, list[dict]] = {}
     load = os.getloadavg()[0]  # others' work on the machine slows both the server and the browser
     try:
         with sync_playwright() as p:
@@ -171,9 +174,12 @@ def bench_pages(runs: int = RUNS) -> dict:
                                         args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
             try:
                 _one_run(browser, base)  # the server's and the browser's first requests, not counted
+                phone.phone_run(browser, base)
                 for _ in range(runs):
                     for name, sample in _one_run(browser, base).items():
                         measures.setdefault(name, []).append(sample)
+                    for name, sample in phone.phone_run(browser, base).items():
+                        phones.setdefault(name, []).append(sample)
             finally:
                 browser.close()
     finally:
@@ -188,7 +194,11 @@ def bench_pages(runs: int = RUNS) -> dict:
               f"{p50['bytes']:,.0f} bytes" + (f", charts {p50['charts']:.0f} ms" if p50["charts"] else "")
               + f"; slowest: {', '.join(p50['slowest_paths'])}")
         measures[name] = p50
-    return {"runs": runs, "cores": os.cpu_count(), "load": (load + os.getloadavg()[0]) / 2, "measures": measures}
+    for name, samples in phones.items():
+        phones[name] = phone.summary(samples)
+        print(phone.describe(name, phones[name]))
+    return {"runs": runs, "cores": os.cpu_count(), "load": (load + os.getloadavg()[0]) / 2, "measures": measures,
+            "phone": phones}
 
 
 def _target(name: str) -> str:
@@ -214,4 +224,6 @@ def section(result: dict) -> str:
         charts = f"{m['charts']:.0f} ms" if m["charts"] else "—"
         lines.append(f"| {name} | {m['ms']:.0f} ms | {m['slowest']:.0f} ms | {m['ms'] / max(m['slowest'], 1):.1f}× | "
                      f"{m['requests']:.0f} ({m['api']:.0f}) | {m['bytes']:,.0f} | {charts} | {_target(name)} |")
+    if result.get("phone"):
+        lines += ["", *phone.table(result["phone"], result["runs"])]
     return "\n".join(lines) + "\n"
