@@ -39,16 +39,15 @@ export async function refresh() {
 // The cells' boundaries for the map (a worker's cell; a cadre's households' cells), and the tile settings;
 // fetched while online, kept for offline.
 export async function refreshMapData(user) {
-  const config = await fetch("/app/config.json").then((r) => r.json());
-  await storage.put("kv", config, "config");
+  const configured = fetch("/app/config.json").then((r) => r.json());
   const codes = user.role === "grid_worker" ? [user.unit_code]
     : [...new Set((await households()).map((h) => h.cell_code))];
-  const shapes = [];
-  for (const code of codes.slice(0, 20)) {
+  const shapes = await Promise.all(codes.slice(0, 20).map(async (code) => {  // at once, not one round trip after another
     const response = await fetch(`/api/grid/units/${encodeURIComponent(code)}`, { credentials: "same-origin" });
-    if (response.ok) shapes.push(await response.json());
-  }
-  await storage.put("kv", shapes, "cellShapes");
+    return response.ok ? response.json() : null;
+  }));
+  await storage.put("kv", await configured, "config");
+  await storage.put("kv", shapes.filter(Boolean), "cellShapes");
 }
 
 // The messages as pulled, with those read here since (told to the server at the next sync) shown read.
