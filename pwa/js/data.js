@@ -24,16 +24,16 @@ export async function refresh() {
   for (const d of reply.disputes) disputes[d.id] = d;
   const kept = new Set(reply.dispute_ids || reply.open_dispute_ids);
   for (const id of Object.keys(disputes)) if (!kept.has(id)) delete disputes[id];
-  await storage.put("kv", households, "households");
-  await storage.put("kv", disputes, "disputes");
-  await storage.put("kv", reply.follow_ups, "followUps");  // the complete list of open follow-ups, every pull
-  await storage.put("kv", reply.zero_reports || [], "reports");
-  await storage.put("kv", reply.incoming_moves || [], "incomingMoves");  // complete on every pull
-  await storage.put("kv", reply.village_cells || [], "villageCells");
-  await storage.put("kv", reply.settings || {}, "settings");
-  await storage.put("kv", reply.notifications || [], "messages");  // the latest, complete on every pull
-  await storage.put("kv", reply.cursor, "cursor");
-  await storage.put("kv", PULL_SHAPE, "pullShape");
+  // one transaction: the pull is kept whole or not at all, and sooner than one write after another
+  await storage.putAll("kv", {
+    households, disputes,
+    followUps: reply.follow_ups,  // the complete list of open follow-ups, every pull
+    reports: reply.zero_reports || [],
+    incomingMoves: reply.incoming_moves || [],  // complete on every pull
+    villageCells: reply.village_cells || [],
+    settings: reply.settings || {},
+    messages: reply.notifications || [],  // the latest, complete on every pull
+    cursor: reply.cursor, pullShape: PULL_SHAPE });
 }
 
 // The cells' boundaries for the map (a worker's cell; a cadre's households' cells), and the tile settings;
