@@ -19,6 +19,7 @@ export async function show(root, go, { ended = null, kept = 0 } = {}) {
       `<li>${esc(t("others_waiting", { name: o.display_name, username: o.username, n: o.count }))}</li>`).join("")}</ul>` : ""}
     <button type="button" id="language" class="secondary">${t("language")}</button></form>`;
   root.querySelector("#language").addEventListener("click", () => { toggleLanguage(); show(root, go, { ended, kept }); });
+  performance.mark("wangge:sign-in");  // the browser benchmark (tools/bench/phone.py): opening the app → this form
   root.querySelector("#login").addEventListener("submit", async (event) => {
     event.preventDefault();
     const form = new FormData(event.target);
