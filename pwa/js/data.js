@@ -13,8 +13,8 @@ const PULL_SHAPE = 2;  // 2: my_last_visit_at
 
 export async function refresh() {
   await sendReads();  // first: the pulled messages then show them read
-  const shape = await storage.get("kv", "pullShape");
-  const since = shape === PULL_SHAPE ? await storage.get("kv", "cursor") : null;
+  const [shape, cursor] = await Promise.all([storage.get("kv", "pullShape"), storage.get("kv", "cursor")]);
+  const since = shape === PULL_SHAPE ? cursor : null;
   const reply = await api.pull(since);
   const households = (await storage.get("kv", "households")) || {};
   for (const h of reply.households) households[h.code] = h;
@@ -67,6 +67,7 @@ export const unreadMessages = async () => (await messages()).filter((m) => !m.re
 // The messages read on this phone, told to the server (marking read twice is harmless); those told are forgotten.
 export async function sendReads() {
   const read = (await storage.get("kv", "messagesRead")) || [];
+  if (!read.length) return;  // nothing to tell, nothing to write (a write would hold up the pull's reads)
   const told = [];
   for (const id of read) {
     try {
