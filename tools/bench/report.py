@@ -8,9 +8,10 @@ LOAD_TEST = "## Load test"
 API_FUZZING = "## API fuzzing"
 SYNC_HISTORY = "## Sync push: what issue 21 changed"
 PAGES_BEFORE_AFTER = "## Desk pages before and after issue 21"  # measured once, the old code beside the new
+PHONE_BEFORE_AFTER = "## The phone's first list before and after issue 21"  # likewise
 # written by make loadtest and make fuzz, and by hand (the sync push and the desk's pages before and after issue 21);
 # make bench writes the rest
-SECTIONS = (LOAD_TEST, API_FUZZING, SYNC_HISTORY, PAGES_BEFORE_AFTER)
+SECTIONS = (LOAD_TEST, API_FUZZING, SYNC_HISTORY, PAGES_BEFORE_AFTER, PHONE_BEFORE_AFTER)
 
 
 def percentile(values, q: float) -> float:
