@@ -39,14 +39,15 @@ export async function refresh() {
 // The cells' boundaries for the map (a worker's cell; a cadre's households' cells), and the tile settings;
 // fetched while online, kept for offline.
 export async function refreshMapData(user) {
-  const configured = fetch("/app/config.json").then((r) => r.json());
-  const codes = user.role === "grid_worker" ? [user.unit_code]
-    : [...new Set((await households()).map((h) => h.cell_code))];
-  const shapes = await Promise.all(codes.slice(0, 20).map(async (code) => {  // at once, not one round trip after another
+  const cells = async () => (user.role === "grid_worker" ? [user.unit_code]
+    : [...new Set((await households()).map((h) => h.cell_code))]);
+  const shapesOf = (codes) => Promise.all(codes.slice(0, 20).map(async (code) => {  // at once, not one after another
     const response = await fetch(`/api/grid/units/${encodeURIComponent(code)}`, { credentials: "same-origin" });
     return response.ok ? response.json() : null;
   }));
-  await storage.put("kv", await configured, "config");
+  // both asked at once and awaited together: offline, neither failure is left unhandled (an uncaught rejection)
+  const [config, shapes] = await Promise.all([fetch("/app/config.json").then((r) => r.json()), cells().then(shapesOf)]);
+  await storage.put("kv", config, "config");
   await storage.put("kv", shapes.filter(Boolean), "cellShapes");
 }
 
