@@ -29,6 +29,7 @@ VIEW_PAGES = {"town": ("乡镇网格视图", "town.js"), "county": ("县级综�
               "register": ("住户登记册", "register.js"), "activity": ("工作人员活跃度", "activity.js"),
               "admin": ("系统管理", "admin.js"),
               "admin-grid": ("网格边界与划分", "admin-grid.js"), "messages": ("消息", "message-centre.js")}
+APP_ENTRY = "/app/js/app.js"  # the phone app's module script (pwa/index.html)
 VIEWS_HOME = "/views/desk?then=home"  # the desk's sign-in, which then sends each user to their own page
 # Front-end libraries come from npm (make run / make test install them), never a CDN or the repo.
 NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
@@ -74,6 +75,8 @@ def vendor_file(library, path):
 @blp.get("/app/")
 @blp.get("/app/<path:path>")
 def app_file(path="index.html"):
+    if path == "index.html":
+        return app_shell()
     response = send_from_directory(PWA_DIR, path, max_age=0)  # the service worker caches; browsers revalidate
     if path == "sw.js":
         response.headers["Service-Worker-Allowed"] = "/app/"
@@ -96,16 +99,26 @@ def view_file(path):
 
 def view_shell(title: str, script: str):
     """The page's shell: its styles and scripts by their hashed addresses, the import map of its modules and a
-    modulepreload of each module the page imports before it runs (fetched at once, not import after import).
-    Revalidated on every visit (its ETag answers 304 while nothing changed)."""
+    modulepreload of each module the page imports before it runs (fetched at once, not import after import)."""
     entry = f"/views/js/{script}"
     needed, _ = ASSETS.module_graph(entry)
-    shell = (VIEWS_DIR / "page.html").read_text(encoding="utf-8")
     import_map = Markup(render_template_string("{{ map|tojson }}", map=ASSETS.import_map([entry])))
-    response = make_response(render_template_string(
-        shell, title=title, entry=ASSETS.hashed(entry), asset=ASSETS.hashed, import_map=import_map,
-        preloads=[ASSETS.hashed(url) for url in needed if url != entry]))
-    allow_inline_script(response, import_map)
+    response = shell(VIEWS_DIR / "page.html", title=title, entry=ASSETS.hashed(entry), asset=ASSETS.hashed,
+                     import_map=import_map, preloads=[ASSETS.hashed(url) for url in needed if url != entry])
+    return allow_inline_script(response, import_map)
+
+
+def app_shell():
+    """The phone app's page with a modulepreload of each module app.js imports before it runs: on a slow network the
+    modules come at once rather than one level of imports after another. Plain addresses, as the app imports them and
+    its service worker keeps them (its precache takes this page as it is served)."""
+    needed, _ = ASSETS.module_graph(APP_ENTRY)
+    return shell(PWA_DIR / "index.html", preloads=[url for url in needed if url != APP_ENTRY])
+
+
+def shell(template: Path, **context):
+    """A page rendered from its template, revalidated on every visit (its ETag answers 304 while nothing changed)."""
+    response = make_response(render_template_string(template.read_text(encoding="utf-8"), **context))
     response.headers["Cache-Control"] = "no-cache"
     response.add_etag()
     return response.make_conditional(request)

@@ -110,7 +110,13 @@ const redrawHeader = async () => header(await session.current(), (location.hash 
 window.addEventListener("offline", redrawHeader);  // the screen stays as it is: a form may be half filled
 setInterval(syncNow, 60000);
 
-// A classic worker: module service workers are missing from older Chromium WebViews (WeChat's X5/XWeb,
-// vendor browsers), and without a service worker the app still works online.
-if ("serviceWorker" in navigator) navigator.serviceWorker.register("/app/sw.js", { scope: "/app/" }).catch((e) => console.warn(e));
+// The service worker keeps the shell for offline use. It is registered once the page has loaded: its precache (every
+// file of the app, again) then does not share the network with the page's own modules, and on a new phone it is done
+// while the user types, before the sign-in and the first pull. A classic worker: module service workers are missing
+// from older Chromium WebViews (WeChat's X5/XWeb, vendor browsers), and without a service worker the app still works
+// online.
+const keepShell = () => navigator.serviceWorker.register("/app/sw.js", { scope: "/app/" }).catch((e) => console.warn(e));
+if ("serviceWorker" in navigator) {
+  if (document.readyState === "complete") keepShell(); else window.addEventListener("load", keepShell, { once: true });
+}
 session.adoptLegacy().catch((e) => console.warn("old data not moved", e)).then(render).then(syncNow);

@@ -13,8 +13,8 @@ const PULL_SHAPE = 2;  // 2: my_last_visit_at
 
 export async function refresh() {
   await sendReads();  // first: the pulled messages then show them read
-  const shape = await storage.get("kv", "pullShape");
-  const since = shape === PULL_SHAPE ? await storage.get("kv", "cursor") : null;
+  const [shape, cursor] = await Promise.all([storage.get("kv", "pullShape"), storage.get("kv", "cursor")]);
+  const since = shape === PULL_SHAPE ? cursor : null;
   const reply = await api.pull(since);
   const households = (await storage.get("kv", "households")) || {};
   for (const h of reply.households) households[h.code] = h;
@@ -24,31 +24,31 @@ export async function refresh() {
   for (const d of reply.disputes) disputes[d.id] = d;
   const kept = new Set(reply.dispute_ids || reply.open_dispute_ids);
   for (const id of Object.keys(disputes)) if (!kept.has(id)) delete disputes[id];
-  await storage.put("kv", households, "households");
-  await storage.put("kv", disputes, "disputes");
-  await storage.put("kv", reply.follow_ups, "followUps");  // the complete list of open follow-ups, every pull
-  await storage.put("kv", reply.zero_reports || [], "reports");
-  await storage.put("kv", reply.incoming_moves || [], "incomingMoves");  // complete on every pull
-  await storage.put("kv", reply.village_cells || [], "villageCells");
-  await storage.put("kv", reply.settings || {}, "settings");
-  await storage.put("kv", reply.notifications || [], "messages");  // the latest, complete on every pull
-  await storage.put("kv", reply.cursor, "cursor");
-  await storage.put("kv", PULL_SHAPE, "pullShape");
+  // one transaction: the pull is kept whole or not at all, and sooner than one write after another
+  await storage.putAll("kv", {
+    households, disputes,
+    followUps: reply.follow_ups,  // the complete list of open follow-ups, every pull
+    reports: reply.zero_reports || [],
+    incomingMoves: reply.incoming_moves || [],  // complete on every pull
+    villageCells: reply.village_cells || [],
+    settings: reply.settings || {},
+    messages: reply.notifications || [],  // the latest, complete on every pull
+    cursor: reply.cursor, pullShape: PULL_SHAPE });
 }
 
 // The cells' boundaries for the map (a worker's cell; a cadre's households' cells), and the tile settings;
 // fetched while online, kept for offline.
 export async function refreshMapData(user) {
-  const config = await fetch("/app/config.json").then((r) => r.json());
-  await storage.put("kv", config, "config");
-  const codes = user.role === "grid_worker" ? [user.unit_code]
-    : [...new Set((await households()).map((h) => h.cell_code))];
-  const shapes = [];
-  for (const code of codes.slice(0, 20)) {
+  const cells = async () => (user.role === "grid_worker" ? [user.unit_code]
+    : [...new Set((await households()).map((h) => h.cell_code))]);
+  const shapesOf = (codes) => Promise.all(codes.slice(0, 20).map(async (code) => {  // at once, not one after another
     const response = await fetch(`/api/grid/units/${encodeURIComponent(code)}`, { credentials: "same-origin" });
-    if (response.ok) shapes.push(await response.json());
-  }
-  await storage.put("kv", shapes, "cellShapes");
+    return response.ok ? response.json() : null;
+  }));
+  // both asked at once and awaited together: offline, neither failure is left unhandled (an uncaught rejection)
+  const [config, shapes] = await Promise.all([fetch("/app/config.json").then((r) => r.json()), cells().then(shapesOf)]);
+  await storage.put("kv", config, "config");
+  await storage.put("kv", shapes.filter(Boolean), "cellShapes");
 }
 
 // The messages as pulled, with those read here since (told to the server at the next sync) shown read.
@@ -68,6 +68,7 @@ export const unreadMessages = async () => (await messages()).filter((m) => !m.re
 // The messages read on this phone, told to the server (marking read twice is harmless); those told are forgotten.
 export async function sendReads() {
   const read = (await storage.get("kv", "messagesRead")) || [];
+  if (!read.length) return;  // nothing to tell, nothing to write (a write would hold up the pull's reads)
   const told = [];
   for (const id of read) {
     try {

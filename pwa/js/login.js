@@ -38,10 +38,16 @@ export async function show(root, go, { ended = null, kept = 0 } = {}) {
   });
 }
 
-/** Signed in: fetch the user's data and open their households. */
+/** Signed in: fetch the user's data and open their households as soon as the pull is kept. The map's data (the
+ * cell's outline, the tiles) does not hold the list up: a grid worker's comes beside the pull, a cadre's (the cells
+ * of the households pulled) after it; the next sync fetches it again if it failed. */
 export async function enter(user, go) {
   window.dispatchEvent(new CustomEvent("signed-in", { detail: user }));
+  const worker = user.role === "grid_worker";
+  if (worker) data.refreshMapData(user).catch(mapMissing);
   await data.refresh();
-  await data.refreshMapData(user);
   go("#/households");
+  if (!worker) data.refreshMapData(user).catch(mapMissing);
 }
+
+const mapMissing = (error) => console.warn("the map's data is not on the phone yet", error);

@@ -46,6 +46,10 @@ function helpers(databaseName) {
   return {
     get: (store, key) => run(databaseName(), store, "readonly", (s) => s.get(key)),
     put: (store, value, key) => run(databaseName(), store, "readwrite", (s) => (key === undefined ? s.put(value) : s.put(value, key))),
+    // several values by their keys ({key: value}) in one transaction: all kept, or none
+    putAll: (store, values) => run(databaseName(), store, "readwrite", (s) => {
+      for (const [key, value] of Object.entries(values)) s.put(value, key);
+    }),
     remove: (store, key) => run(databaseName(), store, "readwrite", (s) => s.delete(key)),
     all: (store) => run(databaseName(), store, "readonly", (s) => s.getAll()),
     clear: (store) => run(databaseName(), store, "readwrite", (s) => s.clear()),
@@ -58,12 +62,12 @@ export const userDatabase = (userId) => `wangge-user-${userId}`;
 // The device's own store (always "kv").
 export const device = helpers(() => DEVICE);
 
-// The signed-in user's database: get/put/remove/all/clear on "kv", "outbox" or "files".
+// The signed-in user's database: get/put/putAll/remove/all/clear on "kv", "outbox" or "files".
 const mine = helpers(() => {
   if (!userName) throw new Error("no user database is open");
   return userName;
 });
-export const { get, put, remove, all, clear } = mine;
+export const { get, put, putAll, remove, all, clear } = mine;
 
 export function useUser(userId) {
   userName = userId == null ? null : userDatabase(userId);

@@ -1,7 +1,7 @@
 // The app shell, precached at install (read by sw.js through importScripts). Change VERSION with every
 // release: the old cache is deleted. tests/unit/test_pwa_shell.py checks every file of js/ and css/ is listed.
 /* exported VERSION, SHELL */
-var VERSION = "15";
+var VERSION = "16";
 var SHELL = [
   "/app/", "/app/manifest.webmanifest", "/app/icons/icon.svg", "/app/icons/icon-192.png", "/app/css/app.css",
   "/app/js/app.js", "/app/js/api.js", "/app/js/basemap.js", "/app/js/capture.js", "/app/js/data.js", "/app/js/dispute.js",

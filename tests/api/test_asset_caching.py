@@ -77,3 +77,16 @@ def test_the_shell_preloads_every_module_its_page_imports_before_it_runs(client)
     for url in ("/app/js/ids.js", "/views/js/heat.js", "/app/vendor/point-geometry/index.js"):  # deep ones too
         assert ASSETS.hashed(url) in preloads
     assert html.index('type="importmap"') < html.index('rel="modulepreload"')  # a preload before the map voids it
+
+
+def test_the_phone_apps_page_preloads_its_modules_by_the_addresses_its_service_worker_keeps(client):
+    response = client.get("/app/")
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-cache"
+    html = response.get_data(as_text=True)
+    preloads = re.findall(r'<link rel="modulepreload" href="([^"]+)">', html)
+    needed, _ = ASSETS.module_graph("/app/js/app.js")
+    assert preloads == [url for url in needed if url != "/app/js/app.js"] and "/app/js/gcj02.js" in preloads
+    precached = set(re.findall(r'"(/app/[^"]+)"', (PWA_DIR / "sw" / "precache.js").read_text()))
+    assert set(preloads) <= precached  # plain addresses: the very requests the service worker answers offline
+    assert "{%" not in html and client.get("/app/index.html").get_data(as_text=True) == html
+    assert client.get("/app/", headers={"If-None-Match": response.headers["ETag"]}).status_code == 304

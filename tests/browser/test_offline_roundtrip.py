@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from server.extensions import db
 from server.models import Dispute, User, Visit
 from tests.browser.conftest import app_size_gzipped, screenshot
+from tests.browser.phone import households_of_cell, phone_of, worker
 
 MARK = "离线测试走访"
 
@@ -75,3 +76,31 @@ def test_the_app_stays_within_its_size_budget():
     size = app_size_gzipped()
     print(f"\n[wangge] the phone app's own JS, CSS and HTML: {size / 1024:.1f} KB gzipped (budget 150 KB)")
     assert size < 150 * 1024
+
+
+def test_the_first_list_shows_the_cells_households_and_stays_on_the_phone_offline(live_server, browser):
+    """The list is drawn as soon as the first pull is kept (the map's data comes beside it): the worker sees every
+    household of the cell by its head's name, goes offline at once, reopens the app and still sees them, and the
+    map of the cell."""
+    app, base = live_server
+    me = worker(app, 21)
+    expected = {f"#/household/{h.code}": h.head_name for h in households_of_cell(app, me.unit_id)}
+    phone, page = phone_of(browser, base, me.username)
+    page.wait_for_selector("#households li a")
+    assert listed(page) == expected
+    assert page.inner_text("h1.screen-title") == f"我的住户 （{len(expected)}）"
+
+    phone.set_offline(True)
+    page.reload()  # the shell from the service worker, the households from IndexedDB
+    page.wait_for_selector("#households li a")
+    assert listed(page) == expected
+    assert page.inner_text("#status") == "离线"
+    page.click("#nav-map")
+    page.wait_for_selector('#map path[stroke="#0b5cad"]')  # the cell's outline, kept at the sign-in
+    phone.close()
+
+
+def listed(page) -> dict:
+    """The list's rows: each household's link and its head's name as the row shows it."""
+    return page.eval_on_selector_all("#households li a", """links => Object.fromEntries(
+        links.map(a => [a.getAttribute('href'), a.querySelector('strong').textContent]))""")
