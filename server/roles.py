@@ -20,10 +20,11 @@ class Role:
     # households in its scope: a cadre's linked ones)
     register: str | None = None
     home: str = "/views/desk"   # the page `/` sends them to once signed in
+    files_cell_reports: bool = False  # files its cell's monthly / daily report 月报·零报告 (docs/domain.md, who does what)
 
 
 _ROLES = (
-    Role("grid_worker", "网格员", ("cell",), on_phone=True, home="/app/", register="keeps"),
+    Role("grid_worker", "网格员", ("cell",), on_phone=True, home="/app/", register="keeps", files_cell_reports=True),
     Role("cadre", "包联干部", ("village", "town"), leads_cases=True, on_phone=True, home="/app/", register="corrects"),
     Role("village_head", "村网格长", ("village",), handles="village", leads_cases=True, register="keeps"),
     Role("town_secretary", "镇党委书记", ("town",), handles="town", supervises=True, leads_cases=True,
@@ -38,6 +39,7 @@ HANDLER = {role.handles: role.code for role in _ROLES if role.handles}  # handli
 PHONE_ROLES = frozenset(code for code, role in ROLE.items() if role.on_phone)
 CASE_LEADER_ROLES = frozenset(code for code, role in ROLE.items() if role.leads_cases)
 REGISTER_KEEPERS = frozenset(code for code, role in ROLE.items() if role.register == "keeps")
+CELL_REPORTERS = frozenset(code for code, role in ROLE.items() if role.files_cell_reports)
 REGISTER_EDITORS = frozenset(code for code, role in ROLE.items() if role.register)
 
 

@@ -134,6 +134,16 @@ def _criteria(cadre: bool) -> tuple:
     )
 
 
+def place_cells() -> sa.Select:
+    """The ids of the cells where the current user may report a dispute at a place (no household named): a cadre
+    reports for their linked households only (docs/domain.md, who does what), so at places in those households' cells,
+    not in every cell of the village or town they are bound to; everyone else in the cells of their area."""
+    scope = current_scope()
+    if scope is not None and scope.role == "cadre":
+        return sa.select(Household.cell_id)  # the linked households, through the scope
+    return sa.select(GridUnit.id).where(GridUnit.level == "cell")
+
+
 def outside_scope(model) -> sa.Table:
     """A scoped model's plain table, for reading past the user's scope on purpose: the criteria apply to mapped
     entities only, so a query on the table sees every row. For what a record in scope names that may lie

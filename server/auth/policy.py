@@ -3,7 +3,8 @@
 Requests are denied unless their endpoint is listed here (deny by default), so an endpoint added
 without a decision cannot be reached; tests/api/test_authorization.py checks every endpoint of the
 URL map against its own matrix. What part of the county a user may see is decided in server/scope.py."""
-from ..roles import REGISTER_EDITORS, REGISTER_KEEPERS, ROLES
+from ..models.sync import SYNC_ITEM_TYPES
+from ..roles import CELL_REPORTERS, HANDLER, REGISTER_EDITORS, REGISTER_KEEPERS, ROLES
 
 PUBLIC = "public"        # no login needed
 EVERYONE = frozenset(ROLES)
@@ -12,6 +13,12 @@ ADMIN = frozenset({"admin"})
 SUPERVISORS = frozenset({"county_staff", "admin"})
 UPLOADERS = FIELD  # evidence 拍照取证: the field roles and the handling roles, who attach it to their records
 REGISTRARS = frozenset({"county_staff", "town_secretary"})  # who registers petitions at the window (信访)
+HANDLERS = frozenset(HANDLER.values())  # who acts on disputes and alerts, each at its own level (server/roles.py)
+
+# Who may file each type of item pushed from a phone (sync.Push is open to FIELD): what an item acts on is then checked
+# by the scope and, for a dispute's steps and the register, by their own rules at the level they belong to
+SYNC_ITEM_ROLES = {**{kind: FIELD for kind in SYNC_ITEM_TYPES},
+                   "zero_report": CELL_REPORTERS}  # the grid worker files the cell's report, nobody else
 
 ENDPOINT_ROLES = {
     "static": PUBLIC,
@@ -81,7 +88,7 @@ ENDPOINT_ROLES = {
     "admin_notifications.Deliveries": ADMIN,  # the outbox's delivery: a county-wide operational view
     "alerts.Alerts": SUPERVISORS | {"village_head", "town_secretary"},
     "alerts.AlertDetail": SUPERVISORS | {"village_head", "town_secretary"},
-    "alerts.Acknowledge": SUPERVISORS | {"village_head", "town_secretary"},
-    "alerts.Close": SUPERVISORS | {"village_head", "town_secretary"},
+    "alerts.Acknowledge": HANDLERS,  # each alert by the handler of its level (server/warnings/handling.py)
+    "alerts.Close": HANDLERS,
 }
 

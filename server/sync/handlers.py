@@ -18,6 +18,7 @@ from ..i18n import bilingual_errors
 from ..models import Dispute, DisputeEvent, FollowUpDone, GridUnit, Household, Visit, ZeroReport
 from ..models.types import SRID
 from ..notifications import rules as notify
+from ..scope import place_cells
 
 
 @dataclass
@@ -137,7 +138,7 @@ def write_disputes(batch, context) -> dict:
     with_household_codes(batch)
     households = households_by_code(d["household_code"] for _, _, d in batch if d["household_code"])  # resolved above
     cells = dict(db.session.execute(sa.select(GridUnit.code, GridUnit.id).where(
-        GridUnit.level == "cell", GridUnit.code.in_({d["cell_code"] for _, _, d in batch if d["cell_code"]}))).all())
+        GridUnit.id.in_(place_cells()), GridUnit.code.in_({d["cell_code"] for _, _, d in batch if d["cell_code"]}))).all())
     claims = Claims(user.id, "dispute", (data["attachments"] for _, _, data in batch))
     results = {}
     for _, item_id, data in batch:

@@ -180,7 +180,8 @@ ITEM_SCHEMAS = {kind: with_fixed(f"{_title(kind)}Item", {
 
 
 class PushSchema(Schema):
-    items = fields.List(OneOfSchemas(ITEM_SCHEMAS, "type"), required=True, metadata={
+    # an item that is no item (null, a number…) is answered "rejected" beside the others (server/sync/push.py)
+    items = fields.List(OneOfSchemas(ITEM_SCHEMAS, "type", allow_none=True), required=True, metadata={
         "description": f"at most {MAX_BATCH} items, each {{type, id, data}} with the data of its type, each checked "
                        "and answered alone"})
 

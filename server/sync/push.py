@@ -2,7 +2,8 @@
 
 Every item gets its own answer: accepted, duplicate (its UUID was used for something else), or
 rejected with the reason and field messages. Answers are stored with the UUID, so a batch sent
-again — because the phone never saw the reply — creates nothing new and gets the same answers.
+again — because the phone never saw the reply — creates nothing new and gets the same answers for what was
+accepted; a rejected item is checked again (what it waited for may have come since).
 All items are checked before anything is written, and the whole batch is written in one
 transaction: once the reply is sent, everything accepted is stored. A clash with a concurrent
 request (the same UUID from two phones, a dispute changed meanwhile) rolls back and runs again."""
@@ -21,10 +22,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import audit, settings
+from ..auth.policy import SYNC_ITEM_ROLES
 from ..clock import CLOCK_SKEW
 from ..extensions import db
 from ..models import Dispute, DisputeEvent, FollowUpDone, HouseholdMove, SyncItem, User, Visit, ZeroReport
 from ..models.sync import SYNC_ITEM_TYPES
+from ..roles import ROLE
 from ..warnings.engine import on_new_disputes
 from .devices import Device, synced
 from .handlers import HANDLERS, Accepted, Rejected, reason
@@ -123,6 +126,10 @@ def _push_once(user, raw_items, now) -> list[Outcome]:
     context = {"user": user, "now": now, "settings": settings.all_settings(), "skew": CLOCK_SKEW}
     loaded = []
     for item in items:
+        if user.role not in SYNC_ITEM_ROLES[item.type]:
+            outcomes[item.index] = answers.remember(item, "rejected", reason(
+                f"a {user.role} does not file {item.type} items", f"您的角色（{ROLE[user.role].zh}）不能提交此类条目"))
+            continue
         try:
             item.data = DATA_SCHEMAS[item.type].load(item.data)
             loaded.append(item)
@@ -184,13 +191,14 @@ def _envelope(raw) -> dict:
 
 
 def _not_answered_before(items, outcomes) -> list[Pending]:
-    """Items whose id was answered before get that answer again (or duplicate, for other content); an item
-    rejected before and sent again corrected goes on, remembering its old outcome."""
+    """Items whose id was accepted before get that answer again (or duplicate, for other content); an item rejected
+    before goes on, remembering its old outcome: sent again corrected, or as it was, since what it waited for may have
+    come meanwhile (a step sent before its dispute reached the server) and a rejection stored nothing."""
     stored = _stored_outcomes([item.id for item in items])
     left = []
     for item in items:
         item.previous = previous = stored.get(item.id)
-        if previous is not None and (previous.status == "accepted" or previous.content_hash == item.digest):
+        if previous is not None and previous.status == "accepted":
             outcomes[item.index] = (
                 _stored(previous)
                 if previous.content_hash == item.digest else
@@ -240,10 +248,8 @@ def _stored_outcomes(ids) -> dict:
 
 
 def _stored(previous) -> Outcome:
-    """The outcome stored with an item's id; an accepted item's stored "reason" is its detail."""
-    accepted = previous.status == "accepted"
-    return Outcome(str(previous.id), previous.item_type, previous.status, None if accepted else previous.reason,
-                   previous.reason if accepted else None)
+    """The answer stored with an accepted item's id; its stored "reason" is its detail."""
+    return Outcome(str(previous.id), previous.item_type, previous.status, None, previous.reason)
 
 
 def _audit(outcomes):

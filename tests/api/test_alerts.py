@@ -82,3 +82,24 @@ def test_a_high_risk_dispute_pushed_from_a_phone_raises_an_alert_for_the_town(sm
     assert [a["evidence"] for a in inbox] == [[{"type": "dispute", "id": item["id"],
                                                 "href": f"/api/disputes/{item['id']}"}]]
     assert inbox[0]["severity"] == "high" and inbox[0]["level"] == "town"
+
+
+def test_an_alert_is_handled_at_its_level_not_by_whoever_holds_its_cell(small_app, alerts):
+    """Issue 22 point 1: a village head could sign for and close the town's and the county's alerts about its cells, and
+    a closed alert is never raised again, so the supervisors' warning was silenced for good."""
+    county_alert = raise_alert(small_app, "610923100", "county")
+    with small_app.app_context():
+        head = db.session.scalar(sa.select(User.username).join(GridUnit, GridUnit.id == User.unit_id).where(
+            User.role == "village_head", GridUnit.code.startswith("610923100")).order_by(GridUnit.code))
+    village_head, secretary, staff = (signed_in(small_app, name) for name in (head, "t100", "county01"))
+    for alert, handler, others in ((alerts["town_100"], secretary, (village_head, staff)),
+                                   (county_alert, staff, (village_head, secretary)),
+                                   (alerts["village_100"], village_head, (secretary, staff))):
+        for other in others:
+            for action, body in (("acknowledge", None), ("close", {"note": "已处理完毕"})):
+                refused = other.post(f"/api/alerts/{alert}/{action}", json=body)
+                assert refused.status_code == 403, refused.get_json()
+                assert "级处置" in refused.get_json()["message_zh"]
+        assert handler.get(f"/api/alerts/{alert}").get_json()["state"] == "open"  # nothing changed
+        closed = handler.post(f"/api/alerts/{alert}/close", json={"note": "已处理完毕"})
+        assert closed.status_code == 200 and closed.get_json()["state"] == "closed"

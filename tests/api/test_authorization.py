@@ -9,7 +9,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from server.auth.policy import ADMIN, EVERYONE, FIELD, PUBLIC, REGISTRARS, SUPERVISORS
+from server.auth.policy import ADMIN, EVERYONE, FIELD, HANDLERS, PUBLIC, REGISTRARS, SUPERVISORS
 from server.extensions import db
 from server.models import (
     Alert,
@@ -23,7 +23,8 @@ from server.models import (
     User,
     Visit,
 )
-from server.roles import REGISTER_EDITORS, REGISTER_KEEPERS
+from server.models.vocab import HANDLING_LEVELS
+from server.roles import HANDLER, REGISTER_EDITORS, REGISTER_KEEPERS, inbox_level
 from tests.conftest import DEMO_PASSWORD, signed_in
 
 ANONYMOUS = "anonymous"
@@ -139,10 +140,10 @@ MATRIX = {
                                     lambda t, s: (f"/api/alerts/{t['alert_' + s]}", {})),
     ("households.MoveDecision", "GET"): (REGISTER_KEEPERS, True, lambda t, s: (
         f"/api/households/moves/{t['move_' + s]}", {})),
-    ("alerts.Acknowledge", "POST"): (frozenset({"village_head", "town_secretary", "county_staff", "admin"}), True,
-                                     lambda t, s: (f"/api/alerts/{t['alert_' + s]}/acknowledge", {})),
-    ("alerts.Close", "POST"): (frozenset({"village_head", "town_secretary", "county_staff", "admin"}), True,
-                               lambda t, s: (f"/api/alerts/{t['alert_' + s]}/close", {"json": {"note": "已处置"}})),
+    # an alert raised for the user's own level (another level's: test_alerts_are_handled_at_their_level)
+    ("alerts.Acknowledge", "POST"): (HANDLERS, True, lambda t, s: (f"/api/alerts/{t['alert_' + s]}/acknowledge", {})),
+    ("alerts.Close", "POST"): (HANDLERS, True, lambda t, s: (f"/api/alerts/{t['alert_' + s]}/close",
+                                                            {"json": {"note": "已处置"}})),
     ("audit.AuditLogList", "GET"): (SUPERVISORS, False, lambda t, s: ("/api/audit", {})),
     # evidence: an empty upload is refused (422) by those who may upload; a photo attached to a visit of a household
     # in or out of the user's area is served or not found
@@ -207,12 +208,13 @@ def targets_for(user) -> dict:
                                        .where(GridUnit.code.startswith(OTHER_TOWN)).order_by(Household.id)).first()
     village_in = db.session.scalar(sa.select(GridUnit.code).where(GridUnit.level == "village").order_by(GridUnit.code))
     dispute_in, dispute_out = dispute_of(household_in, user), dispute_of(household_out, user)
-    alert_in, alert_out = alert_on(household_in.cell_id), alert_on(household_out.cell_id)
+    level = inbox_level(user.role)
+    alert_in, alert_out = alert_on(household_in.cell_id, level), alert_on(household_out.cell_id, level)
     attachment_in, attachment_out = evidence_on(household_in.code), evidence_on(household_out.code)
     other = db.session.scalar(sa.select(User.id).where(User.id != user.id).order_by(User.id))
     return {"move_in": move_of(household_in), "move_out": move_of(household_out), "message_in": message_to(user.id), "message_out": message_to(other), "attachment_in": attachment_in, "attachment_out": attachment_out, "alert_in": alert_in, "alert_out": alert_out, "dispute_in": dispute_in.id, "dispute_out": dispute_out.id, "version_in": dispute_in.version,
             "version_out": dispute_out.version,"username": user.username, "user_id": user.id, "unit_in": unit_in, "unit_out": OTHER_TOWN,
-            "cell_in": household_in.cell.code, "cell_out": household_out.cell.code,
+            "cell_in": household_in.cell.code, "cell_out": household_out.cell.code, "cell_in_id": household_in.cell_id,
             "household_in": household_in.code, "household_out": household_out.code, "village_in": village_in}
 
 
@@ -255,9 +257,9 @@ def evidence_on(household_code: str) -> uuid.UUID:
     return row.id
 
 
-def alert_on(cell_id) -> uuid.UUID:
-    """A new open alert about the cell (each case acts on its own: a closed alert cannot be closed again)."""
-    alert = Alert(id=uuid.uuid4(), key=f"test:{uuid.uuid4()}", rule="cluster", severity="medium", level="village",
+def alert_on(cell_id, level: str = "village") -> uuid.UUID:
+    """A new open alert about the cell for a level (each case acts on its own: a closed alert cannot be closed again)."""
+    alert = Alert(id=uuid.uuid4(), key=f"test:{uuid.uuid4()}", rule="cluster", severity="medium", level=level,
                   unit_id=cell_id, reason="test", reason_zh="测试", evidence=[])
     db.session.add(alert)
     db.session.commit()
@@ -301,6 +303,24 @@ def test_access(matrix_app, endpoint, method, role):
     if scoped and role not in COUNTY_WIDE:
         url, kwargs = build(targets, "out")
         assert client.open(url, method=method, **kwargs).status_code == 404  # out of scope: not found
+
+
+LEVEL_CASES = [(role, level) for role in HANDLER.values() for level in HANDLING_LEVELS if HANDLER[level] != role]
+
+
+@pytest.mark.parametrize("role, level", LEVEL_CASES, ids=[f"{r}-{lv}" for r, lv in LEVEL_CASES])
+def test_alerts_are_handled_at_their_level(matrix_app, role, level):
+    """Acting on a thing checks the level it belongs to, not only that it lies in the user's area: an alert about a
+    cell of the handler's own area, raised for another level, is refused (403) and left as it was."""
+    with matrix_app.app_context():
+        user = user_of(role)
+        username, cell_id = user.username, targets_for(user)["cell_in_id"]
+        alert = alert_on(cell_id, level)
+    client = signed_in(matrix_app, username)
+    for action, body in (("acknowledge", {}), ("close", {"json": {"note": "已处置"}})):
+        assert client.post(f"/api/alerts/{alert}/{action}", **body).status_code == 403
+    with matrix_app.app_context():
+        assert db.session.scalar(sa.select(Alert.state).where(Alert.id == alert)) == "open"
 
 
 def follow_up_on(household_code: str) -> str:

@@ -70,6 +70,19 @@ def test_a_batch_of_500_with_one_bad_item_stores_499(small_app, worker):
     assert count(small_app, Visit) - before == 499
 
 
+@pytest.mark.parametrize("odd", [None, 7, "visit", [], {}])
+def test_an_item_that_is_no_item_is_rejected_alone_and_the_rest_stored(small_app, worker, odd):
+    """Issue 22 point 7: a null in the batch made the whole push 422, though every item is answered on its own."""
+    items = [visit_item(code) for code, _, _ in worker["households"][:2]]
+    before = count(small_app, Visit)
+    response = worker["client"].post("/api/sync/push", json={"items": [items[0], odd, items[1]]})
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert [r["status"] for r in body["results"]] == ["accepted", "rejected", "accepted"]
+    assert body["results"][1]["id"] is None and body["results"][1]["reason"]["message_zh"]
+    assert count(small_app, Visit) - before == 2
+
+
 def test_more_than_500_items_is_413(worker):
     items = [visit_item(worker["households"][0][0]) for _ in range(501)]
     assert worker["client"].post("/api/sync/push", json={"items": items}).status_code == 413
@@ -143,6 +156,25 @@ def test_a_rejected_item_can_be_corrected_and_sent_again(small_app, worker):
     assert worker["client"].post("/api/sync/push", json={"items": [item]}).get_json()["rejected"] == 1
     item["data"]["kind"] = "counselling"
     assert worker["client"].post("/api/sync/push", json={"items": [item]}).get_json()["accepted"] == 1
+
+
+def test_a_step_sent_before_its_dispute_is_accepted_when_sent_again_as_it_was(small_app, worker):
+    """Issue 22 point 7: a rejection stores nothing, so an item rejected for what had not arrived yet (its dispute,
+    from another phone's outbox) is checked again when sent again unchanged, not answered from the stored rejection;
+    an accepted one keeps its stored answer."""
+    dispute = {"type": "dispute", "id": str(uuid.uuid4()), "data": {
+        "household_code": worker["households"][0][0], "category": "neighbour", "risk_colour": "yellow",
+        "title": "宅基地界址纠纷", "reported_at": VISITED}}
+    step = {"type": "dispute_event", "id": str(uuid.uuid4()), "data": {
+        "dispute_id": dispute["id"], "kind": "note", "note": "双方已到场", "occurred_at": "2026-11-19T10:00:00+08:00"}}
+    push = lambda items: worker["client"].post("/api/sync/push", json={"items": items}).get_json()  # noqa: E731
+    assert push([step])["results"][0]["status"] == "rejected"
+    assert push([dispute])["accepted"] == 1
+    assert push([step])["results"][0]["status"] == "accepted"
+    assert push([step, dispute])["results"] == push([step, dispute])["results"]  # accepted: answered as stored
+    with small_app.app_context():
+        notes = db.session.scalars(sa.select(DisputeEvent.note).where(DisputeEvent.id == uuid.UUID(step["id"]))).all()
+    assert notes == ["双方已到场"]
 
 
 def test_households_out_of_scope_are_rejected(small_app, worker):
