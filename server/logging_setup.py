@@ -3,16 +3,8 @@
 Masking happens where every log record is made (the record factory), so it covers the app's own
 loggers, Werkzeug's and gunicorn's request lines, and anything a library logs."""
 import logging
-import re
 
-from .privacy import mask_id_number, mask_phone
-
-ID_NUMBER = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
-MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
-
-
-def mask_text(text: str) -> str:
-    return MOBILE.sub(lambda m: mask_phone(m.group()), ID_NUMBER.sub(lambda m: mask_id_number(m.group()), text))
+from .privacy import mask_personal_numbers as mask_text
 
 
 def install() -> None:

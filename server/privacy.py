@@ -2,9 +2,27 @@
 keeps them out of anything sent outside (server/notifications/outbox.py)."""
 import re
 
-# An ID number (18 characters, or the 15 digits of the legacy ones) or a mobile number anywhere in a text. Bounded by
-# any letter or digit, not only digits: a link's UUID may hold a run of digits beside a hex letter, which is no number.
-PERSONAL_NUMBER = re.compile(r"(?<![0-9A-Za-z])(?:[0-9]{17}[0-9Xx]|[0-9]{15}|1[3-9][0-9]{9})(?![0-9A-Za-z])")
+# An ID number (18 characters, or the 15 digits of the legacy ones) or a mobile number anywhere in a text, however it is
+# spelt: a mobile with the country code (+86, 0086, 86) and spaces or dashes between its groups (138-1234-5678). Bounded
+# by any letter or digit, not only digits: a link's UUID may hold a run of digits beside a hex letter, which is no
+# number. A cell's code is 15 digits too, and no pattern tells it from a legacy ID number: it is masked with them.
+PERSONAL_NUMBER = re.compile(r"(?<![0-9A-Za-z+])(?:(?P<id>[0-9]{17}[0-9Xx]|[0-9]{15})"
+                             r"|(?P<mobile>(?:(?:\+|00)?86[- ]?)?1[3-9][0-9](?:[- ]?[0-9]{4}){2}))(?![0-9A-Za-z])")
+
+
+def mask_personal_numbers(text: str) -> str:
+    """The text with every ID and mobile number in it masked as mask_id_number and mask_phone do (a mobile's country
+    code and separators kept: '+86 138-****-5678')."""
+    return PERSONAL_NUMBER.sub(_masked, text)
+
+
+def _masked(match: re.Match) -> str:
+    if match.group("id"):
+        return mask_id_number(match.group())
+    spelt = match.group()
+    digits = [i for i, c in enumerate(spelt) if c.isdigit()][-11:]  # the mobile's own 11, after any country code
+    hidden = set(digits[3:7])
+    return "".join("*" if i in hidden else c for i, c in enumerate(spelt))
 
 
 class PersonalDataError(ValueError):

@@ -1,5 +1,5 @@
 """Login, logout, the current user, password change."""
-import datetime as dt
+import math
 
 import sqlalchemy as sa
 from flask import g, request, session
@@ -7,19 +7,29 @@ from flask.views import MethodView
 from flask_login import login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .. import audit
+from .. import audit, clock
 from ..api.blueprint import Blueprint
 from ..errors import api_abort
 from ..extensions import db
 from ..models import User
+from ..privacy import mask_personal_numbers
 from ..refusal import Refusal
 from ..roles import ROLE
 from . import end_sessions, new_csrf_token, open_session
 from .passwords import check_new_password, note_sign_in
-from .ratelimit import minutes_to_wait, note_attempt
+from .ratelimit import note_attempt, seconds_to_wait
 from .schemas import LoginSchema, PasswordChangeSchema, SessionSchema
 
 blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Sign-in 登录")
+UNKNOWN_USER_HASH = generate_password_hash("no account has this password")  # checked for unknown usernames
+
+
+def _wait_en(seconds: int) -> str:
+    return f"{seconds} seconds" if seconds < 60 else f"{math.ceil(seconds / 60)} minutes"
+
+
+def _wait_zh(seconds: int) -> str:
+    return f"{seconds} 秒" if seconds < 60 else f"{math.ceil(seconds / 60)} 分钟"
 
 
 def _session_body(user):
@@ -34,18 +44,22 @@ class Login(MethodView):
         """Sign in with username and password; sets the session cookie and returns a CSRF token."""
         username = args["username"].strip()
         address = request.remote_addr or "unknown"
-        now = dt.datetime.now(dt.timezone.utc)
-        g.attempted_username = username[:64]
-        wait = minutes_to_wait(username, address, now)
+        now = clock.now()
+        g.attempted_username = mask_personal_numbers(username[:64])  # who the audit says tried: a number typed, masked
+        wait = seconds_to_wait(username, address, now)
         if wait:
             db.session.commit()
-            api_abort(429, f"Too many failed logins: try again in {wait} minutes",
-                      f"登录失败次数过多，请 {wait} 分钟后再试", retry_after_minutes=wait)
+            minutes = math.ceil(wait / 60)
+            api_abort(429, f"Too many failed logins: try again in {_wait_en(wait)}",
+                      f"登录失败次数过多，请 {_wait_zh(wait)}后再试", retry_after_seconds=wait,
+                      retry_after_minutes=minutes)
         user = db.session.scalar(sa.select(User).where(User.username == username))
-        ok = user is not None and user.active and check_password_hash(user.password_hash, args["password"])
+        # an unknown or inactive account is refused after the same work as a wrong password: no timing tells them apart
+        ok = check_password_hash(user.password_hash if user is not None else UNKNOWN_USER_HASH, args["password"])
+        ok = ok and user is not None and user.active
         note_attempt(username, address, ok, now)
         if not ok:
-            audit.record("login_failed", "app_user", user.id if user else None, after={"username": username})
+            audit.record("login_failed", "app_user", user.id if user else None, after={"username": g.attempted_username})
             db.session.commit()
             api_abort(401, "Wrong username or password", "用户名或密码错误")
         note_sign_in(user, args["password"])

@@ -89,15 +89,52 @@ def test_writes_without_the_csrf_token_are_refused(small_app):
     assert client.post("/api/admin/grid/assign", json={}, headers={"X-CSRF-Token": token}).status_code == 200
 
 
-def test_failed_logins_are_limited_per_user_with_a_clear_message(small_app):
-    client = small_app.test_client()
+def test_failed_logins_are_slowed_per_user_and_address_with_a_clear_message(small_app, clock):
+    client, at = small_app.test_client(), {"REMOTE_ADDR": "10.9.9.7"}
     for _ in range(5):
-        assert login(client, "t101", "wrong").status_code == 401
-    response = login(client, "t101")  # even the right password waits
-    assert response.status_code == 429
-    body = response.get_json()
-    assert "15 minutes" in body["message"] and "15 分钟" in body["message_zh"]
-    assert login(client, "t100").status_code == 200  # another user is not blocked
+        assert login(client, "t101", "wrong", environ_base=at).status_code == 401
+    first = login(client, "t101", environ_base=at)  # even the right password waits
+    assert first.status_code == 429
+    body = first.get_json()
+    assert body["retry_after_seconds"] == 30 and "30 seconds" in body["message"] and "30 秒" in body["message_zh"]
+    assert login(client, "t100", environ_base=at).status_code == 200  # another user is not held up
+    clock.advance(seconds=31)
+    assert login(client, "t101", "wrong", environ_base=at).status_code == 401  # tried once the wait was over
+    second = login(client, "t101", environ_base=at).get_json()
+    assert second["retry_after_seconds"] == 60  # each failure beyond doubles the wait, rather than a hard lock
+    clock.advance(seconds=61)
+    assert login(client, "t101", environ_base=at).status_code == 200
+
+
+def test_wrong_passwords_from_elsewhere_do_not_keep_the_owner_out(small_app, clock):
+    """Issue 22 point 4: five wrong passwords from anywhere locked the real user out for 15 minutes, again and again."""
+    client = small_app.test_client()
+    for _ in range(8):
+        login(client, "t101", "wrong", environ_base={"REMOTE_ADDR": "10.9.9.9"})
+    assert login(client, "t101", environ_base={"REMOTE_ADDR": "10.1.1.1"}).status_code == 200
+
+
+def test_signing_in_to_ones_own_account_does_not_forgive_an_addresss_guesses(small_app, clock):
+    """Issue 22 point 4: a success reset the address's count, and 57 failures from one address got through a limit
+    of 20 in a minute."""
+    client, at = small_app.test_client(), {"REMOTE_ADDR": "10.9.9.6"}
+    for i in range(19):
+        assert login(client, f"guess{i}", "wrong", environ_base=at).status_code == 401
+    assert login(client, "t100", environ_base=at).status_code == 200
+    assert login(client, "guess19", "wrong", environ_base=at).status_code == 401  # the address's 20th failure
+    assert login(client, "guess20", "wrong", environ_base=at).status_code == 429
+
+
+def test_unknown_and_known_usernames_are_refused_after_the_same_work(small_app, monkeypatch):
+    """The password is checked against a hash whether or not the account exists (or is active): the time to refuse does
+    not tell which usernames exist."""
+    import server.auth.routes as routes
+    checked, real = [], routes.check_password_hash
+    monkeypatch.setattr(routes, "check_password_hash", lambda stored, given: checked.append(stored) or real(stored, given))
+    for username in ("t100", "nobody-by-this-name"):
+        assert login(small_app.test_client(), username, "wrong").status_code == 401
+    assert len(checked) == 2 and checked[1] == routes.UNKNOWN_USER_HASH
+    assert checked[0].split("$")[0] == checked[1].split("$")[0]  # the same method and cost
 
 
 def test_failed_logins_are_limited_per_address(small_app):
