@@ -97,6 +97,13 @@ def small_app(db_server):
     return small_county_app(db_server)
 
 
+def lately(hours: float = 2) -> str:
+    """A phone's time `hours` before now, in China with its offset: inside the bounds the server sets on a phone's
+    times (server/phone_time.py: 14 days back at most), however long after the tests were written they run."""
+    return (dt.datetime.now(dt.timezone(dt.timedelta(hours=8))) - dt.timedelta(hours=hours)).replace(
+        microsecond=0).isoformat()
+
+
 class Clock:
     """The server's clock as a test sets it: an hour after real time to begin with (so after anything generated)."""
 

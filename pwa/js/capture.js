@@ -44,11 +44,15 @@ export async function trySync(id, messageElement) {
   }
   await data.refresh().catch(() => {});  // what the server now holds, as the next pull would show it
   const left = id && (await outbox.get(id));
+  if (left && outbox.retrying(left)) {
+    say("retry_later", "warn", { reason: reasonText(left.reason) });
+    return "retrying";
+  }
   if (left && left.status === "rejected") {
     say("rejected_because", "error", { reason: reasonText(left.reason) });
     return "rejected";
   }
-  const rejected = id ? 0 : (await outbox.items()).filter((i) => i.status === "rejected").length;
+  const rejected = id ? 0 : (await outbox.items()).filter((i) => i.status === "rejected" && !outbox.retrying(i)).length;
   say(rejected ? "synced_some_rejected" : "synced", rejected ? "warn" : "ok", { n: rejected });
   return "synced";
 }

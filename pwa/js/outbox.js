@@ -1,7 +1,9 @@
 // The outbox: everything captured on the phone waits here, under its own UUID, until the server has
 // answered it. Closing the app mid-sync loses nothing: an item leaves only when its answer is in.
 // Rejected items stay with the server's reason until the user corrects and resends them (same UUID:
-// the server takes the corrected content) or discards them on purpose.
+// the server takes the corrected content) or discards them on purpose. An item refused for what has not reached the
+// server yet (the server marks the reason `retry`: its dispute from another phone, its household's registration still
+// to be corrected) is sent again by itself with every sync for RETRY_FOR, then left to the user.
 import * as storage from "./storage.js";
 import * as api from "./api.js";
 import * as session from "./session.js";
@@ -45,6 +47,12 @@ async function counted() {
   if (now) await session.noteWaiting(now.user, (await storage.all("outbox")).length);
 }
 
+const RETRY_FOR_MS = 3 * 86400000;
+
+/** Whether a rejected item is still sent again by itself (see above). */
+export const retrying = (item) => item.status === "rejected" && !!item.reason?.retry
+  && Date.now() - new Date(item.rejectedAt || 0).getTime() < RETRY_FOR_MS;
+
 let running = null;
 
 // The photos of waiting items go first, one by one (a drop loses one file at most; the next sync sends it again under
@@ -81,7 +89,8 @@ async function uploadFiles(waiting) {
 export function sync() {
   if (!running) {
     running = (async () => {
-      const { ready: waiting, rejected } = await uploadFiles((await items()).filter((i) => i.status === "waiting"));
+      const { ready: waiting, rejected } = await uploadFiles((await items())
+        .filter((i) => i.status === "waiting" || retrying(i)));
       const outcome = { sent: rejected, accepted: 0, rejected };
       for (let start = 0; start < waiting.length; start += 500) {
         const batch = waiting.slice(start, start + 500);
@@ -92,7 +101,9 @@ export function sync() {
           outcome.sent += 1;
           if (result.status === "rejected") {
             outcome.rejected += 1;
-            await storage.put("outbox", { ...item, status: "rejected", reason: result.reason });
+            // the first refusal's time, kept through the retries: they end RETRY_FOR after it
+            const rejectedAt = (item.status === "rejected" && item.rejectedAt) || new Date().toISOString();
+            await storage.put("outbox", { ...item, status: "rejected", reason: result.reason, rejectedAt });
           } else {
             outcome.accepted += 1;
             await storage.remove("outbox", item.id);

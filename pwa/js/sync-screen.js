@@ -20,13 +20,15 @@ const describe = (item) => `<strong>${esc(item.label || item.data.household_code
 export async function show(root) {
   const items = await outbox.items();
   const last = await storage.get("kv", "lastSync");
-  const waiting = items.filter((i) => i.status === "waiting");
-  const rejected = items.filter((i) => i.status === "rejected");
+  // an item refused for what has not reached the server yet waits to be sent again by itself (outbox.retrying)
+  const waiting = items.filter((i) => i.status === "waiting" || outbox.retrying(i));
+  const rejected = items.filter((i) => i.status === "rejected" && !outbox.retrying(i));
   root.innerHTML = `<section class="card"><h2>${t("sync")}</h2>
       <p id="waiting">${t("waiting", { n: waiting.length })}</p>
       <p>${t("last_sync")}: ${last ? esc(stamp(last)) : t("never")}</p>
       <button id="sync-now" type="button">${t("sync_now")}</button><p id="sync-message" role="status"></p>
-      <ul class="list" id="waiting-list">${waiting.map((i) => `<li data-id="${esc(i.id)}">${describe(i)}</li>`).join("")}</ul></section>
+      <ul class="list" id="waiting-list">${waiting.map((i) => `<li data-id="${esc(i.id)}">${describe(i)}${i.reason
+        ? `<p class="muted retrying">${esc(t("retrying", { reason: reasonText(i.reason) }))}</p>` : ""}</li>`).join("")}</ul></section>
     ${rejected.length ? `<section class="card"><h2>${t("rejected")} <span class="muted">（${rejected.length}）</span></h2>
       <p class="muted">${t("rejected_help")}</p><ul class="list" id="rejected">${rejected.map((i) => `
       <li data-id="${esc(i.id)}">${describe(i)}<p class="error reason">${esc(reasonText(i.reason))}</p>

@@ -39,7 +39,7 @@ def dispute_rows(query_filter, now, config: dict | None = None):
 
 
 def timelines(disputes) -> dict:
-    """Each dispute's steps, oldest first ({id, kind, to_state, note, actor, occurred_at, attachments}), by dispute
+    """Each dispute's steps, oldest first ({id, kind, to_state, note, actor, occurred_at, received_at, attachments}), by dispute
     id. Load the disputes with selectinload(Dispute.events) first: the names then take one query for all of them,
     and the attachments one more."""
     actors = {e.actor_id for d in disputes for e in d.events}
@@ -48,7 +48,7 @@ def timelines(disputes) -> dict:
     files = attachments_of({"dispute_event": [e.id for d in disputes for e in d.events],
                             "dispute": [d.id for d in disputes]})
     return {d.id: [{"id": e.id, "kind": e.kind, "to_state": e.to_state, "note": e.note, "details": e.details or {},
-                    "actor": names.get(e.actor_id), "occurred_at": e.occurred_at,
+                    "actor": names.get(e.actor_id), "occurred_at": e.occurred_at, "received_at": e.received_at,
                     # the report carries the dispute's own attachments, sent with it
                     "attachments": files.get(("dispute_event", e.id), []) + (
                         files.get(("dispute", d.id), []) if e.kind == "report" else [])}

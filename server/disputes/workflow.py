@@ -15,7 +15,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from grids.codes import LEVEL_SHORT_ZH
 
-from .. import clock
+from .. import clock, phone_time
 from ..extensions import db
 from ..models import Dispute, DisputeEvent, GridUnit, User
 from ..models.vocab import CODE_LENGTH, SATISFACTION
@@ -27,7 +27,7 @@ from ..scope import outside_scope
 NEXT_LEVEL = {"village": "town", "town": "county"}
 STATE_ZH = {"reported": "已上报", "accepted": "已受理", "assigned": "已交办", "mediating": "调处中", "resolved": "已化解",
             "called_back": "已回访", "closed": "已结案"}
-STEP_ZH = {"accept": "受理", "decline": "不予受理", "assign": "交办", "mediate": "调处", "resolve": "化解", "call_back": "回访",
+STEP_ZH = {"report": "上报", "accept": "受理", "decline": "不予受理", "assign": "交办", "mediate": "调处", "resolve": "化解", "call_back": "回访",
            "close": "结案", "escalate": "上交", "supervise": "督办", "note": "备注"}
 OPEN = ("reported", "accepted", "assigned", "mediating")
 NOT_CLOSED = OPEN + ("resolved", "called_back")  # on the phones: the call-back 回访 is made from them
@@ -108,6 +108,7 @@ def take_step(dispute: Dispute, user: User, kind: str, occurred_at: dt.datetime,
     if not may_take(user, dispute, kind):
         raise WorkflowError(f"a {user.role} cannot {kind} a dispute held at {dispute.level} level",
                             f"您的角色不能对{LEVEL_SHORT_ZH[dispute.level]}级事件执行{STEP_ZH[kind]}", status=403)
+    _check_time(dispute, step, occurred_at)
     if step.needs_note and not note.strip():
         raise WorkflowError(f"{kind} needs the reason (note)", f"{STEP_ZH[kind]}须填写理由", field="note")
     details = _details(kind, details or {})
@@ -140,11 +141,28 @@ def take_step(dispute: Dispute, user: User, kind: str, occurred_at: dt.datetime,
     dispute.updated_at = clock.now()
     flag_modified(dispute, "updated_at")  # written even when the clock shows the time of the last write
     event = DisputeEvent(id=event_id or uuid.uuid4(), dispute=dispute, actor_id=user.id, kind=step.kind or kind,
-                         to_state=target, note=note, details=details, occurred_at=occurred_at)
+                         to_state=target, note=note, details=details, occurred_at=occurred_at, received_at=clock.now())
     db.session.add(event)
     db.session.flush()  # bumps the version; a concurrent change makes this fail (StaleDataError)
     notify.step_taken(dispute, event, clock.now())
     return event
+
+
+def _check_time(dispute: Dispute, step: Step, occurred_at: dt.datetime):
+    """The step's time (a phone's, offline) within phone_time's bounds: a step that moves the dispute on is not
+    dated before the step it follows, so a resolution cannot be dated back into its time limit; a note or a
+    supervision is not dated before the report."""
+    follows = (dispute.reported_at, "the report", "上报时间")
+    if step.target is not None:
+        last = db.session.execute(sa.select(DisputeEvent.occurred_at, DisputeEvent.kind)
+                                  .where(DisputeEvent.dispute_id == dispute.id, DisputeEvent.to_state.is_not(None))
+                                  .order_by(DisputeEvent.occurred_at.desc()).limit(1)).first()
+        if last is not None:
+            follows = (last.occurred_at, f"the step it follows ({last.kind})", f"上一步骤“{STEP_ZH[last.kind]}”")
+    why = phone_time.refusal(occurred_at, clock.now(), follows)
+    if why:
+        raise WorkflowError(f"occurred_at: {why[0]}: check the phone's clock", f"{why[1]}，请检查手机时钟",
+                            field="occurred_at")
 
 
 def _details(kind: str, given: dict) -> dict:

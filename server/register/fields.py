@@ -3,7 +3,7 @@ petitions window's): ID numbers by GB 11643-1999 (server/identity.py), mobiles 1
 problem named in English and Chinese. Marshmallow validators, no Flask."""
 from marshmallow import ValidationError
 
-from .. import clock
+from .. import clock, phone_time
 from ..identity import id_number_problem, is_valid_mobile
 
 ID_PROBLEMS = {
@@ -32,9 +32,11 @@ def not_blank(value):
         raise ValidationError(BLANK)
 
 
-def not_ahead(value):
-    if value > clock.now() + clock.CLOCK_SKEW:
-        raise ValidationError(AHEAD)
+def received_lately(value):
+    """When a petition was received, as the desk registers it: within server/phone_time.py's bounds for a backlog."""
+    why = phone_time.refusal(value, clock.now(), allowance=phone_time.BACKLOG_ALLOWANCE)
+    if why:
+        raise ValidationError(" / ".join(why))
 
 
 def not_after_today(value):

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from grids.distance import haversine_m
 
-from .. import clock
+from .. import phone_time
 from ..attachments.attach import Claims
 from ..disputes.workflow import WorkflowError, take_step
 from ..extensions import db
@@ -44,23 +44,41 @@ def _rejected(message, message_zh, errors=None) -> Rejected:
     return Rejected(reason(message, message_zh, errors))
 
 
+def not_found(message: str, message_zh: str, field: str) -> Rejected:
+    """What the item names is not (yet) among the user's: a household registered or a dispute reported from another
+    phone, or in an item of its own still to be corrected, may reach the server later; `retry` tells the phone to
+    send the item again by itself (issue 22 point 7; the server checks a rejected item again when it is resent)."""
+    return Rejected({**reason(message, message_zh, {field: ["not found / 未找到"]}), "retry": True})
+
+
 def _ewkt(point) -> str | None:
     return None if point is None else f"SRID={SRID};POINT({point['lon']} {point['lat']})"
 
 
-def _check_time(value: dt.datetime, field: str, context) -> Rejected | None:
-    if value > context["now"] + context["skew"]:
-        return _rejected(f"{field} is in the future: check the phone's clock", "时间晚于当前时间，请检查手机时钟",
-                         {field: ["in the future / 晚于当前时间"]})
-    return None
+CHECK_CLOCK = (": check the phone's clock", "，请检查手机时钟")
+
+
+def _check_time(value: dt.datetime, field: str, context, follows=None) -> Rejected | None:
+    """A time the phone gave, within the bounds of server/phone_time.py (follows: what it may not precede)."""
+    why = phone_time.refusal(value, context["now"], follows)
+    return _refused_field(field, (f"{field}: {why[0]}{CHECK_CLOCK[0]}", why[1] + CHECK_CLOCK[1])) if why else None
+
+
+def _refused_field(field: str, why: tuple[str, str]) -> Rejected:
+    return _rejected(*why, {field: [" / ".join(why)]})
 
 
 def households_by_code(codes) -> dict:
-    """Households in the user's scope (the session applies it), with their points."""
+    """Households in the user's scope (the session applies it): (id, cell id, lon, lat, registered), registered being
+    when the desk registered it (a phone's registration reaches the server after the visits it made offline: None)."""
+    desk_registered = sa.case((Household.client_id.is_(None), Household.registered_at))
     rows = db.session.execute(sa.select(Household.code, Household.id, Household.cell_id,
-                                        sa.func.ST_X(Household.location), sa.func.ST_Y(Household.location))
-                              .where(Household.code.in_(set(codes)))).all()
+                                        sa.func.ST_X(Household.location), sa.func.ST_Y(Household.location),
+                                        desk_registered).where(Household.code.in_(set(codes)))).all()
     return {r[0]: r[1:] for r in rows}
+
+
+REGISTERED = ("the household's registration", "该户登记时间")
 
 
 def with_household_codes(batch) -> None:
@@ -79,10 +97,10 @@ def with_household_codes(batch) -> None:
 
 def _no_household(data) -> Rejected:
     if data.get("household_code") is None:
-        return _rejected("no household registered under this household_id among yours", "您负责的住户中没有该登记编号的住户",
-                         {"household_id": ["not found / 未找到"]})
-    return _rejected(f"no household {data['household_code']} among yours", f"您负责的住户中没有 {data['household_code']}",
-                     {"household_code": ["not found / 未找到"]})
+        return not_found("no household registered under this household_id among yours", "您负责的住户中没有该登记编号的住户",
+                         "household_id")
+    return not_found(f"no household {data['household_code']} among yours", f"您负责的住户中没有 {data['household_code']}",
+                     "household_code")
 
 
 def _attachments_refused(claims: Claims, item_id, data) -> Rejected | None:
@@ -103,11 +121,12 @@ def write_visits(batch, context) -> dict:
         if found is None:
             results[item_id] = _no_household(data)
             continue
-        late = _check_time(data["visited_at"], "visited_at", context) or _attachments_refused(claims, item_id, data)
+        household_id, _, lon, lat, registered = found
+        late = (_check_time(data["visited_at"], "visited_at", context, (registered, *REGISTERED))
+                or _attachments_refused(claims, item_id, data))
         if late:
             results[item_id] = late
             continue
-        household_id, _, lon, lat = found
         point = data["location"]
         distance = (haversine_m(point["lon"], point["lat"], lon, lat)
                     if point is not None and lon is not None else None)
@@ -154,7 +173,9 @@ def write_disputes(batch, context) -> dict:
             results[item_id] = _rejected("say where it happened: a household_code or a cell_code of yours",
                                          "请填写住户编号或本人负责的网格编号", {"cell_code": ["required / 必填"]})
             continue
-        late = _check_time(data["reported_at"], "reported_at", context) or _attachments_refused(claims, item_id, data)
+        registered = (household[4], *REGISTERED) if household else None
+        late = (_check_time(data["reported_at"], "reported_at", context, registered)
+                or _attachments_refused(claims, item_id, data))
         if late:
             results[item_id] = late
             continue
@@ -182,12 +203,11 @@ def write_dispute_events(batch, context) -> dict:
     for _, item_id, data in sorted(batch, key=lambda b: b[2]["occurred_at"]):  # in the order they happened
         dispute = db.session.get(Dispute, data["dispute_id"])
         if dispute is None:
-            results[item_id] = _rejected("no such dispute among yours", "您负责的事件中没有该事件",
-                                         {"dispute_id": ["not found / 未找到"]})
+            results[item_id] = not_found("no such dispute among yours", "您负责的事件中没有该事件", "dispute_id")
             continue
-        late = _check_time(data["occurred_at"], "occurred_at", context) or _attachments_refused(claims, item_id, data)
-        if late:
-            results[item_id] = late
+        refused = _attachments_refused(claims, item_id, data)  # the step checks its own time (take_step)
+        if refused:
+            results[item_id] = refused
             continue
         try:
             take_step(dispute, user, data["kind"], data["occurred_at"], note=data["note"],
@@ -210,19 +230,19 @@ def write_zero_reports(batch, context) -> dict:
     user, now = context["user"], context["now"]
     cells = dict(db.session.execute(sa.select(GridUnit.code, GridUnit.id).where(
         GridUnit.level == "cell", GridUnit.code.in_({d["cell_code"] for _, _, d in batch}))).all())
-    today = now.astimezone(clock.CHINA).date()
     results = {}
     for _, item_id, data in batch:
         cell_id = cells.get(data["cell_code"])
         if cell_id is None:
-            results[item_id] = _rejected(f"no cell {data['cell_code']} among yours", f"您负责的网格中没有 {data['cell_code']}",
-                                         {"cell_code": ["not found / 未找到"]})
+            results[item_id] = not_found(f"no cell {data['cell_code']} among yours", f"您负责的网格中没有 {data['cell_code']}",
+                                         "cell_code")
             continue
         period = data["period"].replace(day=1) if data["kind"] == "monthly" else data["period"]
-        if data["kind"] == "daily" and period > today:  # accepted whatever the mode: a phone may be behind
-            results[item_id] = _rejected(f"a daily report is for a day up to today ({today}), not {period}",
-                                         f"日报告的日期不能晚于今天（{today}）",
-                                         {"period": ["after today (China) / 晚于今天"]})
+        wrong_period = phone_time.period_refusal(data["kind"], period, now)  # whatever the mode: a phone may be behind
+        refused = (_check_time(data["reported_at"], "reported_at", context)
+                   or (_refused_field("period", wrong_period) if wrong_period else None))
+        if refused:
+            results[item_id] = refused
             continue
         exists = db.session.scalar(sa.select(sa.func.count()).select_from(ZeroReport).where(
             ZeroReport.cell_id == cell_id, ZeroReport.kind == data["kind"], ZeroReport.period == period))
@@ -248,20 +268,20 @@ def write_follow_ups_done(batch, context) -> dict:
     Done already (another device, another user, earlier in the batch): accepted, and nothing more is written."""
     user, now = context["user"], context["now"]
     ids = {data["visit_id"] for _, _, data in batch}
-    follow_ups = dict(db.session.execute(sa.select(Visit.id, Visit.follow_up_on).where(Visit.id.in_(ids))).all())
+    visits = {r.id: r for r in db.session.execute(sa.select(Visit.id, Visit.follow_up_on, Visit.visited_at)
+                                                  .where(Visit.id.in_(ids)))}
     done = marked_done(ids)
     results = {}
     for _, item_id, data in batch:
         visit_id = data["visit_id"]
-        if visit_id not in follow_ups:
-            results[item_id] = _rejected("no such visit among yours", "您负责的走访中没有该走访",
-                                         {"visit_id": ["not found / 未找到"]})
+        if visit_id not in visits:
+            results[item_id] = not_found("no such visit among yours", "您负责的走访中没有该走访", "visit_id")
             continue
-        if follow_ups[visit_id] is None:
+        if visits[visit_id].follow_up_on is None:
             results[item_id] = _rejected("this visit has no follow-up", "该走访没有待跟进事项",
                                          {"visit_id": ["no follow-up / 无待跟进事项"]})
             continue
-        late = _check_time(data["done_at"], "done_at", context)
+        late = _check_time(data["done_at"], "done_at", context, (visits[visit_id].visited_at, "the visit", "走访时间"))
         if late:
             results[item_id] = late
             continue

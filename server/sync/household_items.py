@@ -70,6 +70,8 @@ def household_named(code, client_id) -> Household:
 
 def refused(exc: RegisterError) -> Rejected:
     why = {"message": exc.message, "message_zh": exc.message_zh, "status": exc.status, **exc.extra}
+    if exc.status == 404:
+        why["retry"] = True  # the household (or move) may reach the server later: see handlers.not_found
     if exc.field:
         why["errors"] = {exc.field: [f"{exc.message} / {exc.message_zh}"]}
     if exc.household is not None:

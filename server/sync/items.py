@@ -14,6 +14,7 @@ from ..models.vocab import (
     VISIT_KINDS,
 )
 from ..one_of import OneOfSchemas, with_fixed
+from ..phone_time import BOUNDS as WHEN
 from ..register.schemas import EditData, JoinData, LeaveData, MoveData, MoveDecisionData, RegistrationData, RetireData
 from .devices import HEADER
 
@@ -61,7 +62,7 @@ class VisitData(NamesHousehold):
     kind = fields.String(required=True, validate=validate.OneOf(VISIT_KINDS))
     notes = fields.String(load_default="", validate=TEXT)
     findings = fields.String(load_default="", validate=TEXT)
-    visited_at = fields.AwareDateTime(required=True, metadata={"description": "the phone's time, with its offset"})
+    visited_at = fields.AwareDateTime(required=True, metadata={"description": f"the phone's time, with its offset; {WHEN}"})
     location = fields.Nested(PointSchema, load_default=None, allow_none=True)
     gps_accuracy_m = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=0, max=100_000))
     follow_up_on = fields.Date(load_default=None, allow_none=True)
@@ -86,7 +87,7 @@ class DisputeData(NamesHousehold):
     description = fields.String(load_default="", validate=TEXT)
     parties = fields.List(fields.Nested(PartySchema), load_default=list, validate=validate.Length(max=100))
     party_count = fields.Integer(load_default=2, validate=validate.Range(min=1, max=100_000))
-    reported_at = fields.AwareDateTime(required=True)
+    reported_at = fields.AwareDateTime(required=True, metadata={"description": WHEN})
     location = fields.Nested(PointSchema, load_default=None, allow_none=True)
     gps_accuracy_m = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=0, max=100_000))
     attachments = attachment_ids()
@@ -96,7 +97,7 @@ class DisputeEventData(Schema):
     dispute_id = fields.UUID(required=True)
     kind = fields.String(required=True, validate=validate.OneOf([k for k in DISPUTE_EVENT_KINDS if k != "report"]))
     note = fields.String(load_default="", validate=TEXT)
-    occurred_at = fields.AwareDateTime(required=True)
+    occurred_at = fields.AwareDateTime(required=True, metadata={"description": WHEN})
     version = fields.Integer(load_default=None, allow_none=True,
                              metadata={"description": "the dispute's version the phone saw: a newer one is a conflict"})
     leader_username = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
@@ -111,12 +112,12 @@ class ZeroReportData(Schema):
         "description": "monthly: a day of the month (stored as its first day); daily: the China day, at most today"})
     nothing_to_report = fields.Boolean(load_default=True)
     note = fields.String(load_default="", validate=TEXT)
-    reported_at = fields.AwareDateTime(required=True)
+    reported_at = fields.AwareDateTime(required=True, metadata={"description": WHEN})
 
 
 class FollowUpDoneData(Schema):
     visit_id = fields.UUID(required=True, metadata={"description": "the visit whose follow-up is done"})
-    done_at = fields.AwareDateTime(required=True)
+    done_at = fields.AwareDateTime(required=True, metadata={"description": WHEN})
     note = fields.String(load_default="", validate=TEXT)
 
 
@@ -191,7 +192,7 @@ class ItemResultSchema(Schema):
     type = fields.String(allow_none=True)
     status = fields.String(metadata={"enum": ["accepted", "duplicate", "rejected"]})
     reason = fields.Dict(allow_none=True, metadata={
-        "description": "why it was refused: message, message_zh, errors by field; a household change based on a stale "
+        "description": "why it was refused: message, message_zh, errors by field; retry: true when what it names (a household, dispute, visit) is not among yours yet and may arrive: send the item again later, unchanged; a household change based on a stale "
                        "version: status 409, current (the household as it stands) and differences ({field: {yours, "
                        "theirs}}); a location outside the cell: warnings (send again with confirm_location_outside)"})
     detail = fields.Dict(allow_none=True, metadata={

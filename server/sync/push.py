@@ -23,7 +23,6 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import audit, settings
 from ..auth.policy import SYNC_ITEM_ROLES
-from ..clock import CLOCK_SKEW
 from ..extensions import db
 from ..models import Dispute, DisputeEvent, FollowUpDone, HouseholdMove, SyncItem, User, Visit, ZeroReport
 from ..models.sync import SYNC_ITEM_TYPES
@@ -123,7 +122,7 @@ def _push_once(user, raw_items, now) -> list[Outcome]:
     items = _parsed(raw_items, outcomes)
     items = _not_answered_before(items, outcomes)
     items = _ids_free(items, outcomes)
-    context = {"user": user, "now": now, "settings": settings.all_settings(), "skew": CLOCK_SKEW}
+    context = {"user": user, "now": now, "settings": settings.all_settings()}
     loaded = []
     for item in items:
         if user.role not in SYNC_ITEM_ROLES[item.type]:

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from server.extensions import db
 from server.models import Alert, AuditLog, GridUnit, Household, User
-from tests.conftest import signed_in
+from tests.conftest import lately, signed_in
 
 
 def raise_alert(app, town: str, level: str, rule="cluster") -> str:
@@ -75,7 +75,7 @@ def test_a_high_risk_dispute_pushed_from_a_phone_raises_an_alert_for_the_town(sm
         town = worker.unit.code[:9]
     item = {"type": "dispute", "id": str(uuid.uuid4()), "data": {
         "household_code": code, "category": "land_requisition", "risk_colour": "orange", "title": "征地补偿纠纷",
-        "party_count": 25, "reported_at": "2026-11-19T09:00:00+08:00"}}
+        "party_count": 25, "reported_at": lately()}}
     answer = signed_in(small_app, worker.username).post("/api/sync/push", json={"items": [item]}).get_json()
     assert answer["accepted"] == 1
     inbox = signed_in(small_app, "t" + town[6:]).get("/api/alerts?rule=high_risk").get_json()["items"]

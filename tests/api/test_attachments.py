@@ -11,10 +11,10 @@ from PIL import Image
 
 from server.extensions import db
 from server.models import Attachment, GridUnit, Household, User
-from tests.conftest import signed_in, small_county_app
+from tests.conftest import lately, signed_in, small_county_app
 from tools import sample_files
 
-VISITED = "2026-11-19T09:30:00+08:00"
+VISITED = lately()
 
 
 @pytest.fixture(scope="module")

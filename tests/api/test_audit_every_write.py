@@ -10,7 +10,7 @@ from server.extensions import db
 from server.grid_admin import partitioning
 from server.models import AuditLog, Dispute, GridUnit, Household
 from tests.api.test_authorization import api_routes
-from tests.conftest import DEMO_PASSWORD, signed_in
+from tests.conftest import DEMO_PASSWORD, lately, signed_in
 from tools.sample_files import photo
 
 
@@ -153,7 +153,7 @@ WRITES = {
     ("sync.Push", "POST"): ("t100", lambda app: ("/api/sync/push", {"json": {"items": [{
         "type": "visit", "id": "2b9f7c1e-1d2a-4c3b-9e8f-0a1b2c3d4e5f", "data": {
             "household_code": first(app, Household, Household.code.startswith("610923100")).code, "kind": "policy",
-            "visited_at": "2026-11-20T09:00:00+08:00"}}]}})),
+            "visited_at": lately()}}]}})),
     ("households.Households", "POST"): ("t100", a_registration),
     ("households.HouseholdDetail", "PATCH"): ("t100", on_a_household("", lambda app: {"address": "二组 3 号"})),
     ("households.Members", "POST"): ("t100", on_a_household("/members", lambda app: {
@@ -166,7 +166,7 @@ WRITES = {
     ("alerts.Acknowledge", "POST"): ("t100", lambda app: (f"/api/alerts/{an_alert(app)}/acknowledge", {})),
     ("alerts.Close", "POST"): ("t100", lambda app: (f"/api/alerts/{an_alert(app)}/close", {"json": {"note": "已约谈"}})),
     ("visits.Visits", "POST"): ("t100", lambda app: ("/api/visits", {"json": {
-        "id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "kind": "counselling", "visited_at": "2026-11-20T09:00:00+08:00",
+        "id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "kind": "counselling", "visited_at": lately(),
         "household_code": first(app, Household, Household.code.startswith("610923100")).code}})),
     ("disputes.Steps", "POST"): ("t100", lambda app: note_on_a_dispute(app)),
     ("attachments.Attachments", "POST"): ("t100", lambda app: ("/api/attachments?id=5f0c3a4e-8b1d-4c2a-9e7f-1a2b3c4d5e6f", {

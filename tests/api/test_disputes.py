@@ -155,11 +155,11 @@ def test_list_of_escalated_open_disputes(small_app, place, frozen):
     assert {town, county} <= ids and not {village, done} & ids
 
 
-def test_steps_from_phones_use_the_same_rules(small_app, place):
+def test_steps_from_phones_use_the_same_rules(small_app, place, frozen):
     d = make_dispute(small_app, place)
     head = signed_in(small_app, place["head"])
     item = {"type": "dispute_event", "id": str(uuid.uuid4()), "data": {
-        "dispute_id": d, "kind": "accept", "occurred_at": "2026-11-19T10:00:00+08:00", "version": 5}}
+        "dispute_id": d, "kind": "accept", "occurred_at": "2026-11-20T10:00:00+08:00", "version": 5}}
     result = head.post("/api/sync/push", json={"items": [item]}).get_json()["results"][0]
     assert result["status"] == "rejected" and result["reason"]["status"] == 409
     assert result["reason"]["current"]["state"] == "reported"

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from server.extensions import db
 from server.models import CadreLink, Dispute, GridUnit, Household, User, Visit, ZeroReport
-from tests.conftest import signed_in
+from tests.conftest import lately, signed_in
 
 
 def test_a_worker_pulls_their_cell_and_then_only_changes(small_app, clock):
@@ -31,7 +31,7 @@ def test_a_worker_pulls_their_cell_and_then_only_changes(small_app, clock):
     code = sorted(mine)[0]
     item = {"type": "dispute", "id": str(uuid.uuid4()), "data": {
         "household_code": code, "category": "family", "risk_colour": "blue", "title": "赡养纠纷",
-        "reported_at": "2026-11-19T09:00:00+08:00"}}
+        "reported_at": lately()}}
     client.post("/api/sync/push", json={"items": [item]})
     changed = client.get("/api/sync/pull", query_string={"since": first["cursor"]}).get_json()
     assert item["id"] in [d["id"] for d in changed["disputes"]] and item["id"] in changed["open_dispute_ids"]

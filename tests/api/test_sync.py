@@ -6,9 +6,10 @@ import sqlalchemy as sa
 
 from server.extensions import db
 from server.models import Dispute, DisputeEvent, GridUnit, Household, SyncItem, User, Visit, ZeroReport
-from tests.conftest import signed_in
+from tests.conftest import lately, signed_in
 
-VISITED = "2026-11-19T09:30:00+08:00"
+VISITED = lately(3)
+THIS_MONTH = lately()[:10]  # a day of this month: a monthly report is for this month or the last
 
 
 @pytest.fixture
@@ -44,9 +45,9 @@ def test_a_batch_sent_three_times_is_stored_once_and_answered_the_same(small_app
         "household_code": worker["households"][0][0], "category": "neighbour", "risk_colour": "yellow",
         "title": "宅基地界址纠纷", "reported_at": VISITED}})
     items.append({"type": "dispute_event", "id": str(uuid.uuid4()), "data": {
-        "dispute_id": dispute_id, "kind": "note", "note": "双方已到场", "occurred_at": "2026-11-19T10:00:00+08:00"}})
+        "dispute_id": dispute_id, "kind": "note", "note": "双方已到场", "occurred_at": lately()}})
     items.append({"type": "zero_report", "id": str(uuid.uuid4()), "data": {
-        "cell_code": worker["cell"], "period": "2026-10-01", "nothing_to_report": True, "reported_at": VISITED}})
+        "cell_code": worker["cell"], "period": THIS_MONTH, "nothing_to_report": True, "reported_at": VISITED}})
     before = {m: count(small_app, m) for m in (Visit, Dispute, DisputeEvent, ZeroReport)}
     answers = [worker["client"].post("/api/sync/push", json={"items": items}).get_json() for _ in range(3)]
     assert answers[0]["accepted"] == len(items) and answers[0]["rejected"] == 0
@@ -110,7 +111,7 @@ def test_a_batch_that_failed_midway_is_stored_whole_when_sent_again(small_app, w
     from server.sync import handlers
     items = [visit_item(code) for code, _, _ in worker["households"][:3]]
     items.append({"type": "zero_report", "id": str(uuid.uuid4()), "data": {
-        "cell_code": worker["cell"], "period": "2026-09-01", "reported_at": VISITED}})
+        "cell_code": worker["cell"], "period": THIS_MONTH, "reported_at": VISITED}})
     real = handlers.HANDLERS["zero_report"]
 
     def crash(*_):
@@ -143,7 +144,7 @@ def test_an_id_already_used_by_a_record_that_did_not_come_by_sync_is_a_duplicate
         report = db.session.scalar(sa.select(ZeroReport.id).limit(1))
     items = [{**visit_item(worker["households"][0][0]), "id": str(theirs)},
              {"type": "zero_report", "id": str(report), "data": {
-                 "cell_code": worker["cell"], "period": "2026-10-01", "nothing_to_report": True,
+                 "cell_code": worker["cell"], "period": THIS_MONTH, "nothing_to_report": True,
                  "reported_at": VISITED}}]
     response = worker["client"].post("/api/sync/push", json={"items": items})
     assert response.status_code == 200
@@ -153,7 +154,8 @@ def test_an_id_already_used_by_a_record_that_did_not_come_by_sync_is_a_duplicate
 
 def test_a_rejected_item_can_be_corrected_and_sent_again(small_app, worker):
     item = visit_item(worker["households"][0][0], kind="gossip")
-    assert worker["client"].post("/api/sync/push", json={"items": [item]}).get_json()["rejected"] == 1
+    rejected = worker["client"].post("/api/sync/push", json={"items": [item]}).get_json()
+    assert rejected["rejected"] == 1 and "retry" not in rejected["results"][0]["reason"]  # for the user to correct
     item["data"]["kind"] = "counselling"
     assert worker["client"].post("/api/sync/push", json={"items": [item]}).get_json()["accepted"] == 1
 
@@ -166,9 +168,10 @@ def test_a_step_sent_before_its_dispute_is_accepted_when_sent_again_as_it_was(sm
         "household_code": worker["households"][0][0], "category": "neighbour", "risk_colour": "yellow",
         "title": "宅基地界址纠纷", "reported_at": VISITED}}
     step = {"type": "dispute_event", "id": str(uuid.uuid4()), "data": {
-        "dispute_id": dispute["id"], "kind": "note", "note": "双方已到场", "occurred_at": "2026-11-19T10:00:00+08:00"}}
+        "dispute_id": dispute["id"], "kind": "note", "note": "双方已到场", "occurred_at": lately()}}
     push = lambda items: worker["client"].post("/api/sync/push", json={"items": items}).get_json()  # noqa: E731
-    assert push([step])["results"][0]["status"] == "rejected"
+    early = push([step])["results"][0]
+    assert early["status"] == "rejected" and early["reason"]["retry"] is True  # the phone sends it again by itself
     assert push([dispute])["accepted"] == 1
     assert push([step])["results"][0]["status"] == "accepted"
     assert push([step, dispute])["results"] == push([step, dispute])["results"]  # accepted: answered as stored
@@ -215,7 +218,7 @@ def test_malformed_items_are_rejected_one_by_one(worker):
 
 def test_a_zero_report_is_filed_once_per_cell_and_month(worker):
     item = {"type": "zero_report", "id": str(uuid.uuid4()), "data": {
-        "cell_code": worker["cell"], "period": "2026-08-15", "reported_at": VISITED}}
+        "cell_code": worker["cell"], "period": THIS_MONTH, "reported_at": VISITED}}
     again = {**item, "id": str(uuid.uuid4())}
     results = worker["client"].post("/api/sync/push", json={"items": [item, again]}).get_json()["results"]
     assert [r["status"] for r in results] == ["accepted", "rejected"]

@@ -7,12 +7,12 @@ import sqlalchemy as sa
 
 from server.extensions import db
 from server.models import CadreLink, GridUnit, Household, User, ZeroReport
-from tests.conftest import signed_in
+from tests.conftest import lately, signed_in
 
-REPORTED = "2026-11-19T09:30:00+08:00"
+REPORTED = lately()
 
 
-def zero_report(cell: str, period: str = "2026-10-01") -> dict:
+def zero_report(cell: str, period: str = lately()[:10]) -> dict:
     return {"type": "zero_report", "id": str(uuid.uuid4()), "data": {
         "cell_code": cell, "period": period, "nothing_to_report": True, "reported_at": REPORTED}}
 

@@ -9,10 +9,10 @@ from server.extensions import db
 from server.models import Attachment, DisputeEvent, GridUnit, Household, User
 from tests.browser.conftest import screenshot
 from tests.browser.test_desk import sign_in_at_home
-from tests.conftest import signed_in
+from tests.conftest import lately, signed_in
 from tools import sample_files
 
-VISITED = "2026-11-19T09:30:00+08:00"
+VISITED = lately()
 
 
 def worker_and_head(app):
@@ -56,6 +56,8 @@ def test_a_worker_s_photos_and_a_heads_pdf_on_the_desk(browser, live_server, tmp
     page.goto(f"/views/desk#dispute/{dispute_id}")
     page.wait_for_selector(".dispute-page #dispute-title:has-text('院墙开裂纠纷')")
     assert loaded_thumbnails(page, "#timeline li[data-kind=report]") == photos[1:]
+    # reported on the phone two hours before it was pushed: the timeline says when it reached the server
+    assert "离线记录" in page.inner_text("#timeline li[data-kind=report] .received")
 
     page.click("#act button[data-step=note]")
     page.wait_for_selector("form.step-form[data-step=note]")
@@ -69,6 +71,7 @@ def test_a_worker_s_photos_and_a_heads_pdf_on_the_desk(browser, live_server, tmp
 
     page.reload()
     page.wait_for_selector(".dispute-page #timeline li[data-kind=note] a.attachment-document")
+    assert page.query_selector("#timeline li[data-kind=note] .received") is None  # taken at the desk, as it happened
     link = page.get_attribute("#timeline li[data-kind=note] a.attachment-document", "href")
     screenshot(page, "desk-timeline-attachments")
     with app.app_context():

@@ -288,3 +288,48 @@ def test_a_tap_on_gcj02_tiles_is_taken_back_to_wgs84_as_the_server_does(live_ser
         slon, slat = gcj02_to_wgs84(lon, lat)
         assert abs(wlon - slon) < 1e-5 and abs(wlat - slat) < 1e-5  # 1e-5 degrees is about a metre
     phone.close()
+
+
+def test_a_visit_waits_by_itself_for_its_households_registration_to_be_settled(live_server, browser):
+    """Issue 22 point 7 on the phone: a household registered offline where the GPS put it outside the cell is refused
+    until the worker confirms the place; its visit, refused meanwhile because the server has no such household yet,
+    is not left for the worker to correct but waits, and goes through by itself with the corrected registration."""
+    app, base = live_server
+    me = worker(app, 22)
+    elsewhere = inside_cell(app, next_cell(app, me.unit_id).id)
+    phone, page = phone_of(browser, base, me.username, geolocation=elsewhere)
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    phone.set_offline(True)
+    page.goto("/app/#/households")
+    page.click("#register-link")
+    page.wait_for_selector("form#register")
+    page.fill("form#register input[name=head_name]", "赵等候")
+    page.fill("form#register input[name=head_id_number]", id_number("19580606", "331"))
+    page.fill("form#register input[name=address]", "新村八组 1 号")
+    page.click("#use-gps")
+    page.wait_for_selector("#place-text:has-text('精度 8 米')")
+    page.click("form#register button[type=submit]")
+    assert said(page, "#register-saved").startswith("当前离线")
+    page.click("#open-household")
+    page.wait_for_selector("#household-state")
+    page.fill("form#visit textarea[name=notes]", "等候登记的走访")
+    page.click("form#visit button[type=submit]")
+    assert said(page, "#visit-saved").startswith("当前离线")
+
+    phone.set_offline(False)
+    assert "1 条被退回" in sync_now(page)  # the registration, for the worker; the visit waits by itself
+    waiting_visit = page.wait_for_selector("#waiting-list li:has-text('走访')").inner_text()
+    assert "暂未被接收" in waiting_visit and "自动重发" in waiting_visit
+    refused = page.wait_for_selector("#rejected li").inner_text()
+    assert "赵等候" in refused and len(page.query_selector_all("#rejected li")) == 1
+    assert household_named(app, "赵等候") == [] and visits_with(app, "等候登记的走访") == []
+
+    page.click("#rejected li form.register-fix button[type=submit]")  # the place outside the cell kept, confirmed
+    page.wait_for_function("() => !document.querySelector('#rejected')")
+    page.reload()
+    assert page.wait_for_selector("#waiting").inner_text() == "待同步 0 条"
+    assert page.query_selector("#rejected") is None
+    registered, = household_named(app, "赵等候")
+    visit, = visits_with(app, "等候登记的走访")
+    assert visit.household_id == registered.id and registered.cell_id == me.unit_id
+    phone.close()

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from server.extensions import db
 from server.models import SyncItem, User, Visit
-from tests.conftest import DEMO_PASSWORD, small_county_app
+from tests.conftest import DEMO_PASSWORD, lately, small_county_app
 from tools.gunicorn_server import Server
 
 
@@ -40,7 +40,7 @@ def sign_in(server, app):
 def batch(codes, size=500):
     return [{"type": "visit", "id": str(uuid.uuid4()), "data": {
         "household_code": codes[i % len(codes)], "kind": "policy", "notes": "入户走访，了解生产生活情况",
-        "visited_at": "2026-11-19T09:30:00+08:00"}} for i in range(size)]
+        "visited_at": lately()}} for i in range(size)]
 
 
 def stored(app, items) -> tuple[int, int]:

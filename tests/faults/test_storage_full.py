@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from server.extensions import db
 from server.models import SyncItem, User, Visit
-from tests.conftest import signed_in
+from tests.conftest import lately, signed_in
 
 
 def full(app, backend):
@@ -47,7 +47,7 @@ def test_a_full_database_refuses_the_batch_whole_and_takes_it_later(small_app, b
     client = signed_in(small_app, worker.username)
     items = [{"type": "visit", "id": str(uuid.uuid4()), "data": {
         "household_code": codes[i % len(codes)], "kind": "policy", "notes": "入户走访" * 20,
-        "visited_at": "2026-11-19T09:30:00+08:00"}} for i in range(500)]
+        "visited_at": lately()}} for i in range(500)]
 
     def stored():
         with small_app.app_context():

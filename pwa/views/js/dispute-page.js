@@ -8,7 +8,7 @@ import { t } from "/app/js/i18n.js";
 import { attachmentList, fileField, hideBroken, uploadFiles } from "./attachments.js";
 import { createMap } from "./choropleth.js";
 import { deadlineBadge } from "./disputes.js";
-import { addDays, chinaDay } from "./format.js";
+import { addDays, chinaDay, chinaTime } from "./format.js";
 
 const DAY_MS = 86400000;
 const TEXT_MAX = 4000;
@@ -135,6 +135,11 @@ function plan(d) {
     <dt>${esc(t("due_on"))}</dt><dd id="plan-due">${esc(details.due_on || t("none"))}</dd></dl>`;
 }
 
+// A step recorded on a phone offline reaches the server later: the desk shows when, beside the time the user gave
+const RECEIVED_LATER_MS = 3600000;
+const receivedLater = (e) => (e.received_at && new Date(e.received_at) - new Date(e.occurred_at) > RECEIVED_LATER_MS
+  ? ` <span class="received muted">${esc(t("received_later", { at: chinaTime(e.received_at) }))}</span>` : "");
+
 const stepName = (event) => (event.details?.declined ? t("declined") : t("steps")[event.kind] || event.kind);
 
 function timeline(d) {
@@ -143,7 +148,7 @@ function timeline(d) {
     .map((key) => `<span class="detail">${esc(t(key))}：${esc(e.details[key])}</span>`).join("")
     + (e.details?.satisfaction ? `<span class="detail">${esc(t("satisfaction_label"))}：${esc(t("satisfaction")[e.details.satisfaction])}</span>` : "");
   return `<ol class="timeline">${d.events.map((e) => `<li class="event event-${esc(e.kind)}" data-kind="${esc(e.kind)}">
-      <span class="when">${esc(new Date(e.occurred_at).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai" }))}</span>
+      <span class="when">${esc(new Date(e.occurred_at).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai" }))}</span>${receivedLater(e)}
       <strong class="what">${esc(stepName(e))}</strong> <span class="who">${esc(e.actor || "")}</span>
       ${e.to_state ? `<span class="muted">→ ${esc(t("states")[e.to_state] || e.to_state)}</span>` : ""}
       ${e.note ? `<p class="note">${esc(e.note)}</p>` : ""}${detailLines(e)}${attachmentList(e.attachments)}</li>`)

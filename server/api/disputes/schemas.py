@@ -97,7 +97,9 @@ class EventSchema(Schema):
                                                    "responsible, due_on, owner_unit_code (assign); agreement (resolve); "
                                                    "declined: true on the close entry of a 不予受理"})
     actor = fields.String(allow_none=True)
-    occurred_at = fields.DateTime()
+    occurred_at = fields.DateTime(metadata={"description": "when it happened, as the user gave it (a phone's time)"})
+    received_at = fields.DateTime(metadata={"description": "when the server received it: later than occurred_at when "
+                                                           "the phone was offline"})
     attachments = fields.List(fields.Nested(AttachmentShortSchema), metadata={
         "description": "photos and documents of the step; the report's are the dispute's own"})
 

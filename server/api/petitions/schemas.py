@@ -7,7 +7,8 @@ from ...register import fields as fields_
 from ...sync.items import attachment_ids
 from ..disputes.schemas import DisputeSchema
 
-_id_number, _mobile, _not_blank, _not_ahead = fields_.id_number, fields_.mobile, fields_.not_blank, fields_.not_ahead
+_id_number, _mobile, _not_blank, _received_lately = (fields_.id_number, fields_.mobile, fields_.not_blank,
+                                                     fields_.received_lately)
 
 
 def _household_code(**metadata):
@@ -53,8 +54,8 @@ class PetitionSchema(Schema):
     title = fields.String(required=True, validate=[validate.Length(min=1, max=200), _not_blank])
     description = fields.String(load_default="", validate=validate.Length(max=4000))
     party_count = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    reported_at = fields.AwareDateTime(validate=_not_ahead, metadata={
-        "description": "when it was received (登记); now if left out"})
+    reported_at = fields.AwareDateTime(validate=_received_lately, metadata={
+        "description": "when it was received (登记); now if left out; at most a year back and 10 minutes ahead"})
     first_receiver_username = fields.String(validate=validate.Length(min=1, max=64), metadata={
         "description": "who received it first (首问负责); you, if left out"})
     linked_dispute_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=50), metadata={
