@@ -48,6 +48,10 @@ async function header(current, screen) {
   const status = document.getElementById("status");
   status.textContent = navigator.onLine ? t("online") : t("offline");
   status.className = navigator.onLine ? "online" : "offline";
+  const off = signedIn ? await data.clockOff() : 0;
+  const warning = document.getElementById("clock-warning");
+  warning.hidden = !off;
+  warning.textContent = off ? t(off > 0 ? "clock_ahead" : "clock_behind", { n: Math.abs(off) }) : "";
 }
 
 // Draws run one after another, each to its end: a background sync and a session ending must not interleave

@@ -15,7 +15,10 @@ export async function refresh() {
   await sendReads();  // first: the pulled messages then show them read
   const [shape, cursor] = await Promise.all([storage.get("kv", "pullShape"), storage.get("kv", "cursor")]);
   const since = shape === PULL_SHAPE ? cursor : null;
+  const asked = Date.now();
   const reply = await api.pull(since);
+  // how far this phone's clock is off the server's: its times are what the server keeps (see clockOff)
+  const clockOffset = (asked + Date.now()) / 2 - Date.parse(reply.server_time);
   const households = (await storage.get("kv", "households")) || {};
   for (const h of reply.households) households[h.code] = h;
   const keep = new Set(reply.household_codes);
@@ -33,7 +36,15 @@ export async function refresh() {
     villageCells: reply.village_cells || [],
     settings: reply.settings || {},
     messages: reply.notifications || [],  // the latest, complete on every pull
-    cursor: reply.cursor, pullShape: PULL_SHAPE });
+    cursor: reply.cursor, pullShape: PULL_SHAPE, clockOffset });
+}
+
+/** Minutes this phone's clock runs ahead of the server's (negative: behind) at the last pull, when that is more than
+ * the server allows (its items would be refused, or carry wrong times); else 0. */
+export async function clockOff() {
+  const [offset, settings] = await Promise.all([storage.get("kv", "clockOffset"), storage.get("kv", "settings")]);
+  const allowed = (settings && settings.clock_skew_seconds) * 1000;
+  return offset && allowed && Math.abs(offset) > allowed ? Math.round(offset / 60000) : 0;
 }
 
 // The cells' boundaries for the map (a worker's cell; a cadre's households' cells), and the tile settings;

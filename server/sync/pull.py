@@ -22,7 +22,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from .. import settings
 from ..attachments.attach import with_attachments
-from ..clock import CHINA
+from ..clock import CHINA, CLOCK_SKEW
 from ..disputes.listing import as_dict, dispute_rows, timelines
 from ..disputes.workflow import NOT_CLOSED, OPEN
 from ..extensions import db
@@ -74,7 +74,8 @@ def pull(user: User, since: dt.datetime | None, now: dt.datetime) -> dict:
         "zero_reports": zero_reports(user, now),
         "notifications": notifications(user),
         "settings": {"daily_reporting": bool(config["daily_reporting"]),
-                     "zero_report_grace_days": int(config["zero_report_grace_days"])},
+                     "zero_report_grace_days": int(config["zero_report_grace_days"]),
+                     "clock_skew_seconds": int(CLOCK_SKEW.total_seconds())},
     }
 
 

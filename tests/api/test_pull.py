@@ -264,7 +264,7 @@ def test_a_worker_pulls_their_cells_recent_zero_reports_and_the_reporting_settin
     assert older  # the seed's reports of earlier months stay off the phone
 
     pulled = phone.get("/api/sync/pull").get_json()
-    assert pulled["settings"] == {"daily_reporting": True, "zero_report_grace_days": 3}
+    assert pulled["settings"] == {"daily_reporting": True, "zero_report_grace_days": 3, "clock_skew_seconds": 600}
     assert {r["id"]: (r["cell_code"], r["kind"], r["period"]) for r in pulled["zero_reports"]} == {
         r["id"]: (worker_cell["cell"], r["data"]["kind"], r["data"]["period"]) for r in kept}
     monthly, = [r for r in pulled["zero_reports"] if r["kind"] == "monthly"]

@@ -56,6 +56,9 @@ class PulledSettingsSchema(Schema):
     daily_reporting = fields.Boolean(metadata={"description": "cells report every day (日报告制)"})
     zero_report_grace_days = fields.Integer(metadata={
         "description": "days into a month before last month's missing report is raised"})
+    clock_skew_seconds = fields.Integer(metadata={
+        "description": "how far the phone's clock may be off the server's (server_time) before its times are refused: "
+                       "the app warns its user beyond it"})
 
 
 class CellNameSchema(Schema):
