@@ -4,6 +4,8 @@ users go on; the wait ends. Whoever asks for numbers in bulk raises one alert fo
 and handle, and the village head does not."""
 import datetime as dt
 import math
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import sqlalchemy as sa
@@ -183,3 +185,20 @@ def test_a_few_reveals_a_day_raise_nothing(small_app, morning):
         reveal(head, code)
         morning.advance(minutes=10)
     assert bulk_alerts(small_app) == []
+
+
+def test_requests_sent_at_once_are_counted_one_after_the_other(small_app, morning):
+    """A script sending its requests in parallel: each would find room under the limit if they were counted at the same
+    time; the user's row is locked while one is counted, so exactly the limit's worth are shown."""
+    people = village_people(small_app)
+    clients = [signed_in(small_app, people["head"]) for _ in range(3 * PER_MINUTE)]
+    start = threading.Barrier(len(clients))
+
+    def ask(client, code):
+        start.wait()
+        return reveal(client, code).status_code
+
+    with ThreadPoolExecutor(len(clients)) as pool:
+        statuses = list(pool.map(ask, clients, people["codes"]))
+    assert sorted(statuses) == [200] * PER_MINUTE + [429] * (len(clients) - PER_MINUTE)
+    assert reveals_of(small_app, people["head"]) == {"reveal": PER_MINUTE, "reveal_refused": len(clients) - PER_MINUTE}
