@@ -3,7 +3,8 @@
 Changes made through the ORM are recorded by one session hook, so no endpoint can forget; actions
 that are not row changes (login, reveal, bulk reassignment) are recorded with record(). Personal
 data is masked in the log and password hashes never enter it. Rows go into the same transaction as
-the change they describe: no change without its audit row, no audit row without its change."""
+the change they describe: no change without its audit row, no audit row without its change. Rows are dated by the
+server's one clock (server/clock.py), as its other times are: the reveal limits count from them (server/reveals.py)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -17,6 +18,7 @@ from geoalchemy2.elements import WKBElement, WKTElement
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from . import clock
 from .models import AuditLog, DeviceSync, LoginAttempt, SyncItem, UserSession
 from .privacy import mask_id_number, mask_phone
 
@@ -45,7 +47,7 @@ def record(action: str, entity_type: str, entity_id=None, before=None, after=Non
     from .extensions import db
     user_id, username, address = actor()
     (session or db.session).execute(sa.insert(AuditLog), [{
-        "at": dt.datetime.now(dt.timezone.utc), "user_id": user_id, "username": username, "address": address,
+        "at": clock.now(), "user_id": user_id, "username": username, "address": address,
         "action": action, "entity_type": entity_type, "entity_id": None if entity_id is None else str(entity_id),
         "before": _jsonable(before), "after": _jsonable(after)}])
 
@@ -64,7 +66,7 @@ def _record_flush(session, _context):
     if not rows:
         return
     user_id, username, address = actor()
-    now = dt.datetime.now(dt.timezone.utc)
+    now = clock.now()
     session.connection().execute(sa.insert(AuditLog), [{
         "at": now, "user_id": user_id, "username": username, "address": address, "action": action,
         "entity_type": obj.__tablename__, "entity_id": _identity(obj), "before": before, "after": after}

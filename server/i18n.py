@@ -1,4 +1,6 @@
-"""Chinese for marshmallow's field messages, so every 422 names the field's problem in both languages."""
+"""Chinese for marshmallow's field messages, so every 422 names the field's problem in both languages; and a wait
+said in both (a 429's "try again in ...")."""
+import math
 import re
 
 # (English message pattern, Chinese template with the same groups)
@@ -48,3 +50,15 @@ def bilingual_errors(errors):
     if isinstance(errors, list):
         return [bilingual_errors(value) for value in errors]
     return bilingual(errors) if isinstance(errors, str) else errors
+
+
+def wait_in_words(seconds: int) -> tuple[str, str]:
+    """A wait in English and Chinese: in seconds below a minute, in minutes below two hours, else in hours (rounded up,
+    so the user never comes back too early)."""
+    if seconds < 60:
+        n, en, zh = seconds, "second", "秒"
+    elif seconds < 7200:
+        n, en, zh = math.ceil(seconds / 60), "minute", "分钟"
+    else:
+        n, en, zh = math.ceil(seconds / 3600), "hour", "小时"
+    return f"{n} {en}{'' if n == 1 else 's'}", f"{n} {zh}"

@@ -11,6 +11,7 @@ from .. import audit, clock
 from ..api.blueprint import Blueprint
 from ..errors import api_abort
 from ..extensions import db
+from ..i18n import wait_in_words
 from ..models import User
 from ..privacy import mask_personal_numbers
 from ..refusal import Refusal
@@ -22,14 +23,6 @@ from .schemas import LoginSchema, PasswordChangeSchema, SessionSchema
 
 blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Sign-in 登录")
 UNKNOWN_USER_HASH = generate_password_hash("no account has this password")  # checked for unknown usernames
-
-
-def _wait_en(seconds: int) -> str:
-    return f"{seconds} seconds" if seconds < 60 else f"{math.ceil(seconds / 60)} minutes"
-
-
-def _wait_zh(seconds: int) -> str:
-    return f"{seconds} 秒" if seconds < 60 else f"{math.ceil(seconds / 60)} 分钟"
 
 
 def _session_body(user):
@@ -49,10 +42,9 @@ class Login(MethodView):
         wait = seconds_to_wait(username, address, now)
         if wait:
             db.session.commit()
-            minutes = math.ceil(wait / 60)
-            api_abort(429, f"Too many failed logins: try again in {_wait_en(wait)}",
-                      f"登录失败次数过多，请 {_wait_zh(wait)}后再试", retry_after_seconds=wait,
-                      retry_after_minutes=minutes)
+            en, zh = wait_in_words(wait)
+            api_abort(429, f"Too many failed logins: try again in {en}", f"登录失败次数过多，请 {zh}后再试",
+                      retry_after_seconds=wait, retry_after_minutes=math.ceil(wait / 60))
         user = db.session.scalar(sa.select(User).where(User.username == username))
         # an unknown or inactive account is refused after the same work as a wrong password: no timing tells them apart
         ok = check_password_hash(user.password_hash if user is not None else UNKNOWN_USER_HASH, args["password"])

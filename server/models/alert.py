@@ -5,7 +5,9 @@ from ..extensions import db
 from .types import UTCDateTime, one_of, utcnow
 from .vocab import HANDLING_LEVELS
 
-ALERT_RULES = ("repeat_dispute", "cluster", "high_risk", "deadline", "key_person_unvisited", "zero_report_missed")
+# the scan's rules (server/warnings/rules.py), and bulk_reveal, raised as numbers are shown (server/reveals.py)
+ALERT_RULES = ("repeat_dispute", "cluster", "high_risk", "deadline", "key_person_unvisited", "zero_report_missed",
+               "bulk_reveal")
 ALERT_SEVERITIES = ("high", "medium", "low")
 ALERT_STATES = ("open", "acknowledged", "closed")
 

@@ -107,17 +107,18 @@ def alerts_raised(alert_ids: list, now: dt.datetime) -> None:
     """New early warnings: the users who act at the alert's level over its unit."""
     if not alert_ids:
         return
+    alert = outside_scope(Alert)  # raised on a user's action, it may lie outside their area (the county's)
     alert_units = units.alias("alert_unit")
     holder = units.alias("holder")
     rows = db.session.execute(
-        sa.select(Alert.id, Alert.severity, alert_units.c.name, users.id)
-        .join(alert_units, alert_units.c.id == Alert.unit_id)
-        .join(holder, holder.c.level == Alert.level)
+        sa.select(alert.c.id, alert.c.severity, alert_units.c.name, users.id)
+        .join(alert_units, alert_units.c.id == alert.c.unit_id)
+        .join(holder, holder.c.level == alert.c.level)
         .join(outside_scope(User), users.unit_id == holder.c.id)
-        .where(Alert.id.in_(alert_ids), users.active.is_(True),
+        .where(alert.c.id.in_(alert_ids), users.active.is_(True),
                # the holder's unit contains the alert's (or is it): the alert's code starts with the holder's
                sa.func.substr(alert_units.c.code, 1, sa.func.length(holder.c.code)) == holder.c.code,
-               users.role == sa.case(*((Alert.level == level, role) for level, role in HANDLER.items())))).all()
+               users.role == sa.case(*((alert.c.level == level, role) for level, role in HANDLER.items())))).all()
     by_alert: dict = {}
     for alert_id, severity, place, user_id in rows:
         by_alert.setdefault(alert_id, (severity, place, []))[2].append(user_id)

@@ -10,6 +10,7 @@ from .. import audit, settings
 from ..extensions import db
 from ..models import Alert
 from ..notifications import rules as notify
+from ..scope import outside_scope
 from .rules import RULES, Candidate, high_risk, repeat_disputes
 
 CHUNK = 1000  # keys looked up at a time (SQLite limits the parameters of one statement)
@@ -20,9 +21,12 @@ def raise_alerts(candidates: list[Candidate], now: dt.datetime) -> dict[str, int
     a first scan of a county raises thousands, and the scan is audited as one action instead."""
     unique = {c.key: c for c in candidates}
     keys = list(unique)
+    # keys are unique in the whole table, and an alert raised on a user's action may lie outside their area (the
+    # county's, about a village head's bulk reveals)
+    stored = outside_scope(Alert).c
     existing = set()
     for i in range(0, len(keys), CHUNK):
-        existing.update(db.session.scalars(sa.select(Alert.key).where(Alert.key.in_(keys[i:i + CHUNK]))))
+        existing.update(db.session.scalars(sa.select(stored.key).where(stored.key.in_(keys[i:i + CHUNK]))))
     new = [c for key, c in unique.items() if key not in existing]
     if new:
         ids = [uuid.uuid4() for _ in new]

@@ -24,6 +24,7 @@ from server.models import (
     Visit,
 )
 from server.models.vocab import HANDLING_LEVELS
+from server.reveals import PER_MINUTE
 from server.roles import HANDLER, REGISTER_EDITORS, REGISTER_KEEPERS, inbox_level
 from tests.conftest import DEMO_PASSWORD, signed_in
 
@@ -303,6 +304,26 @@ def test_access(matrix_app, endpoint, method, role):
     if scoped and role not in COUNTY_WIDE:
         url, kwargs = build(targets, "out")
         assert client.open(url, method=method, **kwargs).status_code == 404  # out of scope: not found
+
+
+# every endpoint that shows a personal number in full, with each role that may call it
+REVEAL_CASES = [(endpoint, method, role) for (endpoint, method), (roles, _, _) in MATRIX.items()
+                if endpoint.endswith(".Reveal") for role in sorted(roles)]
+
+
+@pytest.mark.parametrize("endpoint, method, role", REVEAL_CASES, ids=[f"{e}-{r}" for e, _, r in REVEAL_CASES])
+def test_every_reveal_is_limited_per_user(matrix_app, clock, endpoint, method, role):
+    """Showing numbers in full stops at the per-user limit (server/reveals.py), answered 429 naming it, whichever
+    endpoint and role. The second user of the role (test_access's reveals are the first's), each case on a day of its
+    own (one user's limit counts every endpoint)."""
+    clock.advance(days=1 + REVEAL_CASES.index((endpoint, method, role)))
+    with matrix_app.app_context():
+        user = db.session.scalars(sa.select(User).where(User.role == role).order_by(User.id)).all()[1]
+        url, kwargs = MATRIX[(endpoint, method)][2](targets_for(user), "in")
+    client = signed_in(matrix_app, user.username)
+    answers = [client.open(url, method=method, **kwargs) for _ in range(PER_MINUTE + 1)]
+    assert [a.status_code for a in answers] == [200] * PER_MINUTE + [429]
+    assert f"每分钟最多查看 {PER_MINUTE} 个完整号码" in answers[-1].get_json()["message_zh"]
 
 
 LEVEL_CASES = [(role, level) for role in HANDLER.values() for level in HANDLING_LEVELS if HANDLER[level] != role]

@@ -115,10 +115,18 @@ async function reveal(main, dispute, button) {
   try {
     const shown = await api.post(`/api/petitions/${dispute.id}/reveal`, { field, reason: reason.trim() });
     main.querySelector(`#${field}`).textContent = shown.value;
+    button.parentElement.querySelector(".reveal-said")?.remove();
     button.remove();
   } catch (error) {
-    main.querySelector("#said").className = "error";
-    main.querySelector("#said").textContent = error.message;
+    // beside the number asked for, where the user is looking: past the limits (429) the server's Chinese message names
+    // the limit and when to try again; the button stays for then
+    let said = button.parentElement.querySelector(".reveal-said");
+    if (!said) {
+      said = Object.assign(document.createElement("span"), { className: "error reveal-said" });
+      said.setAttribute("role", "alert");
+      button.after(said);
+    }
+    said.textContent = ` ${error.message}`;
   }
 }
 

@@ -16,7 +16,8 @@ from ..pagination import page_schema, paginate
 from .schemas import AlertQuerySchema, AlertSchema, CloseSchema
 
 blp = Blueprint("alerts", __name__, url_prefix="/api/alerts", description="Early warnings 预警")
-EVIDENCE_HREF = {"dispute": "/api/disputes/{id}", "household": "/api/households/{code}", "unit": "/api/grid/units/{code}"}
+EVIDENCE_HREF = {"dispute": "/api/disputes/{id}", "household": "/api/households/{code}", "unit": "/api/grid/units/{code}",
+                 "reveals": "/api/audit?username={username}&action=reveal"}
 
 
 def _rows(condition):

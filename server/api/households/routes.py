@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from ... import audit, clock
+from ... import clock
 from ...attachments.attach import with_attachments
 from ...errors import api_abort, found_or_404
 from ...extensions import db
@@ -32,6 +32,7 @@ from ...scope import outside_scope
 from ...stats.activity import visit_flags
 from ..blueprint import Blueprint
 from ..pagination import PageArgsSchema, paginate
+from ..reveal import revealed
 from .schemas import (
     HouseholdDetailSchema,
     MoveAnswerSchema,
@@ -251,8 +252,10 @@ class MoveDecision(MethodView):
 class Reveal(MethodView):
     @blp.arguments(RevealArgsSchema)
     @blp.response(200, RevealedSchema)
+    @blp.alt_response(429, response="TOO_MANY_REQUESTS")
     def post(self, args, code):
-        """Show one ID or phone number unmasked, with a reason; recorded in the audit log."""
+        """Show one ID or phone number unmasked, with a reason; recorded in the audit log. Limited per user, with the
+        petitioners' (server/reveals.py): past a limit 429, naming it, with `retry_after_seconds`."""
         household = household_or_404(code)
         field = args["field"]
         if field == "member_id_number":
@@ -263,6 +266,4 @@ class Reveal(MethodView):
             value, entity, entity_id = member.id_number, "household_member", member.id
         else:
             value, entity, entity_id = getattr(household, field), "household", household.id
-        audit.record("reveal", entity, entity_id, after={"field": field, "reason": args["reason"]})
-        db.session.commit()
-        return {"field": field, "value": value}
+        return revealed(entity, entity_id, field, args["reason"], value)
