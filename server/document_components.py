@@ -1,6 +1,6 @@
 """Components of the OpenAPI document that no marshmallow schema makes, for shapes marshmallow cannot say: field
 messages nested to any depth, and a stored value of any JSON type. The Api registers them (server/errors.py); fields
-name them with `component_field`. Marshmallow, no Flask."""
+name them with `component_field`. And a field shown otherwise than its class (UUIDText). Marshmallow, no Flask."""
 from marshmallow import fields
 
 from .nullable import NULL_ONLY
@@ -28,3 +28,10 @@ def component_field(name: str, **kwargs) -> fields.Raw:
     shown = {"anyOf": [ref, NULL_ONLY]} if kwargs.get("allow_none") else {"allOf": [ref]}
     metadata = {**kwargs.pop("metadata", {}), **shown}
     return fields.Raw(metadata=metadata, **kwargs)
+
+
+class UUIDText(fields.UUID):
+    """A UUID sent in a header, shown as a plain string: openapi-python-client types `format: uuid` as uuid.UUID and puts
+    that object in the header as it is, which httpx refuses (a generated client could not send X-Device-Id)."""
+
+    OPENAPI_TYPE = ("string", None)  # the Api maps the class to it (server/errors.py)

@@ -13,7 +13,7 @@ from flask_smorest import Api, abort
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from .document_components import COMPONENTS, component_field
+from .document_components import COMPONENTS, UUIDText, component_field
 from .i18n import bilingual_errors
 from .nullable import nullable_properties
 from .one_of import one_of_properties
@@ -50,6 +50,7 @@ class WanggeApi(Api):
         super()._init_spec(**kwargs)
         for name, component in COMPONENTS.items():
             self.spec.components.schema(name, component)
+        self.register_field(UUIDText, *UUIDText.OPENAPI_TYPE)
         converter = self.ma_plugin.converter
         converter.add_attribute_function(one_of_properties)
         converter.add_attribute_function(nullable_properties)

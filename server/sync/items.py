@@ -4,7 +4,7 @@ from marshmallow import INCLUDE, Schema, ValidationError, fields, post_load, val
 from grids.codes import CODE_LENGTH, HOUSEHOLD_CODE_LENGTH
 
 from ..attachments.attach import MAX_PER_RECORD
-from ..document_components import component_field
+from ..document_components import UUIDText, component_field
 from ..models.sync import SYNC_ITEM_TYPES, ZERO_REPORT_KINDS
 from ..models.vocab import (
     DISPUTE_CATEGORIES,
@@ -268,6 +268,6 @@ class PullArgsSchema(Schema):
 
 class DeviceHeaderSchema(Schema):
     """The phone's own UUID, sent as a header with every pull and push (server/sync/devices.py)."""
-    device_id = fields.UUID(data_key=HEADER, load_default=None, metadata={
-        "description": "the phone's own UUID, made once on the phone and kept through sign-outs (the same for every user "
+    device_id = UUIDText(data_key=HEADER, load_default=None, metadata={
+        "description": "the phone's own UUID (8-4-4-4-12 hex digits), made once on the phone and kept through sign-outs (the same for every user "
                        "of a shared phone): its last pull and push are recorded per user. Apps that send none still sync"})
