@@ -110,3 +110,11 @@ def test_the_walk_finds_what_is_untyped():
                                   "responses": {"200": {"content": {"text/csv": {"schema": {"type": "string"}}}}}}}}}
     assert untyped_schemas(spec) == ["Row.any", "Row.free", "Row.items[]", "Row.values{*}",
                                      "POST /x body application/json"]
+
+
+def test_the_documents_version_is_the_apis_and_the_changelog_lists_it(db_server):
+    from server.config import Config
+    spec = make_app(db_server.new_database()).test_client().get("/api/openapi.json").get_json()
+    assert spec["info"]["version"] == Config.API_VERSION and re.fullmatch(r"\d+\.\d+", Config.API_VERSION)
+    changelog = README.split("### CHANGELOG", 1)[1].split("\n## ", 1)[0]
+    assert f"- **{Config.API_VERSION}** (" in changelog
