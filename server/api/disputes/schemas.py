@@ -94,7 +94,7 @@ class EventDetailsSchema(Schema):
     notice = fields.String(metadata={"description": "decline: the notice 告知 saying where to go instead"})
     measures = fields.String(metadata={"description": "assign: the measures 化解措施"})
     responsible = fields.String(metadata={"description": "assign: the person responsible 责任人"})
-    due_on = fields.Date(metadata={"description": "assign: the time limit 办结时限"})
+    due_on = fields.String(metadata={"format": "date", "description": "assign: the time limit 办结时限"})  # kept as text
     owner_unit_code = fields.String(metadata={"description": "assign: the owner unit 责任单位"})
     agreement = fields.String(metadata={"description": "resolve: the agreement reached 调解协议"})
     satisfaction = fields.String(metadata={"enum": list(SATISFACTION), "description": "call_back: how it went"})
