@@ -47,7 +47,10 @@ class Config:
 
     # flask-smorest / OpenAPI
     API_TITLE = "wangge 网格"
-    API_VERSION = "v1"
+    # The API's version, the document's info.version: MAJOR.MINOR. The minor grows with what a client may take or ignore
+    # (a field added, a body typed more closely); the major with a field removed or renamed, which README's CHANGELOG
+    # lists with the old shapes still taken and for how long.
+    API_VERSION = "1.1"
     OPENAPI_VERSION = "3.0.3"
     OPENAPI_URL_PREFIX = "/api"
     OPENAPI_JSON_PATH = "openapi.json"

@@ -13,7 +13,9 @@ from flask_smorest import Api, abort
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from .document_components import COMPONENTS, UUIDText, component_field
 from .i18n import bilingual_errors
+from .nullable import nullable_properties
 from .one_of import one_of_properties
 
 log = logging.getLogger(__name__)
@@ -34,17 +36,26 @@ class ErrorSchema(ma.Schema):
     status = ma.fields.String(required=True, metadata={"description": "HTTP status name"})
     message = ma.fields.String(required=True, metadata={"description": "What went wrong, in English"})
     message_zh = ma.fields.String(required=True, metadata={"description": "What went wrong, in Chinese 中文说明"})
-    errors = ma.fields.Dict(metadata={"description": "Messages by location and field, in both languages"})
+    errors = component_field("FieldMessages")
 
 
 class WanggeApi(Api):
-    """flask-smorest's Api with the app's own error body in the document, and values that are one of several schemas
-    (server/one_of.py) shown as a oneOf with a discriminator."""
+    """flask-smorest's Api with the app's own error body in the document, and what apispec cannot say by itself:
+    values that are one of several schemas (server/one_of.py), null as OpenAPI 3.0.3 says it (server/nullable.py),
+    the components no schema makes (server/document_components.py), and a schema's rules over several of its fields
+    (its `OPENAPI`, e.g. one_of_given)."""
     ERROR_SCHEMA = ErrorSchema
 
     def _init_spec(self, **kwargs):
         super()._init_spec(**kwargs)
-        self.ma_plugin.converter.add_attribute_function(one_of_properties)
+        for name, component in COMPONENTS.items():
+            self.spec.components.schema(name, component)
+        self.register_field(UUIDText, *UUIDText.OPENAPI_TYPE)
+        converter = self.ma_plugin.converter
+        converter.add_attribute_function(one_of_properties)
+        converter.add_attribute_function(nullable_properties)
+        fields_only = converter.schema2jsonschema
+        converter.schema2jsonschema = lambda schema: {**fields_only(schema), **getattr(schema, "OPENAPI", {})}
 
 
 def api_abort(status: int, message: str, message_zh: str, errors=None, **extra):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
+import threading
+from contextlib import contextmanager
 
 import pytest
 
@@ -89,6 +91,21 @@ def small_county_app(db_server):
     with app.app_context(), db.engine.begin() as conn:
         generate_county(conn, small_spec(DEMO_END_DATE), quiet=True)
     return app
+
+
+@contextmanager
+def serving(app):
+    """The app served on a free loopback port while the block runs: its base address."""
+    from werkzeug.serving import make_server
+
+    from tools.postgres import free_port
+    port = free_port()
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.shutdown()
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""What the API modules share: media types, the schemas of bodies that are files or free objects, and argument
+"""What the API modules share: media types, the schemas of bodies that are files or text, and argument
 fields that several operations take."""
 from urllib.parse import quote
 
@@ -11,10 +11,9 @@ GEOJSON = "application/geo+json"
 MVT = "application/vnd.mapbox-vector-tile"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-# schemas of responses that are a file, text or a free object
+# schemas of responses that are a file or text
 BINARY = {"type": "string", "format": "binary"}
 TEXT = {"type": "string"}
-OBJECT = {"type": "object"}
 
 # the code of a unit at any level (a county, town, village or cell)
 UNIT_CODE = validate.And(validate.Length(min=CODE_LENGTH["county"], max=CODE_LENGTH["cell"]),

@@ -13,8 +13,8 @@ class SessionUserSchema(Schema):
     username = fields.String()
     display_name = fields.String()
     role = fields.String()
-    unit_code = fields.Function(lambda u: u.unit.code)
-    unit_name = fields.Function(lambda u: u.unit.name)
+    unit_code = fields.String(attribute="unit.code")
+    unit_name = fields.String(attribute="unit.name")
     must_change_password = fields.Boolean(metadata={
         "description": "true: only /api/auth/me, /logout and /password answer until the password is changed"})
 

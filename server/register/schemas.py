@@ -3,13 +3,14 @@ change carry, field by field (server/register/fields.py), and a household as eve
 masked for everyone, phones for all but grid workers and cadres). Marshmallow, no Flask."""
 from marshmallow import Schema, ValidationError, fields, validate
 
-from ..geojson import geojson_geometry
+from ..geojson_schemas import Geometry
 from ..models.vocab import (
     CODE_LENGTH,
     HOUSEHOLD_TAGS,
     MEMBER_JOIN_REASONS,
     MEMBER_LEAVE_REASONS,
     MEMBER_RELATIONS,
+    MOVE_STATES,
     RETIRE_REASONS,
     SEXES,
 )
@@ -20,12 +21,11 @@ MAX_MEMBERS = 30
 TEXT = validate.Length(max=4000)
 
 
-class GeoJSONPoint(fields.Field):
+class GeoJSONPoint(Geometry):
     """A GeoJSON point {"type": "Point", "coordinates": [lon, lat]} in EPSG:4326 (WGS-84), loaded as (lon, lat)."""
 
     def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.metadata = {"type": "object", **self.metadata}  # in the document (it has no schema to show)
+        super().__init__("Point", **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         problem = ("a location is a GeoJSON point: {\"type\": \"Point\", \"coordinates\": [longitude, latitude]} / "
@@ -168,8 +168,7 @@ class HouseholdSchema(Schema):
     phone = _worked_out(lambda h: shown_phone(h.phone), allow_none=True)
     member_count = fields.Integer(metadata={"description": "the head and the members who have not left"})
     tags = fields.List(fields.String())
-    location = fields.Method("_location", allow_none=True, metadata={
-        "type": "object", "description": "GeoJSON point {\"type\": \"Point\", \"coordinates\": [lon, lat]}, EPSG:4326"})
+    location = Geometry("Point", allow_none=True)
     version = fields.Integer(metadata={"description": "send it back with any change"})
     client_id = fields.UUID(allow_none=True, metadata={"description": "the UUID it was registered under, if any"})
     registered_at = fields.DateTime(allow_none=True, metadata={"description": "null: on the register from before"})
@@ -177,9 +176,6 @@ class HouseholdSchema(Schema):
         "description": "注销: out of lists and figures from then (the China day's start); null: on the register"})
     retire_reason = fields.String(allow_none=True, metadata={"enum": list(RETIRE_REASONS)})
     retire_note = fields.String(allow_none=True)
-
-    def _location(self, household):
-        return geojson_geometry(household.location)
 
 
 class MoveSchema(Schema):
@@ -192,7 +188,7 @@ class MoveSchema(Schema):
     from_cell_name = fields.String()
     to_cell_code = fields.String()
     to_cell_name = fields.String()
-    state = fields.String(metadata={"enum": ["pending", "accepted", "refused", "cancelled"]})
+    state = fields.String(metadata={"enum": list(MOVE_STATES)})
     reason = fields.String()
     requested_by = fields.String(allow_none=True)
     requested_at = fields.DateTime()

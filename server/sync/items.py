@@ -4,18 +4,31 @@ from marshmallow import INCLUDE, Schema, ValidationError, fields, post_load, val
 from grids.codes import CODE_LENGTH, HOUSEHOLD_CODE_LENGTH
 
 from ..attachments.attach import MAX_PER_RECORD
+from ..document_components import UUIDText, component_field
 from ..models.sync import SYNC_ITEM_TYPES, ZERO_REPORT_KINDS
 from ..models.vocab import (
     DISPUTE_CATEGORIES,
     DISPUTE_CHANNELS,
     DISPUTE_EVENT_KINDS,
+    DISPUTE_STATES,
+    HANDLING_LEVELS,
+    MOVE_STATES,
     RISK_COLOURS,
     SATISFACTION,
     VISIT_KINDS,
 )
-from ..one_of import OneOfSchemas, with_fixed
+from ..one_of import OneOfSchemas, one_of_given, with_fixed
 from ..phone_time import BOUNDS as WHEN
-from ..register.schemas import EditData, JoinData, LeaveData, MoveData, MoveDecisionData, RegistrationData, RetireData
+from ..register.schemas import (
+    EditData,
+    HouseholdRecordSchema,
+    JoinData,
+    LeaveData,
+    MoveData,
+    MoveDecisionData,
+    RegistrationData,
+    RetireData,
+)
 from .devices import HEADER
 
 MAX_BATCH = 500  # items per push; more answers 413
@@ -57,6 +70,7 @@ class NamesHousehold(Schema):
 
 
 class VisitData(NamesHousehold):
+    OPENAPI = one_of_given("household_code", "household_id")
     household_code = _household_code()
     household_id = _household_id()
     kind = fields.String(required=True, validate=validate.OneOf(VISIT_KINDS))
@@ -76,6 +90,7 @@ class PartySchema(Schema):
 
 class DisputeData(NamesHousehold):
     household_required = False  # a dispute in a public place belongs to no household
+    OPENAPI = one_of_given("household_code", "household_id", "cell_code")  # where it happened (handlers.py)
     household_code = _household_code()
     household_id = _household_id()
     cell_code = fields.String(load_default=None, allow_none=True, validate=validate.Length(equal=CODE_LENGTH["cell"]),
@@ -187,15 +202,60 @@ class PushSchema(Schema):
                        "and answered alone"})
 
 
+class DisputeStandingSchema(Schema):
+    """A dispute as it stands, answered to a step based on an older version of it."""
+    state = fields.String(metadata={"enum": list(DISPUTE_STATES)})
+    level = fields.String(metadata={"enum": list(HANDLING_LEVELS)})
+    version = fields.Integer()
+
+
+class DifferenceSchema(Schema):
+    yours = component_field("JsonValue", metadata={"description": "what the item sent"})
+    theirs = component_field("JsonValue", metadata={"description": "what the record holds now"})
+
+
+class LocationWarningSchema(Schema):
+    field = fields.String()
+    code = fields.String(metadata={"enum": ["outside_cell"]})
+    message = fields.String()
+    message_zh = fields.String()
+    confirm_with = fields.String(metadata={"description": "the flag to send with the item again to keep the value"})
+
+
+class ItemReasonSchema(Schema):
+    """Why an item was refused (or taken as a duplicate)."""
+    message = fields.String(required=True)
+    message_zh = fields.String(required=True)
+    errors = component_field("FieldMessages")
+    status = fields.Integer(metadata={"description": "the API's status for the same refusal: 403, 404, 409, 422"})
+    current = OneOfSchemas({"household": HouseholdRecordSchema, "dispute": DisputeStandingSchema}, None, metadata={
+        "description": "status 409: the household as it stands (a household change) or the dispute's state, level "
+                       "and version (a dispute step)"})
+    differences = fields.Dict(keys=fields.String(), values=fields.Nested(DifferenceSchema), metadata={
+        "description": "a household change based on a stale version: what differs, field by field"})
+    warnings = fields.List(fields.Nested(LocationWarningSchema), metadata={
+        "description": "a location outside the cell: send the item again with confirm_location_outside"})
+    retry = fields.Boolean(metadata={
+        "description": "true when what the item names (a household, dispute, visit, cell) is not among yours yet and "
+                       "may arrive: send the item again later, unchanged"})
+
+
+class ItemDetailSchema(Schema):
+    """What an accepted household item made."""
+    household_code = fields.String()
+    version = fields.Integer(metadata={"description": "the household's version now: send it with its next change"})
+    move_id = fields.UUID(metadata={"description": "a move asked, or decided"})
+    state = fields.String(metadata={"enum": list(MOVE_STATES),
+                                    "description": "a move decided: its state"})
+
+
 class ItemResultSchema(Schema):
     id = fields.String(allow_none=True, metadata={"description": "the item's id as sent; null if it sent none"})
     type = fields.String(allow_none=True)
     status = fields.String(metadata={"enum": ["accepted", "duplicate", "rejected"]})
-    reason = fields.Dict(allow_none=True, metadata={
-        "description": "why it was refused: message, message_zh, errors by field; retry: true when what it names (a household, dispute, visit) is not among yours yet and may arrive: send the item again later, unchanged; a household change based on a stale "
-                       "version: status 409, current (the household as it stands) and differences ({field: {yours, "
-                       "theirs}}); a location outside the cell: warnings (send again with confirm_location_outside)"})
-    detail = fields.Dict(allow_none=True, metadata={
+    reason = fields.Nested(ItemReasonSchema, allow_none=True, metadata={
+        "description": "why it was refused, or why it is a duplicate; null when accepted"})
+    detail = fields.Nested(ItemDetailSchema, allow_none=True, metadata={
         "description": "what an accepted household item made: the household's code and version (and a move's id)"})
 
 
@@ -212,6 +272,6 @@ class PullArgsSchema(Schema):
 
 class DeviceHeaderSchema(Schema):
     """The phone's own UUID, sent as a header with every pull and push (server/sync/devices.py)."""
-    device_id = fields.UUID(data_key=HEADER, load_default=None, metadata={
-        "description": "the phone's own UUID, made once on the phone and kept through sign-outs (the same for every user "
+    device_id = UUIDText(data_key=HEADER, load_default=None, metadata={
+        "description": "the phone's own UUID (8-4-4-4-12 hex digits), made once on the phone and kept through sign-outs (the same for every user "
                        "of a shared phone): its last pull and push are recorded per user. Apps that send none still sync"})

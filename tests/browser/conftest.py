@@ -7,24 +7,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
+
+from tests.conftest import serving
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 PHONE = {"width": 390, "height": 844}
-
-
-@contextmanager
-def serving(app):
-    """The app served on a free loopback port while the block runs: its base address."""
-    from tools.postgres import free_port
-    port = free_port()
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.shutdown()
 
 
 @pytest.fixture(scope="module")

@@ -19,10 +19,11 @@ from seed.spec import NINGSHAN_OUTLINE
 from server.extensions import db
 from server.identity import id_check_digit
 from server.models import CadreLink, GridUnit, Household, User
-from tests.browser.conftest import screenshot, serving
+from tests.browser.conftest import screenshot
 from tests.browser.phone import new_phone, open_app
 from tests.browser.test_admin_console import create_user, said
 from tests.browser.test_views import DESKTOP
+from tests.conftest import serving
 
 FIRST = "qidong-2026-mima"      # typed at the command line
 OWN = "wo-de-mima-2026"         # the administrator's own, chosen at the first sign-in

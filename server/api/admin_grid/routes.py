@@ -12,7 +12,6 @@ from ...grid_admin.assignment import reassign_households
 from ...grid_admin.importer import import_units
 from ...models import GridUnit
 from ..blueprint import Blueprint
-from ..common import OBJECT, also_as
 from .schemas import (
     AssignArgsSchema,
     AssignResultSchema,
@@ -20,6 +19,7 @@ from .schemas import (
     ImportFormSchema,
     ImportResultSchema,
     PartitionArgsSchema,
+    PartitionSchema,
 )
 
 blp = Blueprint("admin_grid", __name__, url_prefix="/api/admin/grid", description="Grid boundaries 网格边界管理")
@@ -53,8 +53,7 @@ class Import(MethodView):
 @blp.route("/units/<code>/partition")
 class Partition(MethodView):
     @blp.arguments(PartitionArgsSchema)
-    @blp.response(200)
-    @blp.doc(**also_as(200, {"application/json": OBJECT}))
+    @blp.response(200, PartitionSchema)
     def post(self, args, code):
         """Propose cells of about `target` households for a village (GeoJSON); with apply, replace its cells."""
         try:

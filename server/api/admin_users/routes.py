@@ -15,13 +15,13 @@ from ...models import CadreLink, GridUnit, Household, User
 from ...models.types import INT_MAX
 from ...roles import ROLE
 from ..blueprint import Blueprint
-from ..common import OBJECT, also_as
 from ..pagination import paginate
 from .schemas import (
     AccountSchema,
     LinkCreateSchema,
     LinkImportFileSchema,
     LinkImportFormSchema,
+    LinkImportResultSchema,
     LinkPageSchema,
     LinkPatchSchema,
     LinkQuerySchema,
@@ -158,8 +158,7 @@ class CadreLinkById(MethodView):
 class CadreLinkImport(MethodView):
     @blp.arguments(LinkImportFormSchema, location="form")
     @blp.arguments(LinkImportFileSchema, location="files")
-    @blp.response(200)
-    @blp.doc(**also_as(200, {"application/json": OBJECT}))
+    @blp.response(200, LinkImportResultSchema)
     def post(self, form, files):
         """Link many households from a CSV or .xlsx, with a report for every row. In `all` mode nothing is
         written unless every row is good (422 with the report); `partial` writes the good rows."""

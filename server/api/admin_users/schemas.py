@@ -22,9 +22,9 @@ class AccountSchema(Schema):
     username = fields.String()
     display_name = fields.String()
     role = fields.String()
-    phone = fields.Function(lambda u: mask_phone(u.phone), allow_none=True)
-    unit_code = fields.Function(lambda u: u.unit.code)
-    unit_name = fields.Function(lambda u: u.unit.name)
+    phone = fields.Function(lambda u: mask_phone(u.phone), allow_none=True, metadata={"type": "string"})
+    unit_code = fields.String(attribute="unit.code")
+    unit_name = fields.String(attribute="unit.name")
     active = fields.Boolean()
     must_change_password = fields.Boolean(metadata={"description": "must change the password at the next sign-in"})
     created_at = fields.DateTime()
@@ -59,11 +59,11 @@ UserPageSchema = page_schema(AccountSchema, "UserPage")
 
 class LinkSchema(Schema):
     id = fields.Integer()
-    cadre_username = fields.Function(lambda link: link.cadre.username)
-    cadre_name = fields.Function(lambda link: link.cadre.display_name)
-    household_code = fields.Function(lambda link: link.household.code)
-    household_head = fields.Function(lambda link: link.household.head_name)
-    household_address = fields.Function(lambda link: link.household.address)
+    cadre_username = fields.String(attribute="cadre.username")
+    cadre_name = fields.String(attribute="cadre.display_name")
+    household_code = fields.String(attribute="household.code")
+    household_head = fields.String(attribute="household.head_name")
+    household_address = fields.String(attribute="household.address")
     valid_from = fields.Date()
     valid_to = fields.Date(allow_none=True)
 
@@ -92,6 +92,28 @@ class LinkImportFormSchema(Schema):
     mode = fields.String(load_default="all", validate=validate.OneOf(("all", "partial")),
                          metadata={"description": "all: write only if every row is good; partial: write the good rows"})
     dry_run = fields.Boolean(load_default=False)
+
+
+class MessageSchema(Schema):
+    message = fields.String()
+    message_zh = fields.String()
+
+
+class LinkImportRowSchema(Schema):
+    row = fields.Integer(metadata={"description": "the row's number in the file"})
+    cadre_username = fields.String(allow_none=True)
+    household_code = fields.String(allow_none=True)
+    ok = fields.Boolean()
+    errors = fields.List(fields.Nested(MessageSchema))
+
+
+class LinkImportResultSchema(Schema):
+    rows = fields.Integer()
+    good = fields.Integer()
+    bad = fields.Integer()
+    applied = fields.Integer(metadata={"description": "links written"})
+    file_errors = fields.List(fields.Nested(MessageSchema), metadata={"description": "the file could not be read"})
+    report = fields.List(fields.Nested(LinkImportRowSchema))
 
 
 class LinkImportFileSchema(Schema):

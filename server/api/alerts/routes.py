@@ -13,11 +13,9 @@ from ...scope import outside_scope
 from ...warnings import handling
 from ..blueprint import Blueprint
 from ..pagination import page_schema, paginate
-from .schemas import AlertQuerySchema, AlertSchema, CloseSchema
+from .schemas import EVIDENCE_HREF, AlertQuerySchema, AlertSchema, CloseSchema
 
 blp = Blueprint("alerts", __name__, url_prefix="/api/alerts", description="Early warnings 预警")
-EVIDENCE_HREF = {"dispute": "/api/disputes/{id}", "household": "/api/households/{code}", "unit": "/api/grid/units/{code}",
-                 "reveals": "/api/audit?username={username}&action=reveal"}
 
 
 def _rows(condition):

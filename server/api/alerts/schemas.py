@@ -15,6 +15,22 @@ class AlertQuerySchema(PageArgsSchema):
     severity = fields.String(validate=validate.OneOf(ALERT_SEVERITIES))
 
 
+# where the API shows each kind of thing an alert rests on
+EVIDENCE_HREF = {"dispute": "/api/disputes/{id}", "household": "/api/households/{code}", "unit": "/api/grid/units/{code}",
+                 "reveals": "/api/audit?username={username}&action=reveal"}
+
+
+class EvidenceSchema(Schema):
+    """What an alert rests on, and where the API shows it."""
+    type = fields.String(required=True, metadata={"enum": list(EVIDENCE_HREF)})
+    id = fields.UUID(metadata={"description": "a dispute's"})
+    code = fields.String(metadata={"description": "a household's or a unit's"})
+    user_id = fields.Integer(metadata={"description": "reveals: the user who asked for full numbers"})
+    username = fields.String(metadata={"description": "reveals: their username"})
+    day = fields.Date(metadata={"description": "reveals: the China day"})
+    href = fields.String(required=True, metadata={"description": "where the API shows it"})
+
+
 class AlertSchema(Schema):
     id = fields.UUID()
     rule = fields.String()
@@ -24,8 +40,7 @@ class AlertSchema(Schema):
     unit_name = fields.String()
     reason = fields.String()
     reason_zh = fields.String()
-    evidence = fields.List(fields.Dict(), metadata={
-        "description": "[{type: dispute|household|unit, id or code, href: where the API shows it}]"})
+    evidence = fields.List(fields.Nested(EvidenceSchema))
     state = fields.String()
     raised_at = fields.DateTime()
     acknowledged_at = fields.DateTime(allow_none=True)

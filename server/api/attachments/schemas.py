@@ -1,5 +1,6 @@
 from marshmallow import Schema, fields, validate
 
+from ...geojson_schemas import Geometry
 from ...models.vocab import ATTACHED_TYPES, ATTACHMENT_KINDS
 
 
@@ -23,7 +24,7 @@ class AttachmentSchema(Schema):
     sha256 = fields.String(metadata={"description": "of the file served (its ETag)"})
     taken_at = fields.DateTime(allow_none=True, metadata={
         "description": "EXIF DateTimeOriginal (China time when the EXIF gives no offset)"})
-    location = fields.Dict(allow_none=True, metadata={"description": "GeoJSON point from the EXIF GPS"})
+    location = Geometry("Point", allow_none=True, metadata={"description": "from the EXIF GPS"})
     distance_m = fields.Float(allow_none=True, metadata={
         "description": "from the household of the visit it is attached to, when both are located"})
     uploaded_at = fields.DateTime()

@@ -1,6 +1,7 @@
 """Arguments and rows of the audit log API."""
 from marshmallow import Schema, fields, validate
 
+from ...document_components import component_field
 from ..pagination import PageArgsSchema
 
 
@@ -21,5 +22,9 @@ class AuditRowSchema(Schema):
     action = fields.String()
     entity_type = fields.String()
     entity_id = fields.String(allow_none=True)
-    before = fields.Raw(allow_none=True)
-    after = fields.Raw(allow_none=True)
+    before = fields.Dict(keys=fields.String(), values=component_field("JsonValue"), allow_none=True, metadata={
+        "description": "the record before the write, field by field (personal numbers masked, password hashes left "
+                       "out); null for a new record"})
+    after = fields.Dict(keys=fields.String(), values=component_field("JsonValue"), allow_none=True, metadata={
+        "description": "the record after the write, or what the action recorded (a sign-in's username, an import's "
+                       "counts); null for a removal"})

@@ -5,9 +5,10 @@ from webargs.fields import DelimitedList
 
 from ...disputes.inbox import BOXES
 from ...disputes.workflow import STEPS
+from ...geojson_schemas import Geometry
 from ...models.vocab import DISPUTE_CATEGORIES, DISPUTE_STATES, HANDLING_LEVELS, RISK_COLOURS, SATISFACTION
 from ...privacy import mask_id_number, shown_phone
-from ...sync.items import attachment_ids
+from ...sync.items import PartySchema, attachment_ids
 from ..attachments.schemas import AttachmentShortSchema
 from ..common import UNIT_CODE
 from ..pagination import PageArgsSchema, page_schema
@@ -88,14 +89,24 @@ class DisputeSchema(Schema):
     first_receiver = fields.String(allow_none=True, metadata={"description": "username of who received it first (首问)"})
 
 
+class EventDetailsSchema(Schema):
+    """What a step recorded besides its note (server/disputes/workflow.py DETAILS)."""
+    notice = fields.String(metadata={"description": "decline: the notice 告知 saying where to go instead"})
+    measures = fields.String(metadata={"description": "assign: the measures 化解措施"})
+    responsible = fields.String(metadata={"description": "assign: the person responsible 责任人"})
+    due_on = fields.String(metadata={"format": "date", "description": "assign: the time limit 办结时限"})  # kept as text
+    owner_unit_code = fields.String(metadata={"description": "assign: the owner unit 责任单位"})
+    agreement = fields.String(metadata={"description": "resolve: the agreement reached 调解协议"})
+    satisfaction = fields.String(metadata={"enum": list(SATISFACTION), "description": "call_back: how it went"})
+    declined = fields.Boolean(metadata={"description": "true on the close entry of a 不予受理"})
+
+
 class EventSchema(Schema):
     id = fields.UUID()
     kind = fields.String()
     to_state = fields.String(allow_none=True)
     note = fields.String()
-    details = fields.Dict(metadata={"description": "what the step recorded besides its note: notice (decline); measures, "
-                                                   "responsible, due_on, owner_unit_code (assign); agreement (resolve); "
-                                                   "declined: true on the close entry of a 不予受理"})
+    details = fields.Nested(EventDetailsSchema)
     actor = fields.String(allow_none=True)
     occurred_at = fields.DateTime(metadata={"description": "when it happened, as the user gave it (a phone's time)"})
     received_at = fields.DateTime(metadata={"description": "when the server received it: later than occurred_at when "
@@ -111,9 +122,9 @@ class PlaceSchema(Schema):
 
 
 class DisputeDetailSchema(DisputeSchema):
-    parties = fields.List(fields.Dict())
+    parties = fields.List(fields.Nested(PartySchema))
     events = fields.List(fields.Nested(EventSchema))
-    location = fields.Dict(allow_none=True, metadata={"description": "GeoJSON point where it was reported"})
+    location = Geometry("Point", allow_none=True, metadata={"description": "where it was reported"})
 
 
 class LinkedCaseSchema(Schema):

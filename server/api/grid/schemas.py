@@ -1,6 +1,7 @@
 """Schemas of the grid API: units as GeoJSON features, the tree, households of a unit."""
 from marshmallow import Schema, fields, validate
 
+from ...geojson_schemas import Geometry, geojson_type
 from ...models.vocab import UNIT_LEVELS
 from ...register.schemas import HouseholdSchema  # a household as every answer shows it: the register's own
 from ..pagination import page_schema
@@ -17,14 +18,15 @@ class UnitPropertiesSchema(Schema):
 
 
 class FeatureSchema(Schema):
-    type = fields.Constant("Feature")
+    type = geojson_type("Feature")
     id = fields.String()
-    geometry = fields.Dict(allow_none=True, metadata={"description": "GeoJSON geometry, EPSG:4326"})
+    geometry = Geometry("Polygon", "MultiPolygon", allow_none=True, metadata={
+        "description": "the boundary, EPSG:4326; null when the unit has none drawn or none was asked"})
     properties = fields.Nested(UnitPropertiesSchema)
 
 
 class FeatureCollectionSchema(Schema):
-    type = fields.Constant("FeatureCollection")
+    type = geojson_type("FeatureCollection")
     features = fields.List(fields.Nested(FeatureSchema))
 
 

@@ -12,8 +12,8 @@ from ...maps.tiles import MAX_ZOOM, Tile, valid_tile
 from ...maps.units import feature_collection
 from ...stats.figures import figures, zero_report_mode
 from ..blueprint import Blueprint
-from ..common import BINARY, GEOJSON, MVT, OBJECT, also_as
-from .schemas import HeatArgsSchema, UnitsArgsSchema
+from ..common import BINARY, GEOJSON, MVT, also_as
+from .schemas import HeatArgsSchema, UnitFeatureCollectionSchema, UnitsArgsSchema
 
 blp = Blueprint("maps", __name__, url_prefix="/api/map", description="Map layers 网格地图")
 
@@ -21,15 +21,9 @@ blp = Blueprint("maps", __name__, url_prefix="/api/map", description="Map layers
 @blp.route("/units")
 class Units(MethodView):
     @blp.arguments(UnitsArgsSchema, location="query")
-    @blp.response(200, content_type=GEOJSON, description="GeoJSON FeatureCollection of the units with properties "
-                  "code, name, level, parent_code, label_point ([lon, lat] inside the boundary "
-                  "as drawn, where the maps write the name), households, visited_households, coverage, open_disputes, "
-                  "overdue_disputes, escalated_disputes, cells, cells_reported, reports_due, reports_filed, "
-                  "daily_report_days, zero_report_completeness (this month's report, or today's with daily "
-                  "reporting on) and, for cells, workers; beside the features, `zero_reports`: {mode: monthly | "
-                  "daily, period: the month's first day | [first day, last day], since: the start of daily "
-                  "reporting}")
-    @blp.doc(**also_as(200, {GEOJSON: OBJECT}))
+    @blp.response(200, UnitFeatureCollectionSchema, content_type=GEOJSON, description=(
+        "GeoJSON FeatureCollection of the units with their figures (zero_report_completeness: this month's report, or "
+        "today's with daily reporting on) and, for cells, their workers; beside the features, `zero_reports`"))
     def get(self, args):
         """Units of a level in your area with simplified boundaries, coverage over the last days, disputes open
         now (overdue, escalated) and the zero reports — this month's, or today's while the county is on daily

@@ -1,9 +1,11 @@
 """Arguments of the map layers."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ...models.vocab import CODE_LENGTH
+from ...geojson_schemas import Geometry, geojson_type
+from ...models.vocab import CODE_LENGTH, UNIT_LEVELS
 from ..common import MAPPED_LEVELS, UNIT_CODE
 from ..disputes.schemas import DisputeFilterSchema
+from ..stats.schemas import figure_fields
 
 
 class UnitsArgsSchema(Schema):
@@ -20,3 +22,37 @@ class UnitsArgsSchema(Schema):
 
 class HeatArgsSchema(DisputeFilterSchema):
     """The disputes drawn: the lists' filters."""
+
+
+# the units of a level with their figures, as the map layer and the figures' GeoJSON answer them (server/maps/units.py)
+UnitFiguresSchema = Schema.from_dict({
+    **figure_fields(), "level": fields.String(metadata={"enum": list(UNIT_LEVELS)}),
+    "parent_code": fields.String(allow_none=True),
+    "label_point": fields.List(fields.Float(), allow_none=True, metadata={
+        "description": "[lon, lat] inside the boundary as drawn, where the maps write the name"}),
+    "workers": fields.List(fields.String(), metadata={"description": "cells: the names of their grid workers"}),
+}, name="UnitFiguresSchema")
+
+
+class UnitFeatureSchema(Schema):
+    type = geojson_type("Feature")
+    id = fields.String(metadata={"description": "the unit's code"})
+    geometry = Geometry("Polygon", "MultiPolygon", allow_none=True, metadata={
+        "description": "the simplified boundary, EPSG:4326; null when none is drawn"})
+    properties = fields.Nested(UnitFiguresSchema)
+
+
+class ZeroReportModeSchema(Schema):
+    mode = fields.String(metadata={"enum": ["monthly", "daily"]})
+    period = fields.Raw(metadata={
+        "description": "monthly: the month's first day; daily: [the first day, the last day]",
+        "oneOf": [{"type": "string", "format": "date"},
+                  {"type": "array", "items": {"type": "string", "format": "date"}, "minItems": 2, "maxItems": 2}]})
+    since = fields.Date(metadata={"description": "daily: the day daily reporting began"})
+
+
+class UnitFeatureCollectionSchema(Schema):
+    type = geojson_type("FeatureCollection")
+    features = fields.List(fields.Nested(UnitFeatureSchema))
+    zero_reports = fields.Nested(ZeroReportModeSchema, metadata={
+        "description": "the map layer: how its zero reports are counted (this month's, or today's with daily reporting)"})

@@ -13,7 +13,8 @@ from ...stats.export import to_csv
 from ...stats.figures import cadres_with_unvisited_households, figures, monthly_trend, place_name
 from ...stats.report import compiling_line, monthly_report, period_zh, report_title
 from ..blueprint import Blueprint
-from ..common import BINARY, GEOJSON, MAPPED_LEVELS, OBJECT, TEXT, XLSX, also_as, attachment
+from ..common import BINARY, GEOJSON, MAPPED_LEVELS, TEXT, XLSX, also_as, attachment
+from ..maps.schemas import UnitFeatureCollectionSchema
 from .schemas import (
     FigureRowSchema,
     FiguresArgsSchema,
@@ -36,7 +37,7 @@ def _bounds(args):
 class Figures(MethodView):
     @blp.arguments(FiguresArgsSchema, location="query")
     @blp.response(200, FigureRowSchema(many=True))
-    @blp.doc(**also_as(200, {XLSX: BINARY, "text/csv": TEXT, GEOJSON: OBJECT}))
+    @blp.doc(**also_as(200, {XLSX: BINARY, "text/csv": TEXT, GEOJSON: UnitFeatureCollectionSchema}))
     def get(self, args):
         """Coverage, visits, resolution, on-time, satisfaction and early-warning rates, the shares resolved in
         the village and town, and zero-report completeness (reports_filed ÷ reports_due: the month's report per

@@ -31,12 +31,12 @@ COUNTS = ("households", "visited_households", "visits", "reported", "resolved", 
           "reports_due", "reports_filed", "daily_report_days", "open_disputes", "overdue_disputes", "escalated_disputes")
 
 
-def _figure_fields() -> dict:
+def figure_fields() -> dict:
     return {"code": fields.String(), "name": fields.String(), **{c: fields.Integer() for c in COUNTS},
             **{r: fields.Float(allow_none=True) for r in RATES}}
 
 
-FigureRowSchema = Schema.from_dict(_figure_fields(), name="FigureRow")
+FigureRowSchema = Schema.from_dict(figure_fields(), name="FigureRow")
 
 
 class TrendArgsSchema(Schema):
@@ -56,7 +56,7 @@ OverdueCadreSchema = Schema.from_dict({
     "oldest_visit": fields.DateTime(allow_none=True)}, name="OverdueCadre")
 
 
-TrendRowSchema = Schema.from_dict({"month": fields.String(), **_figure_fields()}, name="TrendRow")
+TrendRowSchema = Schema.from_dict({"month": fields.String(), **figure_fields()}, name="TrendRow")
 
 
 class Month(fields.String):

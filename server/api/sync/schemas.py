@@ -86,7 +86,8 @@ class PullResultSchema(Schema):
     dispute_ids = fields.List(fields.UUID(), metadata={
         "description": "all not closed in scope (reported to called back): keep these, drop any other"})
     open_dispute_ids = fields.List(fields.UUID(), metadata={
-        "description": "all open (reported to mediating) in scope"})
+        "deprecated": True, "description": "all open (reported to mediating) in scope: what phones kept before "
+                                           "dispute_ids (README, CHANGELOG)"})
     follow_ups = fields.List(fields.Nested(FollowUpSchema), metadata={
         "description": "every open follow-up in scope, on every pull (not superseded by a later visit of the "
                        "household, not marked done), soonest due first: replace the list with it"})
