@@ -27,7 +27,7 @@ class EvidenceSchema(Schema):
     code = fields.String(metadata={"description": "a household's or a unit's"})
     user_id = fields.Integer(metadata={"description": "reveals: the user who asked for full numbers"})
     username = fields.String(metadata={"description": "reveals: their username"})
-    day = fields.Date(metadata={"description": "reveals: the China day"})
+    day = fields.String(metadata={"format": "date", "description": "reveals: the China day (YYYY-MM-DD)"})
     href = fields.String(required=True, metadata={"description": "where the API shows it"})
 
 
