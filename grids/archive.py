@@ -40,8 +40,8 @@ class ArchiveTooLarge(Exception):
 
 
 def size_text(n: int) -> str:
-    """Bytes as the limits are named: "100 MB", or "1.5 MB" for what is found."""
-    return f"{n / MB:,.1f}".removesuffix(".0") + " MB"
+    """Bytes as the limits are named: "100 MB", "1.5 MB", or "10,000 bytes" under a megabyte."""
+    return f"{n:,} bytes" if n < MB else f"{n / MB:,.1f}".removesuffix(".0") + " MB"
 
 
 def too_many_members(limit: int, found: int | None = None) -> ArchiveTooLarge:

@@ -4,6 +4,7 @@ from marshmallow import INCLUDE, Schema, ValidationError, fields, post_load, val
 from grids.codes import CODE_LENGTH, HOUSEHOLD_CODE_LENGTH
 
 from ..attachments.attach import MAX_PER_RECORD
+from ..limits import MAX_PUSH_ITEMS
 from ..models.sync import SYNC_ITEM_TYPES, ZERO_REPORT_KINDS
 from ..models.vocab import (
     DISPUTE_CATEGORIES,
@@ -17,7 +18,6 @@ from ..one_of import OneOfSchemas, with_fixed
 from ..register.schemas import EditData, JoinData, LeaveData, MoveData, MoveDecisionData, RegistrationData, RetireData
 from .devices import HEADER
 
-MAX_BATCH = 500  # items per push; more answers 413
 TEXT = validate.Length(max=4000)
 
 
@@ -182,7 +182,7 @@ ITEM_SCHEMAS = {kind: with_fixed(f"{_title(kind)}Item", {
 class PushSchema(Schema):
     # an item that is no item (null, a number…) is answered "rejected" beside the others (server/sync/push.py)
     items = fields.List(OneOfSchemas(ITEM_SCHEMAS, "type", allow_none=True), required=True, metadata={
-        "description": f"at most {MAX_BATCH} items, each {{type, id, data}} with the data of its type, each checked "
+        "description": f"at most {MAX_PUSH_ITEMS} items (max_items), each {{type, id, data}} with the data of its type, each checked "
                        "and answered alone"})
 
 
