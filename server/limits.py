@@ -9,6 +9,8 @@ from __future__ import annotations
 from grids.archive import ArchiveLimits
 from grids.io import FileLimits
 
+from .tabular import TableLimits
+
 MB = 2**20
 FORM_ALLOWANCE = 64 * 1024      # an upload's multipart framing and form fields beside the file
 
@@ -27,7 +29,11 @@ MAX_FEATURES = 10_000           # a county has a few thousand cells (the benchma
 
 # Spreadsheets (POST /api/admin/register/import, /api/admin/cadre-links/import): CSV or .xlsx
 MAX_TABLE_FILE_BYTES = 20 * MB  # a county's 22,013 households, one row a person, are about 8 MB of CSV
-MAX_TABLE_ROWS = 200_000
+MAX_TABLE_ROWS = 200_000        # rows that hold anything; counted as they are read
+MAX_TABLE_COLUMNS = 200         # the register has 16 (a sheet may declare 16,384, and each row was padded to them)
+MAX_WORKBOOK_UNPACKED_BYTES = 256 * MB  # an .xlsx of 200,000 rows of the register is about 180 MB unpacked
+MAX_WORKBOOK_PART_BYTES = 32 * MB  # each part but the sheet, which openpyxl reads whole: 34 MB of shared strings
+                                   # took 184 MB and 27 s; a register of 200,000 people holds about 24 MB of them
 
 # Photos and documents (POST /api/attachments)
 MAX_ATTACHMENT_BYTES = 15 * MB  # a phone photo is 2-8 MB, a scanned agreement of a few pages less
@@ -57,8 +63,16 @@ def boundary_limits() -> dict:
             "max_archive_members": MAX_ARCHIVE_MEMBERS, "max_features": MAX_FEATURES}
 
 
+def table_file() -> TableLimits:
+    """The limits of a spreadsheet sent over HTTP, as server/tabular.py reads it."""
+    return TableLimits(ArchiveLimits(MAX_ARCHIVE_MEMBERS, MAX_WORKBOOK_UNPACKED_BYTES), MAX_WORKBOOK_PART_BYTES,
+                       MAX_TABLE_ROWS, MAX_TABLE_COLUMNS)
+
+
 def table_limits() -> dict:
-    return {"max_file_bytes": MAX_TABLE_FILE_BYTES, "max_rows": MAX_TABLE_ROWS}
+    return {"max_file_bytes": MAX_TABLE_FILE_BYTES, "max_rows": MAX_TABLE_ROWS, "max_columns": MAX_TABLE_COLUMNS,
+            "max_unpacked_bytes": MAX_WORKBOOK_UNPACKED_BYTES, "max_part_bytes": MAX_WORKBOOK_PART_BYTES,
+            "max_archive_members": MAX_ARCHIVE_MEMBERS}
 
 
 def attachment_limits() -> dict:

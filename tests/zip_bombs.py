@@ -1,8 +1,10 @@
-"""Zip archives that unpack to far more than they weigh, built for the tests without holding what they unpack to."""
+"""Zip archives that unpack to far more than they weigh, built for the tests without holding what they unpack to, and
+the memory a call takes."""
 from __future__ import annotations
 
 import io
 import struct
+import tracemalloc
 import zipfile
 
 MB = 2**20
@@ -35,3 +37,13 @@ def declaring(data: bytes, name: str, size: int) -> bytes:
             return bytes(out)
         at = out.find(CENTRAL_ENTRY, at + 4)
     raise KeyError(name)
+
+
+def peak_megabytes(call):
+    """What the call returns, and the most memory Python held at once while it ran (beyond what it held), in MB."""
+    tracemalloc.start()
+    try:
+        answer = call()
+        return answer, tracemalloc.get_traced_memory()[1] / MB
+    finally:
+        tracemalloc.stop()
