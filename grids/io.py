@@ -1,18 +1,22 @@
 """Reading grid units from GeoJSON FeatureCollections and zipped Shapefiles.
 
 Raw coordinates are checked before Shapely sees them (Shapely quietly closes open rings), and every
-problem is attached to the feature it was found in."""
+problem is attached to the feature it was found in. Within limits the caller sets (FileLimits): an archive is
+opened within its own (grids/archive.py), and the features are counted before any geometry is built."""
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import math
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from shapely.geometry import shape
 
+from .archive import ArchiveLimits, ArchiveTooLarge, BoundedArchive
 from .report import ERROR, Report
 
 POLYGONAL = ("Polygon", "MultiPolygon")
@@ -23,6 +27,21 @@ class FieldMapping:
     code: str = "code"
     name: str = "name"
     parent: str = "parent_code"
+
+
+@dataclass(frozen=True)
+class FileLimits:
+    archive: ArchiveLimits = ArchiveLimits()
+    max_features: int | None = None       # None: no limit
+
+
+NO_LIMITS = FileLimits()
+
+
+class TooManyFeatures(Exception):
+    def __init__(self, count: int):
+        super().__init__(count)
+        self.count = count
 
 
 @dataclass
@@ -39,16 +58,29 @@ class Feature:
         return " ".join(str(x) for x in (f"#{self.index}", self.code, self.name) if x)
 
 
-def read_file(data: bytes, filename: str, mapping: FieldMapping, report: Report) -> list[Feature]:
-    """Features from a .geojson/.json or a .zip Shapefile; file-level problems go to the report."""
+def read_file(data: bytes, filename: str, mapping: FieldMapping, report: Report,
+              limits: FileLimits = NO_LIMITS) -> list[Feature]:
+    """Features from a .geojson/.json or a .zip Shapefile; file-level problems go to the report, a file beyond a
+    limit as an over_limit problem naming it (and no features)."""
     suffix = PurePath(filename).suffix.lower()
-    if suffix == ".zip" or zipfile.is_zipfile(io.BytesIO(data)):
-        records = _read_shapefile_zip(data, report)
-    elif suffix in (".geojson", ".json", ""):
-        records = _read_geojson(data, report)
-    else:
-        report.add(ERROR, "file", detail=f"{filename}: expected a .geojson file or a zipped Shapefile",
-                   detail_zh=f"{filename}：需要 .geojson 文件或 Shapefile 压缩包")
+    try:
+        if suffix == ".zip" or zipfile.is_zipfile(io.BytesIO(data)):
+            records = _read_shapefile_zip(data, report, limits)
+        elif suffix in (".geojson", ".json", ""):
+            records = _counted(_read_geojson(data, report), limits)
+        else:
+            report.add(ERROR, "file", detail=f"{filename}: expected a .geojson file or a zipped Shapefile",
+                       detail_zh=f"{filename}：需要 .geojson 文件或 Shapefile 压缩包")
+            return []
+    except ArchiveTooLarge as exc:
+        report.add(ERROR, "over_limit", detail=exc.message, detail_zh=exc.message_zh, limit=exc.limit)
+        return []
+    except TooManyFeatures as exc:
+        limit = limits.max_features
+        report.add(ERROR, "over_limit", limit="max_features",
+                   detail=f"the file holds {exc.count:,} features, more than the limit of {limit:,} (max_features): "
+                          "split it, by town or by village",
+                   detail_zh=f"文件有 {exc.count:,} 个要素，超过 {limit:,} 个的上限（max_features），请按镇或村拆分")
         return []
     features = [_feature(i, props, geom, mapping, report) for i, (props, geom) in enumerate(records, start=1)]
     report.features = len(features)
@@ -79,14 +111,28 @@ def _read_geojson(data: bytes, report: Report) -> list[tuple[dict, dict]]:
     return out
 
 
-def _read_shapefile_zip(data: bytes, report: Report) -> list[tuple[dict, dict]]:
+def _counted(records: list, limits: FileLimits, count: int | None = None) -> list:
+    """The records, or TooManyFeatures when they (or the count a file declares) are more than the limit."""
+    count = len(records) if count is None else count
+    if limits.max_features is not None and count > limits.max_features:
+        raise TooManyFeatures(count)
+    return records
+
+
+def _read_shapefile_zip(data: bytes, report: Report, limits: FileLimits) -> list[tuple[dict, dict]]:
+    try:
+        return _read_shapefile(BoundedArchive(data, limits.archive), report, limits)
+    except (zipfile.BadZipFile, zlib.error, EOFError):  # also a member that does not unpack to its declared size
+        report.add(ERROR, "file", detail="the zip archive is damaged", detail_zh="压缩包已损坏")
+    except (NotImplementedError, RuntimeError):  # zipfile's words for a compression it lacks, and for a password
+        report.add(ERROR, "file", detail="the zip archive is encrypted or compressed in a way that cannot be unpacked",
+                   detail_zh="压缩包已加密或采用了无法解压的压缩方式")
+    return []
+
+
+def _read_shapefile(archive: BoundedArchive, report: Report, limits: FileLimits) -> list[tuple[dict, dict]]:
     import shapefile  # pyshp
 
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        report.add(ERROR, "file", detail="the zip archive is damaged", detail_zh="压缩包已损坏")
-        return []
     members = {}
     for name in archive.namelist():
         ext = PurePath(name).suffix.lower()
@@ -103,13 +149,17 @@ def _read_shapefile_zip(data: bytes, report: Report) -> list[tuple[dict, dict]]:
             report.add(ERROR, "projected_coordinates", sample=prj.split('"')[1] if '"' in prj else "PROJCS")
             return []
     encoding = archive.read(members[".cpg"]).decode("ascii", "ignore").strip() if ".cpg" in members else None
+    parts = {ext: archive.read(members[ext]) for ext in (".shp", ".shx", ".dbf")}
     out = []
     for enc in ([encoding] if encoding else ["utf-8", "gbk"]):
         try:
-            reader = shapefile.Reader(shp=io.BytesIO(archive.read(members[".shp"])),
-                                      shx=io.BytesIO(archive.read(members[".shx"])),
-                                      dbf=io.BytesIO(archive.read(members[".dbf"])), encoding=enc)
-            out = [(dict(sr.record.as_dict()), _shape_geojson(sr.shape)) for sr in reader.iterShapeRecords()]
+            reader = shapefile.Reader(shp=io.BytesIO(parts[".shp"]), shx=io.BytesIO(parts[".shx"]),
+                                      dbf=io.BytesIO(parts[".dbf"]), encoding=enc)
+            _counted([], limits, reader.numRecords)  # as the .dbf declares them, then as they are read
+            shapes = reader.iterShapeRecords()
+            if limits.max_features is not None:
+                shapes = itertools.islice(shapes, limits.max_features + 1)
+            out = _counted([(dict(sr.record.as_dict()), _shape_geojson(sr.shape)) for sr in shapes], limits)
             break
         except UnicodeDecodeError:
             continue

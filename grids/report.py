@@ -16,6 +16,7 @@ ERROR, WARNING = "error", "warning"
 # kind → (English, Chinese) short names, as a table or a legend names the problem
 TITLES = {
     "file": ("unreadable file", "文件无法读取"),
+    "over_limit": ("file over a limit", "文件超出上限"),
     "missing_component": ("incomplete Shapefile", "Shapefile 不完整"),
     "missing_field": ("missing attribute", "缺少属性"),
     "wrong_geometry_type": ("not a polygon", "不是面要素"),
@@ -41,6 +42,7 @@ TITLES = {
 # kind → (English, Chinese) templates; fields in braces come from Problem.params
 MESSAGES = {
     "file": ("{detail}", "{detail_zh}"),
+    "over_limit": ("{detail}", "{detail_zh}"),
     "missing_component": ("the Shapefile archive has no {ext} file (a Shapefile needs .shp, .shx and .dbf)",
                           "Shapefile 压缩包缺少 {ext} 文件（需要 .shp、.shx 和 .dbf）"),
     "missing_field": ("has no '{field}' attribute (attributes present: {available})",
@@ -136,6 +138,10 @@ class Report:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def over_limit(self) -> Problem | None:
+        """The problem of a file beyond a limit (its params name it: limit), if it was refused for one."""
+        return next((p for p in self.problems if p.kind == "over_limit"), None)
 
     def kinds(self) -> set[str]:
         return {p.kind for p in self.problems}

@@ -40,7 +40,8 @@ def create_app(config_class=Config) -> Flask:
     register_error_handlers(app)
     from .security_headers import install as install_security_headers
     install_security_headers(app)
-    from .api.blueprint import refuse_nul_in_path
+    from .api.blueprint import limit_request_body, refuse_nul_in_path
+    app.before_request(limit_request_body)
     app.before_request(refuse_nul_in_path)
     install_log_masking()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-MAX_JSON_DEPTH = 32
+from .limits import MAX_JSON_DEPTH
 
 
 class TooDeep(ValueError):

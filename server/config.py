@@ -8,6 +8,8 @@ from urllib.parse import quote, urlsplit
 
 from grids.crs import CRS_CHOICES
 
+from . import limits
+
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = ROOT / "instance"
 
@@ -63,7 +65,8 @@ class Config:
     # Behind a reverse proxy terminating TLS, trust its X-Forwarded-* headers (number of proxies)
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
-    MAX_CONTENT_LENGTH = 50 * 1024 * 1024  # uploads (boundary files) up to 50 MB; larger answer 413
+    # The largest request body of any endpoint; each endpoint's own is smaller (server/limits.py, body_limit)
+    MAX_CONTENT_LENGTH = limits.MAX_REQUEST_BYTES
 
     # Responses compressed in the app (Flask-Compress), so the embedded set-up is quick without a proxy: brotli
     # or gzip, as the browser accepts, for text of more than 500 bytes (JSON, GeoJSON, CSV, JS, CSS, HTML) and the

@@ -11,7 +11,9 @@ import marshmallow as ma
 from flask import jsonify, request
 from flask_smorest import Api, abort
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
+
+from grids.archive import size_text
 
 from .document_components import COMPONENTS, UUIDText, component_field
 from .i18n import bilingual_errors
@@ -88,9 +90,20 @@ def error_body(exc: HTTPException) -> dict:
     return body
 
 
+def body_too_large() -> dict:
+    """What a 413 of Werkzeug's (the body passed the request's max_content_length, server/limits.py) says."""
+    limit = request.max_content_length
+    return {"message": f"The request body is larger than the limit of {size_text(limit)} for this request "
+                       "(max_body_bytes)",
+            "message_zh": f"请求体超过本请求 {size_text(limit)} 的上限（max_body_bytes）",
+            "extra": {"limits": {"max_body_bytes": limit}}}
+
+
 def handle_http_exception(exc: HTTPException):
     if exc.code is None or not request.path.startswith("/api"):
         return exc
+    if isinstance(exc, RequestEntityTooLarge) and not getattr(exc, "data", None) and request.max_content_length:
+        exc.data = body_too_large()
     response = jsonify(error_body(exc))
     response.status_code = exc.code
     for key, value in exc.get_headers():

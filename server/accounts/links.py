@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import CadreLink, Household, User
-from ..tabular import TableError, parse_date, read_table, text
+from ..tabular import OverLimit, TableError, TableLimits, parse_date, read_table, text
 
 # Accepted column headings, English or Chinese
 COLUMNS = {"cadre_username": ("cadre_username", "干部账号", "包联干部账号"),
@@ -63,10 +63,14 @@ class BulkResult:
                 "report": [r.to_dict() for r in self.rows]}
 
 
-def bulk_link(data: bytes, filename: str, partial: bool, dry_run: bool, today: dt.date) -> BulkResult:
-    """Validate every row; write the good ones only if all rows are good, or in partial mode."""
+def bulk_link(data: bytes, filename: str, partial: bool, dry_run: bool, today: dt.date,
+              limits: TableLimits | None = None) -> BulkResult:
+    """Validate every row; write the good ones only if all rows are good, or in partial mode. A file beyond the
+    limits raises OverLimit."""
     try:
-        table = read_table(data, filename, COLUMNS, required=("cadre_username", "household_code"))
+        table = read_table(data, filename, COLUMNS, required=("cadre_username", "household_code"), limits=limits)
+    except OverLimit:
+        raise
     except TableError as exc:
         return BulkResult([], [(exc.message, exc.message_zh)])
     rows = table.rows

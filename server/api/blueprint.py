@@ -18,6 +18,7 @@ from marshmallow import Schema
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 
+from .. import limits
 from ..bounded_json import MAX_JSON_DEPTH, TooDeep, check_depth
 from ..errors import api_abort
 
@@ -50,6 +51,13 @@ def _may_hold_nul(body: bytes) -> bool:
     """Whether JSON text could decode to a string holding NUL: only through the escape \\u0000, or a NUL byte (a body
     in UTF-16 or UTF-32, which JSON allows, has them everywhere). A body without either need not be walked."""
     return b"\\u0000" in body or b"\x00" in body
+
+
+def limit_request_body() -> None:
+    """before_request: the most the endpoint's body may hold (server/limits.py), within MAX_CONTENT_LENGTH. Werkzeug
+    refuses a body declared larger when it is first read, and one sent without its length once it passes it."""
+    from flask import current_app, request
+    request.max_content_length = min(limits.body_limit(request.endpoint), current_app.config["MAX_CONTENT_LENGTH"])
 
 
 def refuse_nul_in_path() -> None:

@@ -1,16 +1,11 @@
 """Why an upload is refused, with the limits it broke: the API answers the status in both languages."""
 from __future__ import annotations
 
+from ..limits import MAX_ATTACHMENT_BYTES, MAX_PIXELS
 from ..refusal import Refusal
 
-MAX_BYTES = 15 * 1024 * 1024   # a phone photo is 2-8 MB, a scanned agreement of a few pages less
-MAX_PIXELS = 40_000_000        # 40 MP: more than any phone camera's full resolution (a 200 MP mode is binned)
 SERVED_MAX_SIDE = 2048         # the longest side of a photo as served
 THUMBNAIL_MAX_SIDE = 320
-
-
-def limits() -> dict:
-    return {"max_bytes": MAX_BYTES, "max_pixels": MAX_PIXELS}
 
 
 class UploadRefused(Refusal):
@@ -22,7 +17,7 @@ class UploadRefused(Refusal):
 
 
 def too_many_bytes() -> UploadRefused:
-    mb = MAX_BYTES // 2**20
+    mb = MAX_ATTACHMENT_BYTES // 2**20
     return UploadRefused(413, f"The file is larger than the limit of {mb} MB (max_bytes)",
                          f"文件超过 {mb} MB 的上限（max_bytes）")
 

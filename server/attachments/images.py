@@ -13,7 +13,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 
 from ..clock import CHINA
-from .errors import MAX_PIXELS, SERVED_MAX_SIDE, THUMBNAIL_MAX_SIDE, not_what_it_claims, too_many_pixels, undecodable
+from ..limits import MAX_PIXELS
+from .errors import SERVED_MAX_SIDE, THUMBNAIL_MAX_SIDE, not_what_it_claims, too_many_pixels, undecodable
 
 register_heif_opener()
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow warns above it and refuses at twice; the warning is made an error below

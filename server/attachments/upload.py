@@ -9,9 +9,10 @@ import uuid
 from dataclasses import dataclass
 
 from ..extensions import db
+from ..limits import MAX_ATTACHMENT_BYTES
 from ..models import Attachment, User
 from .documents import PDF, check_pdf
-from .errors import MAX_BYTES, empty, someone_elses, too_many_bytes, type_not_allowed
+from .errors import empty, someone_elses, too_many_bytes, type_not_allowed
 from .images import IMAGE_TYPES, process_photo
 from .store import Store, file_key, thumbnail_key
 
@@ -53,7 +54,7 @@ def prepare(data: bytes, claimed: str) -> Prepared:
         raise type_not_allowed(claimed, ALLOWED_TYPES)
     if not data:
         raise empty()
-    if len(data) > MAX_BYTES:
+    if len(data) > MAX_ATTACHMENT_BYTES:
         raise too_many_bytes()
     if claimed == PDF:
         check_pdf(data)

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from grids.codes import CODE_LENGTH, PARENT_LEVEL
 from grids.crs import CRS_CHOICES, geometry_gcj02_to_wgs84
-from grids.io import FieldMapping, read_file
+from grids.io import NO_LIMITS, FieldMapping, FileLimits, read_file
 from grids.numbering import is_community
 from grids.report import Report
 from grids.validate import Context, Tolerances, cell_target, validate
@@ -35,15 +35,19 @@ class ImportResult:
 
 
 def import_units(data: bytes, filename: str, level: str, mapping: FieldMapping | None = None, crs: str = "wgs84",
-                 apply: bool = False, tolerances: Tolerances | None = None) -> ImportResult:
+                 apply: bool = False, tolerances: Tolerances | None = None,
+                 limits: FileLimits = NO_LIMITS) -> ImportResult:
     """Read, convert (GCJ-02 → WGS-84 if asked), validate; with apply and no errors, upsert by code
-    and reassign households when cells changed. The caller commits or rolls back."""
+    and reassign households when cells changed. A file beyond the limits is read no further (the report names the
+    limit). The caller commits or rolls back."""
     if level not in CELL_LEVELS:
         raise ValueError(f"level must be one of {', '.join(CELL_LEVELS)}")
     if crs not in CRS_CHOICES:
         raise ValueError(f"crs must be one of {', '.join(CRS_CHOICES)}")
     report = Report()
-    features = read_file(data, filename, mapping or FieldMapping(), report)
+    features = read_file(data, filename, mapping or FieldMapping(), report, limits)
+    if report.over_limit():
+        return ImportResult(report)
     if crs == "gcj02":
         for f in features:
             if f.geometry is not None:

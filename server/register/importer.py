@@ -33,7 +33,7 @@ from ..grid_admin.store import unit_geometries
 from ..identity import id_number_problem, is_valid_mobile
 from ..models import GridUnit, Household, HouseholdMember, HouseholdTag
 from ..privacy import mask_id_number
-from ..tabular import Table, TableError, normalise_heading, parse_date, read_table, text
+from ..tabular import Table, TableError, TableLimits, normalise_heading, parse_date, read_table, text
 from .codes import free_household_codes
 
 ROW_MODES = ("member", "household")
@@ -221,11 +221,12 @@ def warn(register, row, key, kind, en, zh):
     _problem(register, row, "warning", key, kind, en, zh)
 
 
-def read_register(data: bytes, filename: str, rows: str | None = None) -> RegisterFile:
+def read_register(data: bytes, filename: str, rows: str | None = None,
+                  limits: TableLimits | None = None) -> RegisterFile:
     """The file read, and whether a row is a person or a household: as `rows` says, else from the headings (a
     relation column 与户主关系 means one row per person). Raises TableError when that cannot be told or a column
     the rows need is missing."""
-    table = read_table(data, filename, COLUMNS, min_known=2)
+    table = read_table(data, filename, COLUMNS, min_known=2, limits=limits)
     mode, mode_from = rows, "option"
     if mode is None:
         mode_from = "headers"

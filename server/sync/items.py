@@ -5,6 +5,7 @@ from grids.codes import CODE_LENGTH, HOUSEHOLD_CODE_LENGTH
 
 from ..attachments.attach import MAX_PER_RECORD
 from ..document_components import UUIDText, component_field
+from ..limits import MAX_PUSH_ITEMS
 from ..models.sync import SYNC_ITEM_TYPES, ZERO_REPORT_KINDS
 from ..models.vocab import (
     DISPUTE_CATEGORIES,
@@ -31,7 +32,6 @@ from ..register.schemas import (
 )
 from .devices import HEADER
 
-MAX_BATCH = 500  # items per push; more answers 413
 TEXT = validate.Length(max=4000)
 
 
@@ -198,7 +198,7 @@ ITEM_SCHEMAS = {kind: with_fixed(f"{_title(kind)}Item", {
 class PushSchema(Schema):
     # an item that is no item (null, a number…) is answered "rejected" beside the others (server/sync/push.py)
     items = fields.List(OneOfSchemas(ITEM_SCHEMAS, "type", allow_none=True), required=True, metadata={
-        "description": f"at most {MAX_BATCH} items, each {{type, id, data}} with the data of its type, each checked "
+        "description": f"at most {MAX_PUSH_ITEMS} items (max_items), each {{type, id, data}} with the data of its type, each checked "
                        "and answered alone"})
 
 

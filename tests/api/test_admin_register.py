@@ -4,7 +4,7 @@ import io
 import pytest
 
 from seed.register import as_csv, as_xlsx
-from server.api.admin_register import routes
+from server import limits
 from tests.conftest import signed_in
 from tests.test_register_import import People, counts, row
 
@@ -33,7 +33,7 @@ def test_a_dry_run_reports_every_row_and_writes_nothing(county):
                       "register.xlsx")
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
-    assert body["applied"] is False and body["ok"] is False and body["limits"] == routes.limits()
+    assert body["applied"] is False and body["ok"] is False and body["limits"] == limits.table_limits()
     assert [r["status"] for r in body["report"]] == ["accepted", "refused"]
     assert body["report"][1]["problems"][0]["field"] == "id_number"
     assert counts(county) == before
@@ -73,8 +73,8 @@ def test_an_apply_with_a_refused_row_is_422_and_writes_nothing(county):
 
 @pytest.mark.parametrize("allowance", [0, 10 ** 6])  # refused from the declared length, or after reading the file
 def test_a_file_over_the_size_limit_is_413_naming_it(county, monkeypatch, allowance):
-    monkeypatch.setattr(routes, "MAX_FILE_BYTES", 1000)
-    monkeypatch.setattr(routes, "FORM_ALLOWANCE", allowance)
+    monkeypatch.setattr(limits, "MAX_TABLE_FILE_BYTES", 1000)
+    monkeypatch.setattr(limits, "FORM_ALLOWANCE", allowance)
     response = upload(signed_in(county, "admin"), b"x" * 2000)
     assert response.status_code == 413
     body = response.get_json()
@@ -82,7 +82,7 @@ def test_a_file_over_the_size_limit_is_413_naming_it(county, monkeypatch, allowa
 
 
 def test_too_many_rows_is_422_naming_the_limit(county, monkeypatch):
-    monkeypatch.setattr(routes, "MAX_ROWS", 1)
+    monkeypatch.setattr(limits, "MAX_TABLE_ROWS", 1)
     person = People(14)
     response = upload(signed_in(county, "admin"), as_csv([row("1", "鹿一", "户主", person()),
                                                          row("2", "鹿二", "户主", person())]))

@@ -5,6 +5,7 @@ from flask.views import MethodView
 
 from grids.io import FieldMapping
 
+from ... import limits
 from ...errors import api_abort
 from ...extensions import db
 from ...grid_admin import partitioning
@@ -23,6 +24,7 @@ from .schemas import (
 )
 
 blp = Blueprint("admin_grid", __name__, url_prefix="/api/admin/grid", description="Grid boundaries 网格边界管理")
+OVER_LIMIT_STATUS = {"max_unpacked_bytes": 413, "max_archive_members": 413, "max_features": 422}
 
 
 def _finish(apply: bool):
@@ -38,11 +40,18 @@ class Import(MethodView):
     @blp.arguments(ImportFileSchema, location="files")
     @blp.response(200, ImportResultSchema)
     def post(self, form, files):
-        """Validate a boundary file and, with apply and no errors, write it. Errors answer 422 with the report."""
+        """Validate a boundary file and, with apply and no errors, write it. Errors answer 422 with the report. A file
+        beyond a limit (`limits`) is refused, dry run or not: 413 for an archive that unpacks to more than
+        max_unpacked_bytes or holds more than max_archive_members files, 422 for more than max_features features."""
         upload = files["file"]
         mapping = FieldMapping(form["code_field"], form["name_field"], form["parent_field"])
         result = import_units(upload.read(), upload.filename or "upload", form["level"], mapping, form["crs"],
-                              form["apply"])
+                              form["apply"], limits=limits.boundary_file())
+        over = result.report.over_limit()
+        if over:
+            db.session.rollback()
+            api_abort(OVER_LIMIT_STATUS[over.params["limit"]], over.message, over.message_zh,
+                      report=result.to_dict(), limits=limits.boundary_limits())
         if form["apply"] and not result.applied:
             db.session.rollback()
             api_abort(422, "The file has errors: nothing was written", "文件有错误，未写入", report=result.to_dict())

@@ -4,6 +4,9 @@ from flask import request
 from flask.views import MethodView
 from sqlalchemy.exc import IntegrityError
 
+from grids.archive import size_text
+
+from ... import limits
 from ...errors import api_abort
 from ...extensions import db
 from ...register.importer import WRITTEN_MEANWHILE, check_register, read_register, write_register
@@ -11,29 +14,21 @@ from ...tabular import TableError
 from ..blueprint import Blueprint
 from .schemas import RegisterImportFileSchema, RegisterImportFormSchema, RegisterImportResultSchema
 
-MAX_FILE_BYTES = 20 * 1024 * 1024  # a county's 22,013 households, one row a person, are about 8 MB of CSV
-MAX_ROWS = 200_000
-FORM_ALLOWANCE = 64 * 1024  # the multipart framing and form fields beside the file
-
-def limits() -> dict:
-    return {"max_file_bytes": MAX_FILE_BYTES, "max_rows": MAX_ROWS}
-
-
 blp = Blueprint("admin_register", __name__, url_prefix="/api/admin/register",
                 description="The household register brought in 人口底数导入")
 
 
 def _too_large():
-    api_abort(413, f"The file is larger than the limit of {MAX_FILE_BYTES // 2**20} MB (max_file_bytes): split it, or "
-              "use flask register import on the server",
-              f"文件超过 {MAX_FILE_BYTES // 2**20} MB 的上限（max_file_bytes），请拆分，或在服务器上使用 flask register import",
-              limits=limits())
+    size = size_text(limits.MAX_TABLE_FILE_BYTES)
+    api_abort(413, f"The file is larger than the limit of {size} (max_file_bytes): split it, or use flask register "
+              "import on the server", f"文件超过 {size} 的上限（max_file_bytes），请拆分，或在服务器上使用 flask register import",
+              limits=limits.table_limits())
 
 
 @blp.before_request
 def refuse_large_uploads():
     """Before the upload is read: a body declared larger than the limit is refused at once, naming it."""
-    if (request.content_length or 0) > MAX_FILE_BYTES + FORM_ALLOWANCE:
+    if (request.content_length or 0) > limits.MAX_TABLE_FILE_BYTES + limits.FORM_ALLOWANCE:
         _too_large()
 
 
@@ -47,20 +42,15 @@ class RegisterImport(MethodView):
         or a duplicate, write every household. A file that cannot be read, has too many rows or (with apply) has
         refused rows answers 422 with the report; a file over the size limit, 413."""
         upload = files["file"]
-        data = upload.read(MAX_FILE_BYTES + 1)
-        if len(data) > MAX_FILE_BYTES:
+        data = upload.read()  # within the body's limit; read(n) of a file spooled to disk would take n bytes at once
+        if len(data) > limits.MAX_TABLE_FILE_BYTES:
             _too_large()
         try:
-            register = read_register(data, upload.filename or "", form["rows"])
-        except TableError as exc:
-            api_abort(422, exc.message, exc.message_zh, limits=limits())
-        if len(register.table.rows) > MAX_ROWS:
-            api_abort(422, f"The file has {len(register.table.rows):,} rows, more than the limit of {MAX_ROWS:,} "
-                      "(max_rows): split it, or use flask register import on the server",
-                      f"文件有 {len(register.table.rows):,} 行，超过 {MAX_ROWS:,} 行的上限（max_rows），请拆分，"
-                      "或在服务器上使用 flask register import", limits=limits())
+            register = read_register(data, upload.filename or "", form["rows"], limits.table_file())
+        except TableError as exc:  # beyond a limit too (max_rows…: 422, what an .xlsx unpacks to: 413)
+            api_abort(exc.status, exc.message, exc.message_zh, limits=limits.table_limits())
         result = check_register(register)
-        body = {**result.to_dict(every_row=form["report"] == "all"), "limits": limits()}
+        body = {**result.to_dict(every_row=form["report"] == "all"), "limits": limits.table_limits()}
         if form["apply"] and not result.ok:
             db.session.rollback()
             api_abort(422, "Rows were refused or are duplicates: nothing was written", "有被拒绝或重复的行，未写入",

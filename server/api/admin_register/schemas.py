@@ -41,8 +41,13 @@ class RegisterRowSchema(Schema):
 
 
 class RegisterLimitsSchema(Schema):
+    """The limits of an upload (server/limits.py): its bytes, its rows and columns, and what an .xlsx unpacks to."""
     max_file_bytes = fields.Integer()
     max_rows = fields.Integer()
+    max_columns = fields.Integer()
+    max_unpacked_bytes = fields.Integer()
+    max_part_bytes = fields.Integer(metadata={"description": "each part of an .xlsx but its sheets"})
+    max_archive_members = fields.Integer()
 
 
 class RegisterImportResultSchema(Schema):

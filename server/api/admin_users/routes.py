@@ -7,6 +7,7 @@ from sqlalchemy.orm import aliased, joinedload
 
 from grids.codes import subtree_range
 
+from ... import limits
 from ...accounts.links import bulk_link, link_household
 from ...accounts.users import AccountError, create_user, update_user
 from ...errors import api_abort, found_or_404
@@ -14,6 +15,7 @@ from ...extensions import db
 from ...models import CadreLink, GridUnit, Household, User
 from ...models.types import INT_MAX
 from ...roles import ROLE
+from ...tabular import OverLimit
 from ..blueprint import Blueprint
 from ..pagination import paginate
 from .schemas import (
@@ -161,10 +163,14 @@ class CadreLinkImport(MethodView):
     @blp.response(200, LinkImportResultSchema)
     def post(self, form, files):
         """Link many households from a CSV or .xlsx, with a report for every row. In `all` mode nothing is
-        written unless every row is good (422 with the report); `partial` writes the good rows."""
+        written unless every row is good (422 with the report); `partial` writes the good rows. A file beyond a limit
+        (`limits`: rows, columns, what an .xlsx unpacks to) answers 422 or 413 naming it."""
         upload = files["file"]
-        result = bulk_link(upload.read(), upload.filename or "", form["mode"] == "partial", form["dry_run"],
-                           dt.date.today())
+        try:
+            result = bulk_link(upload.read(), upload.filename or "", form["mode"] == "partial", form["dry_run"],
+                               dt.date.today(), limits.table_file())
+        except OverLimit as exc:
+            api_abort(exc.status, exc.message, exc.message_zh, limits=limits.table_limits())
         if result.file_errors or (result.bad_rows and form["mode"] == "all"):
             db.session.rollback()
             api_abort(422, "The file has bad rows: nothing was written", "文件中有错误行，未写入",

@@ -10,12 +10,13 @@ from sqlalchemy.exc import IntegrityError
 
 from ... import clock
 from ...attachments.attach import may_see, thumbnail_url_of, url_of
-from ...attachments.errors import MAX_BYTES, UploadRefused, limits, too_many_bytes
+from ...attachments.errors import UploadRefused, too_many_bytes
 from ...attachments.store import file_key, store_from_url, thumbnail_key
 from ...attachments.upload import ALLOWED_TYPES, receive, sniff_type
 from ...errors import api_abort
 from ...extensions import db
 from ...geojson import point_geojson
+from ...limits import FORM_ALLOWANCE, MAX_ATTACHMENT_BYTES, attachment_limits
 from ...models import Attachment, User
 from ...refusal import Refusal
 from ...scope import outside_scope
@@ -23,10 +24,9 @@ from ..blueprint import Blueprint
 from ..common import BINARY, also_as
 from .schemas import AttachmentSchema, UploadArgsSchema
 
-FORM_ALLOWANCE = 64 * 1024  # the multipart framing and the id field beside the file
 CACHE_SECONDS = 7 * 24 * 3600  # a file never changes under its id; private: only its viewers may hold it
 UPLOAD_BODY = {"required": True, "description": (
-    f"one file, at most {MAX_BYTES // 2**20} MB and 40 megapixels: the raw body with its Content-Type, or "
+    f"one file, at most {MAX_ATTACHMENT_BYTES // 2**20} MB and 40 megapixels: the raw body with its Content-Type, or "
     "multipart/form-data with a `file` part (and optionally `id`)"),
     "content": {**{media: {"schema": BINARY} for media in ALLOWED_TYPES},
                 "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
@@ -48,13 +48,13 @@ def attachment_store():
 
 def refused(exc: Refusal):
     api_abort(exc.status, exc.message, exc.message_zh, errors={exc.field: [f"{exc.message} / {exc.message_zh}"]},
-              limits=limits())
+              limits=attachment_limits())
 
 
 @blp.before_request
 def refuse_large_uploads():
     """Before the body is read: one declared larger than the limit is refused at once, naming it."""
-    if request.method == "POST" and (request.content_length or 0) > MAX_BYTES + FORM_ALLOWANCE:
+    if request.method == "POST" and (request.content_length or 0) > MAX_ATTACHMENT_BYTES + FORM_ALLOWANCE:
         refused(too_many_bytes())
 
 
@@ -64,15 +64,15 @@ def uploaded_file() -> tuple[bytes, str, uuid.UUID | None]:
         upload = request.files.get("file")
         if upload is None:
             api_abort(422, "Send the file in a part named file", "请在名为 file 的字段中上传文件",
-                      errors={"file": ["Missing data for required field. / 必填字段缺失"]}, limits=limits())
-        data = upload.read(MAX_BYTES + 1)
+                      errors={"file": ["Missing data for required field. / 必填字段缺失"]}, limits=attachment_limits())
+        data = upload.read(MAX_ATTACHMENT_BYTES + 1)
         claimed = upload.mimetype if upload.mimetype in ALLOWED_TYPES else sniff_type(data) or upload.mimetype
         form_id = request.form.get("id")  # sent empty, it is not a UUID either: refused, not taken as absent
         try:
             return data, claimed, None if form_id is None else uuid.UUID(form_id)
         except ValueError:
             api_abort(422, "id is not a valid UUID", "id 不是有效的 UUID", errors={"id": ["Not a valid UUID. / 不是有效的 UUID"]})
-    return request.stream.read(MAX_BYTES + 1), request.mimetype, None
+    return request.stream.read(MAX_ATTACHMENT_BYTES + 1), request.mimetype, None
 
 
 def described(row: Attachment) -> dict:
@@ -99,7 +99,7 @@ class Attachments(MethodView):
         not accepted or content not of the type claimed: 415; a file that cannot be decoded: 422 (`limits` named)."""
         data, claimed, form_id = uploaded_file()
         attachment_id = args["id"] or form_id or uuid.uuid4()
-        if len(data) > MAX_BYTES:
+        if len(data) > MAX_ATTACHMENT_BYTES:
             refused(too_many_bytes())
         try:
             row, created = receive(g.user, attachment_id, data, claimed, attachment_store(), clock.now())

@@ -5,11 +5,11 @@ from flask import after_this_request, g, request
 from flask.views import MethodView
 from sqlalchemy.exc import SQLAlchemyError
 
-from ... import clock
+from ... import clock, limits
 from ...errors import api_abort
 from ...extensions import db
 from ...sync.devices import Device, synced
-from ...sync.items import MAX_BATCH, DeviceHeaderSchema, PullArgsSchema, PushResultSchema, PushSchema
+from ...sync.items import DeviceHeaderSchema, PullArgsSchema, PushResultSchema, PushSchema
 from ...sync.pull import pull
 from ...sync.push import push
 from ..blueprint import Blueprint
@@ -37,8 +37,10 @@ class Push(MethodView):
         Every item is answered: accepted, duplicate, or rejected with the reason. Everything accepted is
         stored when the reply is sent, and with it the phone's last push (X-Device-Id)."""
         items = args["items"]
-        if len(items) > MAX_BATCH:
-            api_abort(413, f"At most {MAX_BATCH} items per batch: split it", f"每批最多 {MAX_BATCH} 条，请分批提交")
+        if len(items) > limits.MAX_PUSH_ITEMS:
+            api_abort(413, f"A batch holds at most {limits.MAX_PUSH_ITEMS} items (max_items), this one "
+                      f"{len(items):,}: split it", f"每批最多 {limits.MAX_PUSH_ITEMS} 条（max_items），本批 {len(items):,} 条，"
+                      "请分批提交", limits=limits.push_limits())
         now = clock.now()
         outcomes = push(g.user, items, now, _device(headers))
         accepted = sum(o.status == "accepted" for o in outcomes)
