@@ -113,12 +113,18 @@ def app_size_gzipped() -> int:
     return sum(len(gzip.compress(p.read_bytes())) for p in files)
 
 
+# Past pull's overlap (2 minutes), and within the skew the server allows a phone's clock (10 minutes): further on, the
+# phone would say its clock is off, and refuse nothing itself, but the server would refuse its steps as dated before
+# the steps the server dated itself.
+SERVER_AHEAD_MINUTES = 5
+
+
 @pytest.fixture
 def server_clock_ahead(monkeypatch):
-    """The server's clock 15 minutes on: the generated county's rows are older than pull's overlap, as on a
+    """The server's clock SERVER_AHEAD_MINUTES on: the generated county's rows are older than pull's overlap, as on a
     server whose register was loaded long ago (otherwise every pull re-sends every freshly generated row)."""
     import datetime as dt
 
     from server import clock
     real_now = clock.now
-    monkeypatch.setattr(clock, "now", lambda: real_now() + dt.timedelta(minutes=15))
+    monkeypatch.setattr(clock, "now", lambda: real_now() + dt.timedelta(minutes=SERVER_AHEAD_MINUTES))

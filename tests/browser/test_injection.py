@@ -242,8 +242,9 @@ def test_phone_app_shows_every_text_as_text(live_server, planted, watched):
                                     visited_at: new Date().toISOString() });
         await outbox.sync(); }""", CODE_PAYLOAD)
     page.goto("/app/#/sync")
-    rejected = page.wait_for_selector("#rejected li:has-text('走访')").text_content()
-    assert rejected.count(CODE_PAYLOAD) == 2  # the code naming the item, and the reason in the user's language
+    # no such household among the worker's: it may yet arrive, so the item waits to be sent again, with the reason
+    waiting = page.wait_for_selector("#waiting-list li:has-text('走访'):has(.retrying)").text_content()
+    assert waiting.count(CODE_PAYLOAD) == 2  # the code naming the item, and the reason in the user's language
     assert page.query_selector("#app b") is None
     watch.assert_clean(page, "sync")
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from server import clock
 from server.extensions import db
 from server.models import CadreLink, FollowUpDone, Household, User, Visit
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import SERVER_AHEAD_MINUTES, screenshot
 from tests.browser.phone import (
     badge_of,
     cadre_of,
@@ -89,7 +89,7 @@ def test_follow_ups_stay_until_done_and_name_the_household(live_server, browser,
 
     assert {first.head_name, second.head_name} <= set(follow_ups())
     real_now = clock.now
-    monkeypatch.setattr(clock, "now", lambda: real_now() + dt.timedelta(minutes=15))  # later pulls
+    monkeypatch.setattr(clock, "now", lambda: real_now() + dt.timedelta(minutes=SERVER_AHEAD_MINUTES))  # later pulls
     sync_now(page)
     sync_now(page)
     assert {first.head_name, second.head_name} <= set(follow_ups())  # they used to vanish here
