@@ -1,6 +1,6 @@
 # wangge — two commands do everything on a fresh Debian machine:
 #   make run    install what is missing, migrate, seed the demo county, serve on 127.0.0.1:5000
-#   make test   install what the tests need and run the whole suite on SpatiaLite, then on PostGIS
+#   make test   install what the tests need and run the whole suite on SpatiaLite and on PostGIS, side by side
 #   make check  the quick loop while working: ruff and the SpatiaLite suite without the browser tests
 SHELL := /bin/bash
 PYTHON ?= python3
